@@ -87,6 +87,56 @@ def test_overfits_one_batch():
     assert losses[-1] < 0.05 * losses[0]
 
 
+def _rollout_batch(model: FACT, count: int = 4):
+    from dancekit.data import collate, make_windows
+
+    seqs = make_sequences(count)
+    model.prepare(seqs)
+    m_len, a_len = model.window_lengths()
+    w = make_windows(seqs, max(m_len, a_len), 7)[:8]
+    return collate(seqs, w, m_len, a_len, model.config.styles)
+
+
+def test_rollout_training_feeds_back_predictions():
+    """With roll-out passes, a later pass is seeded with the earlier passes' predictions, as
+    generation is: the real frames those predictions stand for never reach the network."""
+    model = tiny_model(rollout_passes=3, generate_step=4, velocity_loss=1.0)
+    c = model.config
+    batch = _rollout_batch(model)
+    assert batch["motion"].shape[1] == c.motion_frames + 2 * 4 + c.future_frames
+    assert batch["audio"].shape[1] == c.audio_frames + 2 * 4
+    model.eval()
+    _, parts = model.loss(batch)
+    assert {"feature_loss", "position_loss", "velocity_loss", "pass0_feature_loss",
+            "pass2_feature_loss"} <= set(parts)
+    # frames 0..Sm+8 are seed or predicted by passes 0/1; perturb the real ones that passes
+    # 1 and 2 would have seen had they been fed real frames: only their targets change
+    hidden = batch["motion"].clone()
+    hidden[:, c.motion_frames:c.motion_frames + 8] += 0.5
+    seen: list[torch.Tensor] = []
+    hook = model.motion_in.register_forward_hook(lambda m, i, o: seen.append(i[0].clone()))
+    model.loss(batch)
+    model.loss({**batch, "motion": hidden})
+    hook.remove()
+    for a, b in zip(seen[:3], seen[3:]):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_rollout_training_learns():
+    model = tiny_model(dropout=0.0, seed_noise=0.0, style_dropout=0.0, rollout_passes=2,
+                       generate_step=4, velocity_loss=0.5)
+    batch = _rollout_batch(model)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(150):
+        loss, _ = model.loss(batch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < 0.1 * losses[0]
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

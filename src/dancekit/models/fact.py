@@ -119,6 +119,14 @@ class FACTConfig:
     # predicted frames past the kept ones that are cross-faded into the next window's first
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
+    # training windows are rolled out this many times, each pass seeded with the previous
+    # passes' kept frames (generate_step of them), exactly as generation does: the model
+    # learns to continue its own predictions, so it can keep whole windows (speed) without
+    # a jump at each boundary. 1 = the paper's training on real seeds only.
+    rollout_passes: int = 1
+    # weight of a loss on joint velocities, including the step from the seed's last frame
+    # to the first predicted one: what makes consecutive windows join smoothly
+    velocity_loss: float = 0.0
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
     @classmethod
@@ -148,7 +156,7 @@ class FACTConfig:
 
     def validate(self) -> None:
         ints = ("motion_frames", "audio_frames", "future_frames", "hidden", "heads", "ff",
-                "generate_step", "seed_bank")
+                "generate_step", "rollout_passes", "seed_bank")
         for name in ints:
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ParameterError(f"FACT config {name} must be a positive integer, "
@@ -165,6 +173,8 @@ class FACTConfig:
             raise ParameterError(f"FACT config blend_frames={self.blend_frames!r} must be an "
                                  "integer from 0 to min(generate_step, future_frames - "
                                  "generate_step)")
+        if self.velocity_loss < 0 or self.position_loss < 0:
+            raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
         if self.fps <= 0 or self.fps != int(self.fps):
@@ -230,9 +240,11 @@ class FACT(nn.Module):
         return Sequence(pair.name, mot[:n], aud[:n], pair.style)
 
     def window_lengths(self) -> tuple[int, int]:
-        """Frames of motion (seed + future) and of music in one training window."""
+        """Frames of motion (seed + future of every roll-out pass) and of music in one
+        training window."""
         c = self.config
-        return c.motion_frames + c.future_frames, c.audio_frames
+        hops = (c.rollout_passes - 1) * c.generate_step
+        return c.motion_frames + hops + c.future_frames, c.audio_frames + hops
 
     def validation_metrics(self, sequences: list[Sequence], seconds: float,
                            count: int) -> dict[str, float]:
@@ -301,33 +313,54 @@ class FACT(nn.Module):
     # --- training ----------------------------------------------------------------------------
     def loss(self, batch: dict[str, torch.Tensor],
              generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-        """Future-N loss on a batch of windows.
+        """Future-N loss on a batch of windows, over ``rollout_passes`` roll-out passes.
 
-        ``batch["motion"]`` (B, Sm + N, 147), ``batch["audio"]`` (B, Sa, 35) and
-        ``batch["style"]`` (B,) label indices (``len(styles)`` = none). Returns the scalar loss
-        and its parts for logging.
+        ``batch["motion"]`` (B, Sm + (R-1) * step + N, 147), ``batch["audio"]``
+        (B, Sa + (R-1) * step, 35) and ``batch["style"]`` (B,) label indices (``len(styles)``
+        = none); see :meth:`window_lengths`. Pass ``r`` sees the seed ``r * step`` frames
+        later, whose last ``r * step`` frames are the earlier passes' predictions (detached),
+        as in generation. Returns the scalar loss (mean over passes) and its parts.
         """
         c = self.config
-        motion = _canonical_root_t(batch["motion"])
-        seed = self._norm_motion(motion[:, :c.motion_frames])  # (B, Sm, 147)
-        target = motion[:, c.motion_frames:c.motion_frames + c.future_frames]  # (B, N, 147)
+        motion, audio = batch["motion"], batch["audio"]
         style = batch["style"]
-        if self.training and c.seed_noise > 0:
-            noise = torch.randn(seed.shape, generator=generator).to(seed.device)
-            seed = seed + c.seed_noise * noise
         if self.training and c.style_dropout > 0:
             drop = torch.rand(style.shape, generator=generator) < c.style_dropout
             style = torch.where(drop.to(style.device), len(c.styles), style)
-        pred = self(seed, self._norm_audio(batch["audio"]), style)
-        feat_loss = F.mse_loss(pred, self._norm_motion(target))
-        total, parts = feat_loss, {"feature_loss": float(feat_loss.detach())}
-        if c.position_loss > 0:
+        seed = motion[:, :c.motion_frames]  # raw; becomes partly generated after pass 0
+        parts: dict[str, float] = {}
+        total = motion.new_zeros(())
+        for r in range(c.rollout_passes):
+            start = r * c.generate_step
+            end = start + c.motion_frames
+            offset = _pad_root(_root_offset(seed))  # x/z of the seed's first frame
+            target = motion[:, end:end + c.future_frames] - offset  # (B, N, 147)
+            seed_n = self._norm_motion(seed - offset)
+            if self.training and c.seed_noise > 0:
+                noise = torch.randn(seed_n.shape, generator=generator).to(seed_n.device)
+                seed_n = seed_n + c.seed_noise * noise
+            pred = self(seed_n, self._norm_audio(audio[:, start:start + c.audio_frames]), style)
+            terms = {"feature_loss": F.mse_loss(pred, self._norm_motion(target))}
             pred_raw = pred * self.motion_std + self.motion_mean
-            pos_pred = _fk(pred_raw)
-            pos_true = _fk(target)
-            pos_loss = F.mse_loss(pos_pred, pos_true) / 0.01  # (10 cm)^2 as the unit
-            total = total + c.position_loss * pos_loss
-            parts["position_loss"] = float(pos_loss.detach())
+            if c.position_loss > 0 or c.velocity_loss > 0:
+                last = seed[:, -1:] - offset
+                pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
+                pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
+                if c.position_loss > 0:  # (10 cm)^2 as the unit
+                    terms["position_loss"] = F.mse_loss(pos_pred[:, 1:], pos_true[:, 1:]) / 0.01
+                if c.velocity_loss > 0:  # (1 cm per frame)^2 as the unit
+                    terms["velocity_loss"] = F.mse_loss(pos_pred.diff(dim=1),
+                                                        pos_true.diff(dim=1)) / 1e-4
+            weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
+                       "velocity_loss": c.velocity_loss}
+            for name, value in terms.items():
+                total = total + weights[name] * value / c.rollout_passes
+                parts[name] = parts.get(name, 0.0) + float(value.detach()) / c.rollout_passes
+            if c.rollout_passes > 1:
+                parts[f"pass{r}_feature_loss"] = float(terms["feature_loss"].detach())
+            if r + 1 < c.rollout_passes:
+                kept = pred_raw[:, :c.generate_step].detach() + offset
+                seed = torch.cat([seed[:, c.generate_step:], kept], dim=1)
         return total, parts
 
     # --- generation --------------------------------------------------------------------------
@@ -371,11 +404,9 @@ class FACT(nn.Module):
         t = 0
         while t + c.motion_frames < frames:
             window = out[:, t:t + c.motion_frames]
-            offset = window[:, :1, :3].clone()
-            offset[..., 1] = 0  # root x/z relative to the window's first frame; keep height
-            pred = self(self._norm_motion(window - _pad_root(offset)),
-                        audio[:, t:t + c.audio_frames], style)
-            pred = pred * self.motion_std + self.motion_mean + _pad_root(offset)
+            offset = _pad_root(_root_offset(window))
+            pred = self(self._norm_motion(window - offset), audio[:, t:t + c.audio_frames], style)
+            pred = pred * self.motion_std + self.motion_mean + offset
             if pending is not None:
                 b = pending.shape[1]
                 pred[:, :b] = (1 - ramp) * pending + ramp * pred[:, :b]
@@ -485,11 +516,12 @@ def _canonical_root(motion: np.ndarray) -> np.ndarray:
     return out
 
 
-def _canonical_root_t(motion: torch.Tensor) -> torch.Tensor:
-    """Batched :func:`_canonical_root` for (B, T, 147) tensors."""
+def _root_offset(motion: torch.Tensor) -> torch.Tensor:
+    """(B, T, 147) -> (B, 1, 3): the first frame's root x and z (height kept): windows are
+    seen relative to where they start, so a dance may travel anywhere."""
     offset = motion[:, :1, :3].clone()
     offset[..., 1] = 0
-    return motion - _pad_root(offset)
+    return offset
 
 
 def _pad_root(offset: torch.Tensor) -> torch.Tensor:
