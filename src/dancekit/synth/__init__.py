@@ -7,25 +7,34 @@ move library and a rule-based choreographer that dances to any beat grid.
 * :data:`STYLES`, :data:`MOVES`: the styles and the move library.
 """
 
-from dancekit.synth.choreographer import choreograph
-from dancekit.synth.dataset import make_pair, write_dataset
-from dancekit.synth.grid import BeatGrid, Section
-from dancekit.synth.moves import MOVES, Move, moves_for
-from dancekit.synth.music import Song, synthesize
-from dancekit.synth.styles import STYLES, StyleName, get_style
+import importlib
+from typing import Any
 
-__all__ = [
-    "MOVES",
-    "STYLES",
-    "BeatGrid",
-    "Move",
-    "Section",
-    "Song",
-    "StyleName",
-    "choreograph",
-    "get_style",
-    "make_pair",
-    "moves_for",
-    "synthesize",
-    "write_dataset",
-]
+# Loaded on first use: the synthesiser pulls in scipy.signal (about 2 s to import), and the
+# CLI needs only the style names from here on every start-up.
+_HOME = {
+    "choreograph": "choreographer",
+    "make_pair": "dataset",
+    "write_dataset": "dataset",
+    "BeatGrid": "grid",
+    "Section": "grid",
+    "MOVES": "moves",
+    "Move": "moves",
+    "moves_for": "moves",
+    "Song": "music",
+    "synthesize": "music",
+    "STYLES": "styles",
+    "StyleName": "styles",
+    "get_style": "styles",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
