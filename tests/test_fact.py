@@ -13,6 +13,7 @@ from dancekit.models import load_model
 from dancekit.models.fact import (
     FACT,
     FACTConfig,
+    beat_phase,
     features_to_motion,
     motion_to_features,
 )
@@ -100,14 +101,16 @@ def _rollout_batch(model: FACT, count: int = 4):
 def test_rollout_training_feeds_back_predictions():
     """With roll-out passes, a later pass is seeded with the earlier passes' predictions, as
     generation is: the real frames those predictions stand for never reach the network."""
-    model = tiny_model(rollout_passes=3, generate_step=4, velocity_loss=1.0)
+    model = tiny_model(rollout_passes=3, generate_step=4, velocity_loss=1.0,
+                       energy_loss=1.0)
     c = model.config
     batch = _rollout_batch(model)
     assert batch["motion"].shape[1] == c.motion_frames + 2 * 4 + c.future_frames
     assert batch["audio"].shape[1] == c.audio_frames + 2 * 4
     model.eval()
     _, parts = model.loss(batch)
-    assert {"feature_loss", "position_loss", "velocity_loss", "pass0_feature_loss",
+    assert {"feature_loss", "position_loss", "velocity_loss", "energy_loss",
+            "pass0_feature_loss",
             "pass2_feature_loss"} <= set(parts)
     # frames 0..Sm+8 are seed or predicted by passes 0/1; perturb the real ones that passes
     # 1 and 2 would have seen had they been fed real frames: only their targets change
@@ -135,6 +138,27 @@ def test_rollout_training_learns():
         opt.step()
         losses.append(float(loss.detach()))
     assert losses[-1] < 0.1 * losses[0]
+
+
+def test_beat_phase_is_a_clock_between_beats():
+    onehot = np.zeros(50)
+    onehot[[10, 20, 36]] = 1  # the period changes from 10 to 16 frames
+    sin, cos = beat_phase(onehot).T
+    np.testing.assert_allclose(cos[[10, 20, 36]], 1, atol=1e-6)  # phase 0 on the beats
+    np.testing.assert_allclose(cos[[15, 28]], -1, atol=1e-6)  # halfway, whatever the period
+    # outside the beats the clock runs on at the median period (13 frames)
+    np.testing.assert_allclose(cos[49], 1, atol=1e-6)
+    phase = np.mod(np.arctan2(sin, cos) / (2 * np.pi), 1.0)
+    np.testing.assert_allclose(phase[2], 1 - 8 / 13, atol=1e-6)
+    assert not beat_phase(np.eye(1, 30, 4)[0]).any()  # one beat: no clock
+
+
+def test_beat_phase_model_reads_37_music_channels():
+    model = tiny_model(beat_phase=True)
+    c = model.config
+    out = model(torch.randn(2, c.motion_frames, 147), torch.randn(2, c.audio_frames, 37))
+    assert out.shape == (2, c.future_frames, 147)
+    assert model.audio_mean.shape == (37,)
 
 
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])

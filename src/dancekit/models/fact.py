@@ -57,6 +57,7 @@ SKELETON = "smpl24"
 JOINTS = 24
 MOTION_DIM = 3 + JOINTS * 6  # root translation + 6D rotation per joint = 147
 AUDIO_DIM = 35  # FACT music features: envelope, 20 MFCC, 12 chroma, peak and beat one-hots
+BEAT_COLUMN = 34  # the beat one-hot among them
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -127,6 +128,14 @@ class FACTConfig:
     # weight of a loss on joint velocities, including the step from the seed's last frame
     # to the first predicted one: what makes consecutive windows join smoothly
     velocity_loss: float = 0.0
+    # weight of a loss matching each joint's mean speed over the predicted frames to the real
+    # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
+    # by standing still (the mean of many possible moves is no move at all)
+    energy_loss: float = 0.0
+    # append the phase within the beat (sin, cos; from the features' own beat one-hots) to the
+    # music features: a dense clock where the one-hots are sparse spikes, so every predicted
+    # frame knows where it falls in the beat (not in the paper; False is the paper's input)
+    beat_phase: bool = False
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
     @classmethod
@@ -173,10 +182,13 @@ class FACTConfig:
             raise ParameterError(f"FACT config blend_frames={self.blend_frames!r} must be an "
                                  "integer from 0 to min(generate_step, future_frames - "
                                  "generate_step)")
-        if self.velocity_loss < 0 or self.position_loss < 0:
+        if min(self.position_loss, self.velocity_loss, self.energy_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
+        if not isinstance(self.beat_phase, bool):
+            raise ParameterError(f"FACT config beat_phase must be true or false, got "
+                                 f"{self.beat_phase!r}")
         if self.fps <= 0 or self.fps != int(self.fps):
             raise ParameterError(f"FACT config fps must be a positive whole number (music "
                                  f"features hop one frame at a time), got {self.fps}")
@@ -198,7 +210,8 @@ class FACT(nn.Module):
         super().__init__()
         config.validate()
         self.config = c = config
-        self.audio_in = nn.Linear(AUDIO_DIM, c.hidden)
+        self.audio_dim = AUDIO_DIM + (2 if c.beat_phase else 0)
+        self.audio_in = nn.Linear(self.audio_dim, c.hidden)
         self.motion_in = nn.Linear(MOTION_DIM, c.hidden)
         # one extra row: "no style given"
         self.style_emb = nn.Embedding(len(c.styles) + 1, c.hidden)
@@ -211,14 +224,15 @@ class FACT(nn.Module):
         self.head = nn.Linear(c.hidden, MOTION_DIM)
         self.register_buffer("motion_mean", torch.zeros(MOTION_DIM))
         self.register_buffer("motion_std", torch.ones(MOTION_DIM))
-        self.register_buffer("audio_mean", torch.zeros(AUDIO_DIM))
-        self.register_buffer("audio_std", torch.ones(AUDIO_DIM))
+        self.register_buffer("audio_mean", torch.zeros(self.audio_dim))
+        self.register_buffer("audio_std", torch.ones(self.audio_dim))
         self.register_buffer("seeds", torch.zeros(c.seed_bank, c.motion_frames, MOTION_DIM))
         self.register_buffer("seeds_ready", torch.zeros((), dtype=torch.bool))
 
     def forward(self, motion: torch.Tensor, audio: torch.Tensor,
                 style: torch.Tensor | None = None) -> torch.Tensor:
-        """Normalised seed motion (B, Sm, 147) and music (B, Sa, 35) -> next (B, N, 147)."""
+        """Normalised seed motion (B, Sm, 147) and music (B, Sa, 35 or 37 with beat phase) ->
+        next (B, N, 147)."""
         B, Sm, _ = motion.shape
         if style is None:
             style = torch.full((B,), len(self.config.styles), dtype=torch.long,
@@ -267,7 +281,7 @@ class FACT(nn.Module):
         gen_pos, real_pos = _fk(gen[:, tail]), _fk(real[:, tail])
         speed_gen = gen_pos.diff(dim=1).norm(dim=-1).mean()
         speed_real = real_pos.diff(dim=1).norm(dim=-1).mean()
-        beats = [np.flatnonzero(s.audio[tail, 34]) / c.fps for s in chosen]
+        beats = [np.flatnonzero(s.audio[tail, BEAT_COLUMN]) / c.fps for s in chosen]
         result = evaluate([Motion(p.numpy(), c.fps, SKELETON) for p in gen_pos],
                           [Motion(p.numpy(), c.fps, SKELETON) for p in real_pos],
                           music_beats=beats, bootstrap=0)
@@ -342,7 +356,7 @@ class FACT(nn.Module):
             pred = self(seed_n, self._norm_audio(audio[:, start:start + c.audio_frames]), style)
             terms = {"feature_loss": F.mse_loss(pred, self._norm_motion(target))}
             pred_raw = pred * self.motion_std + self.motion_mean
-            if c.position_loss > 0 or c.velocity_loss > 0:
+            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0:
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
@@ -351,8 +365,12 @@ class FACT(nn.Module):
                 if c.velocity_loss > 0:  # (1 cm per frame)^2 as the unit
                     terms["velocity_loss"] = F.mse_loss(pos_pred.diff(dim=1),
                                                         pos_true.diff(dim=1)) / 1e-4
+                if c.energy_loss > 0:  # (1 cm per frame)^2 as the unit
+                    speed_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=1)  # (B, J)
+                    speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
+                    terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
-                       "velocity_loss": c.velocity_loss}
+                       "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
                 parts[name] = parts.get(name, 0.0) + float(value.detach()) / c.rollout_passes
@@ -449,11 +467,15 @@ class FACT(nn.Module):
         return features_to_motion(out, c.fps, meta)
 
     def music_features(self, audio: Any) -> np.ndarray:
-        """FACT's 35-d music features at ``config.fps`` (disk-cached by content), (T, 35)."""
+        """FACT's 35-d music features at ``config.fps`` (disk-cached by content), (T, 35),
+        with the beat phase appended (T, 37) when the config asks for it."""
         from dancekit.audio import cached_features
 
-        feats = cached_features(audio, "fact", fps=int(self.config.fps))
-        return np.asarray(feats, dtype=np.float32)
+        feats = np.asarray(cached_features(audio, "fact", fps=int(self.config.fps)),
+                           dtype=np.float32)
+        if self.config.beat_phase:
+            feats = np.concatenate([feats, beat_phase(feats[:, BEAT_COLUMN])], axis=1)
+        return feats
 
     def style_index(self, style: str) -> int:
         if style not in self.config.styles:
@@ -509,6 +531,25 @@ class FACT(nn.Module):
 
 
 # --- helpers -----------------------------------------------------------------------------------
+def beat_phase(beat_onehot: np.ndarray) -> np.ndarray:
+    """(T,) beat one-hots -> (T, 2) sin and cos of the phase within the beat.
+
+    The phase runs linearly from one beat to the next; before the first and after the last
+    beat it continues at the median beat period. With fewer than two beats there is no
+    clock to read, and both channels are zero.
+    """
+    beats = np.flatnonzero(beat_onehot > 0.5).astype(np.float64)
+    if len(beats) < 2:
+        return np.zeros((len(beat_onehot), 2), np.float32)
+    period = float(np.median(np.diff(beats)))
+    t = np.arange(len(beat_onehot), dtype=np.float64)
+    index = np.interp(t, beats, np.arange(len(beats)))  # fractional beat count inside
+    index = np.where(t < beats[0], (t - beats[0]) / period, index)
+    index = np.where(t > beats[-1], len(beats) - 1 + (t - beats[-1]) / period, index)
+    angle = 2 * np.pi * index
+    return np.stack([np.sin(angle), np.cos(angle)], axis=1).astype(np.float32)
+
+
 def _canonical_root(motion: np.ndarray) -> np.ndarray:
     """Shift a (T, 147) window so its first frame's root is above the origin (x = z = 0)."""
     out = motion.copy()
@@ -544,5 +585,5 @@ def describe(model: FACT) -> str:
             f"seed {c.motion_frames} / music {c.audio_frames} / future {c.future_frames} frames")
 
 
-__all__ = ["FACT", "FACTConfig", "describe", "encode_motion", "features_to_motion",
+__all__ = ["FACT", "FACTConfig", "beat_phase", "describe", "encode_motion", "features_to_motion",
            "motion_to_features"]
