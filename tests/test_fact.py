@@ -161,6 +161,17 @@ def test_beat_phase_model_reads_37_music_channels():
     assert model.audio_mean.shape == (37,)
 
 
+def test_predict_change_starts_by_holding_the_last_pose():
+    """Predicting changes from the seed's last frame: before any training the network's
+    dance holds that pose exactly, whatever the music (and it stays continuous)."""
+    model = prepared(predict_change=True)
+    c = model.config
+    seed = model.seeds[:1]
+    out = model.generate_features(torch.randn(1, 100, 35), 100, seed)
+    torch.testing.assert_close(out[0, c.motion_frames:],
+                               seed[0, -1:].expand(100 - c.motion_frames, -1))
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

@@ -67,10 +67,11 @@ def load_sources(paths: list[str | Path]) -> list[Pair]:
     return pairs
 
 
-def load_folder(root: Path) -> list[Pair]:
+def load_folder(root: str | Path) -> list[Pair]:
     """Motion files with a same-stem audio file, searched recursively."""
     from dancekit.io import load_motion
 
+    root = Path(root)
     pairs = []
     for mfile in sorted(f for f in root.rglob("*") if f.suffix.lower() in MOTION_SUFFIXES):
         audio = next((mfile.with_suffix(s) for s in AUDIO_SUFFIXES

@@ -120,6 +120,12 @@ class FACTConfig:
     # predicted frames past the kept ones that are cross-faded into the next window's first
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
+    # predict each future frame as a change from the seed's last frame (the network starts
+    # as "hold the last pose" and learns the motion) instead of the paper's absolute poses,
+    # which a small network reads out of tokens holding the seed's oldest frames: absolute
+    # predictions jumped away from the seed and then stood still. Pair with rollout_passes
+    # so that errors cannot integrate unseen over a long dance.
+    predict_change: bool = False
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
@@ -186,9 +192,10 @@ class FACTConfig:
             raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        if not isinstance(self.beat_phase, bool):
-            raise ParameterError(f"FACT config beat_phase must be true or false, got "
-                                 f"{self.beat_phase!r}")
+        for name in ("beat_phase", "predict_change"):
+            if not isinstance(getattr(self, name), bool):
+                raise ParameterError(f"FACT config {name} must be true or false, got "
+                                     f"{getattr(self, name)!r}")
         if self.fps <= 0 or self.fps != int(self.fps):
             raise ParameterError(f"FACT config fps must be a positive whole number (music "
                                  f"features hop one frame at a time), got {self.fps}")
@@ -222,6 +229,9 @@ class FACT(nn.Module):
         self.cross_tf = Transformer(c.cross_layers, c.hidden, c.heads, c.ff, c.dropout,
                                     c.motion_frames + c.audio_frames)
         self.head = nn.Linear(c.hidden, MOTION_DIM)
+        if c.predict_change:  # start from "hold the last pose"
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
         self.register_buffer("motion_mean", torch.zeros(MOTION_DIM))
         self.register_buffer("motion_std", torch.ones(MOTION_DIM))
         self.register_buffer("audio_mean", torch.zeros(self.audio_dim))
@@ -241,7 +251,8 @@ class FACT(nn.Module):
         a = self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])  # (B, Sa, C)
         # full attention over both streams; only the first N outputs are read out
         x = self.cross_tf(torch.cat([m, a], dim=1), keep=self.config.future_frames)  # (B, N, C)
-        return self.head(x)  # (B, N, 147)
+        out = self.head(x)  # (B, N, 147)
+        return motion[:, -1:] + out if self.config.predict_change else out
 
     # --- data (the Trainer's side of the interface) ------------------------------------------
     def encode(self, pair: Any) -> Sequence:
