@@ -172,6 +172,21 @@ def test_predict_change_starts_by_holding_the_last_pose():
                                seed[0, -1:].expand(100 - c.motion_frames, -1))
 
 
+def test_seed_offset_noise_moves_the_pose_but_keeps_the_motion():
+    model = tiny_model(seed_noise=0.0, seed_offset_noise=0.1, dropout=0.0)
+    batch = _rollout_batch(model)
+    seen: list[torch.Tensor] = []
+    hook = model.motion_in.register_forward_hook(lambda m, i, o: seen.append(i[0].clone()))
+    model.train()
+    model.loss(batch, torch.Generator().manual_seed(1))
+    model.eval()
+    model.loss(batch)
+    hook.remove()
+    noisy, clean = seen
+    assert (noisy - clean).abs().mean() > 0.05  # the pose is perturbed ...
+    torch.testing.assert_close(noisy.diff(dim=1), clean.diff(dim=1))  # ... not the motion
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

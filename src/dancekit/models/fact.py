@@ -112,7 +112,13 @@ class FACTConfig:
     dropout: float = 0.1
     styles: list[str] = field(default_factory=list)  # genre labels; empty: unconditioned
     style_dropout: float = 0.3  # drop the label this often in training so style=None works
-    seed_noise: float = 0.05  # std of noise on the normalised seed: fights freezing and drift
+    # std of independent per-frame noise on the normalised seed. Beware: 0.05 is as large as
+    # a typical frame-to-frame change (0.03-0.05 on synth dances), which hides which way the
+    # dancer is moving, and the network learned to stand still
+    seed_noise: float = 0.05
+    # std of noise added to the whole normalised seed window as one offset: perturbs the
+    # pose (robustness to the network's own errors) without hiding the motion
+    seed_offset_noise: float = 0.0
     position_loss: float = 1.0  # weight of the FK joint-position loss beside the feature loss
     # frames kept per generation window: 1 as the paper; keeping 10 is 10x faster but the
     # dance jumps at every window boundary unless blend_frames > 0 (docs/benchmarks.md)
@@ -364,6 +370,10 @@ class FACT(nn.Module):
             if self.training and c.seed_noise > 0:
                 noise = torch.randn(seed_n.shape, generator=generator).to(seed_n.device)
                 seed_n = seed_n + c.seed_noise * noise
+            if self.training and c.seed_offset_noise > 0:
+                B, _, D = seed_n.shape
+                noise = torch.randn((B, 1, D), generator=generator).to(seed_n.device)
+                seed_n = seed_n + c.seed_offset_noise * noise
             pred = self(seed_n, self._norm_audio(audio[:, start:start + c.audio_frames]), style)
             terms = {"feature_loss": F.mse_loss(pred, self._norm_motion(target))}
             pred_raw = pred * self.motion_std + self.motion_mean
