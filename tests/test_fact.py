@@ -50,9 +50,11 @@ def test_representation_round_trip(rng):
         motion_to_features(Motion(m.positions, 30, "smpl24"))
 
 
-def test_prediction_sees_only_its_window():
+@pytest.mark.parametrize("variant", [{}, {"future_queries": True, "predict_change": False,
+                                     "beat_phase": False}])
+def test_prediction_sees_only_its_window(variant):
     """Frame f comes from motion before it and music up to the window's end, never later."""
-    model = prepared()
+    model = prepared(**variant)
     c = model.config
     seqs = make_sequences(2, 120)
     audio = torch.from_numpy(np.stack([s.audio for s in seqs]))

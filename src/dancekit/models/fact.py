@@ -132,6 +132,11 @@ class FACTConfig:
     # predictions jumped away from the seed and then stood still. Pair with rollout_passes
     # so that errors cannot integrate unseen over a long dance.
     predict_change: bool = False
+    # read the future frames out of their own query tokens, each starting from the encoded
+    # music at its frame (plus a learned embedding of its horizon), instead of the paper's
+    # first output tokens, whose inputs are the seed's oldest frames: every predicted frame
+    # then sees its own music (and beat phase) without first learning where to look
+    future_queries: bool = False
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
@@ -198,7 +203,7 @@ class FACTConfig:
             raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        for name in ("beat_phase", "predict_change"):
+        for name in ("beat_phase", "predict_change", "future_queries"):
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"FACT config {name} must be true or false, got "
                                      f"{getattr(self, name)!r}")
@@ -232,8 +237,12 @@ class FACT(nn.Module):
                                     c.audio_frames)
         self.motion_tf = Transformer(c.motion_layers, c.hidden, c.heads, c.ff, c.dropout,
                                      c.motion_frames)
+        queries = c.future_frames if c.future_queries else 0
         self.cross_tf = Transformer(c.cross_layers, c.hidden, c.heads, c.ff, c.dropout,
-                                    c.motion_frames + c.audio_frames)
+                                    queries + c.motion_frames + c.audio_frames)
+        if c.future_queries:
+            self.query_emb = nn.Parameter(torch.zeros(1, c.future_frames, c.hidden))
+            nn.init.normal_(self.query_emb, std=0.02)
         self.head = nn.Linear(c.hidden, MOTION_DIM)
         if c.predict_change:  # start from "hold the last pose"
             nn.init.zeros_(self.head.weight)
@@ -256,7 +265,11 @@ class FACT(nn.Module):
         m = self.motion_tf(self.motion_in(motion))  # (B, Sm, C)
         a = self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])  # (B, Sa, C)
         # full attention over both streams; only the first N outputs are read out
-        x = self.cross_tf(torch.cat([m, a], dim=1), keep=self.config.future_frames)  # (B, N, C)
+        N = self.config.future_frames
+        streams = [m, a]
+        if self.config.future_queries:  # frame Sm + k's query starts from its own music
+            streams.insert(0, a[:, Sm:Sm + N] + self.query_emb)
+        x = self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
         out = self.head(x)  # (B, N, 147)
         return motion[:, -1:] + out if self.config.predict_change else out
 
