@@ -189,6 +189,18 @@ def test_seed_offset_noise_moves_the_pose_but_keeps_the_motion():
     torch.testing.assert_close(noisy.diff(dim=1), clean.diff(dim=1))  # ... not the motion
 
 
+def test_velocity_input_is_scaled_by_the_datas_changes():
+    model = prepared(velocity_input=True)
+    seqs = make_sequences()
+    changes = np.concatenate([np.diff(s.motion, axis=0) for s in seqs])
+    scaled = changes / model.motion_std.numpy() / model.velocity_std.numpy()
+    informative = changes.std(0) > 1e-4  # channels that move at all
+    np.testing.assert_allclose(scaled.std(0)[informative], 1.0, rtol=1e-3)
+    c = model.config
+    out = model(torch.randn(2, c.motion_frames, 147), torch.randn(2, c.audio_frames, 35))
+    assert out.shape == (2, c.future_frames, 147)
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

@@ -137,6 +137,10 @@ class FACTConfig:
     # first output tokens, whose inputs are the seed's oldest frames: every predicted frame
     # then sees its own music (and beat phase) without first learning where to look
     future_queries: bool = False
+    # give each seed token its frame-to-frame change as well as its pose (each channel scaled
+    # by the training data's spread of changes): a frame's change is ~3 % of a pose's spread,
+    # too small for a small network to recover by comparing neighbouring tokens
+    velocity_input: bool = False
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
@@ -203,7 +207,7 @@ class FACTConfig:
             raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        for name in ("beat_phase", "predict_change", "future_queries"):
+        for name in ("beat_phase", "predict_change", "future_queries", "velocity_input"):
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"FACT config {name} must be true or false, got "
                                      f"{getattr(self, name)!r}")
@@ -230,7 +234,7 @@ class FACT(nn.Module):
         self.config = c = config
         self.audio_dim = AUDIO_DIM + (2 if c.beat_phase else 0)
         self.audio_in = nn.Linear(self.audio_dim, c.hidden)
-        self.motion_in = nn.Linear(MOTION_DIM, c.hidden)
+        self.motion_in = nn.Linear(MOTION_DIM * (2 if c.velocity_input else 1), c.hidden)
         # one extra row: "no style given"
         self.style_emb = nn.Embedding(len(c.styles) + 1, c.hidden)
         self.audio_tf = Transformer(c.audio_layers, c.hidden, c.heads, c.ff, c.dropout,
@@ -249,6 +253,8 @@ class FACT(nn.Module):
             nn.init.zeros_(self.head.bias)
         self.register_buffer("motion_mean", torch.zeros(MOTION_DIM))
         self.register_buffer("motion_std", torch.ones(MOTION_DIM))
+        if c.velocity_input:
+            self.register_buffer("velocity_std", torch.ones(MOTION_DIM))
         self.register_buffer("audio_mean", torch.zeros(self.audio_dim))
         self.register_buffer("audio_std", torch.ones(self.audio_dim))
         self.register_buffer("seeds", torch.zeros(c.seed_bank, c.motion_frames, MOTION_DIM))
@@ -262,7 +268,11 @@ class FACT(nn.Module):
         if style is None:
             style = torch.full((B,), len(self.config.styles), dtype=torch.long,
                                device=motion.device)
-        m = self.motion_tf(self.motion_in(motion))  # (B, Sm, C)
+        if self.config.velocity_input:  # the first frame's change is unknown: zero
+            change = F.pad(motion.diff(dim=1), (0, 0, 1, 0)) / self.velocity_std
+            m = self.motion_tf(self.motion_in(torch.cat([motion, change], dim=-1)))
+        else:
+            m = self.motion_tf(self.motion_in(motion))  # (B, Sm, C)
         a = self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])  # (B, Sa, C)
         # full attention over both streams; only the first N outputs are read out
         N = self.config.future_frames
@@ -335,6 +345,10 @@ class FACT(nn.Module):
         self.motion_std.copy_(torch.from_numpy(np.maximum(mot.std(0), 1e-3)))
         self.audio_mean.copy_(torch.from_numpy(aud.mean(0)))
         self.audio_std.copy_(torch.from_numpy(np.maximum(aud.std(0), 1e-3)))
+        if c.velocity_input:
+            change = np.concatenate([np.diff(s.motion, axis=0) for s in sequences])
+            std = np.maximum(change.std(0), 1e-6) / np.maximum(mot.std(0), 1e-3)
+            self.velocity_std.copy_(torch.from_numpy(np.maximum(std, 1e-4)))
         # seed clips spread evenly over the sequences long enough to hold one
         usable = [s for s in sequences if len(s.motion) >= c.motion_frames]
         if not usable:
