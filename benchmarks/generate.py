@@ -75,6 +75,7 @@ def main() -> None:
 
     from dancekit.audio.features import fact_features
     from dancekit.models import load_model
+    from dancekit.models.fact import BEAT_COLUMN, beat_phase
     from dancekit.render import render
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,6 +85,8 @@ def main() -> None:
                  else load_model("fact", checkpoint=args.checkpoint))
         fps = int(model.config.fps)
         t_feat, feats = timed(lambda: fact_features(song, fps=fps), args.repeats)
+        if model.config.beat_phase:  # what FACT.music_features adds to the cached features
+            feats = np.concatenate([feats, beat_phase(feats[:, BEAT_COLUMN])], axis=1)
         audio = torch.from_numpy(np.asarray(feats, np.float32))[None]
         frames = audio.shape[1]
         seed = model.seeds[:1]

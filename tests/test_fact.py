@@ -201,6 +201,25 @@ def test_velocity_input_is_scaled_by_the_datas_changes():
     assert out.shape == (2, c.future_frames, 147)
 
 
+def test_linear_base_is_fitted_in_closed_form_by_prepare():
+    """Before any gradient step, the ridge base predicts the toy dances' next frames far
+    better than holding the last pose, and it is what the untrained network outputs."""
+    model = prepared(linear_base=True, predict_change=True, beat_phase=False)
+    assert model.base_weight.abs().sum() > 0
+    batch = _rollout_batch(model)
+    c = model.config
+    motion = batch["motion"].clone()
+    motion[..., [0, 2]] -= motion[:, :1, [0, 2]]  # windows start above the origin
+    seed = model._norm_motion(motion[:, :c.motion_frames])
+    target = model._norm_motion(motion[:, c.motion_frames:][:, :c.future_frames])
+    with torch.no_grad():
+        pred = model(seed, model._norm_audio(batch["audio"][:, :c.audio_frames]))
+    hold = ((seed[:, -1:] - target) ** 2).mean()
+    assert ((pred - target) ** 2).mean() < 0.5 * hold
+    with pytest.raises(ParameterError, match="linear_base needs predict_change"):
+        FACTConfig.from_dict({"linear_base": True}, complete=False)
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

@@ -58,6 +58,7 @@ JOINTS = 24
 MOTION_DIM = 3 + JOINTS * 6  # root translation + 6D rotation per joint = 147
 AUDIO_DIM = 35  # FACT music features: envelope, 20 MFCC, 12 chroma, peak and beat one-hots
 BEAT_COLUMN = 34  # the beat one-hot among them
+BASE_LAG = 5  # the linear base also sees the change over this many frames
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -141,6 +142,12 @@ class FACTConfig:
     # by the training data's spread of changes): a frame's change is ~3 % of a pose's spread,
     # too small for a small network to recover by comparing neighbouring tokens
     velocity_input: bool = False
+    # add a linear predictor fitted in closed form (ridge regression, in prepare()) from the
+    # seed's last pose, its recent changes and the beat phase at each predicted frame; the
+    # transformer learns what it misses. On synth dances it halves the hold-the-pose error
+    # from the start, which 500 steps of the transformer alone did not (docs/results.md).
+    # Needs predict_change.
+    linear_base: bool = False
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
@@ -203,11 +210,15 @@ class FACTConfig:
             raise ParameterError(f"FACT config blend_frames={self.blend_frames!r} must be an "
                                  "integer from 0 to min(generate_step, future_frames - "
                                  "generate_step)")
+        if self.linear_base and (not self.predict_change or self.motion_frames < BASE_LAG + 1):
+            raise ParameterError(f"FACT config linear_base needs predict_change and at least "
+                                 f"{BASE_LAG + 1} seed frames")
         if min(self.position_loss, self.velocity_loss, self.energy_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        for name in ("beat_phase", "predict_change", "future_queries", "velocity_input"):
+        for name in ("beat_phase", "predict_change", "future_queries", "velocity_input",
+                     "linear_base"):
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"FACT config {name} must be true or false, got "
                                      f"{getattr(self, name)!r}")
@@ -255,6 +266,10 @@ class FACT(nn.Module):
         self.register_buffer("motion_std", torch.ones(MOTION_DIM))
         if c.velocity_input:
             self.register_buffer("velocity_std", torch.ones(MOTION_DIM))
+        if c.linear_base:
+            inputs = 3 * MOTION_DIM + (2 if c.beat_phase else 0) + 1
+            self.register_buffer("base_weight",
+                                 torch.zeros(c.future_frames, inputs, MOTION_DIM))
         self.register_buffer("audio_mean", torch.zeros(self.audio_dim))
         self.register_buffer("audio_std", torch.ones(self.audio_dim))
         self.register_buffer("seeds", torch.zeros(c.seed_bank, c.motion_frames, MOTION_DIM))
@@ -281,7 +296,49 @@ class FACT(nn.Module):
             streams.insert(0, a[:, Sm:Sm + N] + self.query_emb)
         x = self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
         out = self.head(x)  # (B, N, 147)
+        if self.config.linear_base:
+            out = out + torch.einsum("bnf,nfd->bnd", self._base_inputs(motion, audio),
+                                     self.base_weight)
         return motion[:, -1:] + out if self.config.predict_change else out
+
+    def _base_inputs(self, motion: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        """Inputs of the linear base for each predicted frame (B, N, F): the seed's last
+        normalised pose, its last change and its mean change over BASE_LAG frames, the
+        (normalised) beat phase at that frame, and a constant."""
+        c = self.config
+        last = motion[:, -1]
+        now = torch.cat([last, last - motion[:, -2],
+                         (last - motion[:, -1 - BASE_LAG]) / BASE_LAG], dim=-1)  # (B, 441)
+        B, N = motion.shape[0], c.future_frames
+        parts = [now[:, None].expand(B, N, -1)]
+        if c.beat_phase:
+            parts.append(audio[:, c.motion_frames:c.motion_frames + N, AUDIO_DIM:AUDIO_DIM + 2])
+        parts.append(motion.new_ones(B, N, 1))
+        return torch.cat(parts, dim=-1)
+
+    def _fit_linear_base(self, sequences: list[Any], ridge: float = 1.0) -> None:
+        """Ridge regression of each future frame's change from the seed's last frame on
+        :meth:`_base_inputs`, over the training windows (normal equations summed per
+        sequence, so memory does not grow with the data)."""
+        c = self.config
+        F_in = self.base_weight.shape[1]
+        gram = torch.zeros(c.future_frames, F_in, F_in, dtype=torch.float64)
+        cross = torch.zeros(c.future_frames, F_in, MOTION_DIM, dtype=torch.float64)
+        span = max(c.motion_frames + c.future_frames, c.audio_frames)
+        for s in sequences:
+            starts = range(0, len(s.motion) - span + 1, max(1, c.future_frames // 4))
+            if not starts:
+                continue
+            mot = torch.from_numpy(np.stack([s.motion[t:t + span] for t in starts]))
+            aud = torch.from_numpy(np.stack([s.audio[t:t + c.audio_frames] for t in starts]))
+            mot = _canonical_root_t(mot[:, :c.motion_frames + c.future_frames])
+            seed = self._norm_motion(mot[:, :c.motion_frames])
+            target = self._norm_motion(mot[:, c.motion_frames:]) - seed[:, -1:]
+            x = self._base_inputs(seed, self._norm_audio(aud)).double()  # (W, N, F)
+            gram += torch.einsum("wnf,wng->nfg", x, x)
+            cross += torch.einsum("wnf,wnd->nfd", x, target.double())
+        eye = ridge * torch.eye(F_in, dtype=torch.float64)
+        self.base_weight.copy_(torch.linalg.solve(gram + eye, cross).float())
 
     # --- data (the Trainer's side of the interface) ------------------------------------------
     def encode(self, pair: Any) -> Sequence:
@@ -345,6 +402,8 @@ class FACT(nn.Module):
         self.motion_std.copy_(torch.from_numpy(np.maximum(mot.std(0), 1e-3)))
         self.audio_mean.copy_(torch.from_numpy(aud.mean(0)))
         self.audio_std.copy_(torch.from_numpy(np.maximum(aud.std(0), 1e-3)))
+        if c.linear_base:
+            self._fit_linear_base(sequences)
         if c.velocity_input:
             change = np.concatenate([np.diff(s.motion, axis=0) for s in sequences])
             std = np.maximum(change.std(0), 1e-6) / np.maximum(mot.std(0), 1e-3)
@@ -603,6 +662,11 @@ def _canonical_root(motion: np.ndarray) -> np.ndarray:
     out = motion.copy()
     out[:, [0, 2]] -= motion[:1, [0, 2]]
     return out
+
+
+def _canonical_root_t(motion: torch.Tensor) -> torch.Tensor:
+    """Batched :func:`_canonical_root` for (B, T, 147) tensors."""
+    return motion - _pad_root(_root_offset(motion))
 
 
 def _root_offset(motion: torch.Tensor) -> torch.Tensor:
