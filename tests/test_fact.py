@@ -123,7 +123,7 @@ def test_rollout_training_feeds_back_predictions():
     model.loss(batch)
     model.loss({**batch, "motion": hidden})
     hook.remove()
-    for a, b in zip(seen[:3], seen[3:]):
+    for a, b in zip(seen[:3], seen[3:], strict=True):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
