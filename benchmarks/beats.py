@@ -17,7 +17,7 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
 22.05 kHz and beat-tracked in a fresh process that reports its time and peak RSS.
 
     python benchmarks/beats.py                       # ../shared/data/music
-    python benchmarks/beats.py --data DIR --markdown # a table to paste into docs
+    python benchmarks/beats.py --dir DIR --markdown  # any such folder, e.g. beats_corpus.py's
     python benchmarks/beats.py --long 20             # memory and time on a 20-minute song
     python benchmarks/beats.py --no-synth            # the real excerpts only
     python benchmarks/beats.py --cv                  # split-half validation of the tempo prior
@@ -45,6 +45,7 @@ import numpy as np
 
 import dancekit.audio.beats as beats_module
 from dancekit.audio import Audio, load, track_beats
+from dancekit.audio.loading import as_audio
 from dancekit.utils import progress
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "music"
@@ -158,12 +159,12 @@ def print_table(header: tuple[str, ...], rows: list[tuple], markdown: bool) -> N
           + " ".join(f"{x:8.3f}" for x in means))
 
 
-def cross_validate(songs: list[Path]) -> None:
-    """In-sample against held-out F-measure when the tempo prior is tuned on part of the set."""
+def prior_grid(songs: list[Path]) -> np.ndarray:
+    """F-measure of every tempo-prior grid point (rows) on every excerpt (columns)."""
     audios = [load(song, sr=beats_module.SR) for song in songs]
     references = [np.loadtxt(song.with_suffix(".beats.txt"), ndmin=1) for song in songs]
     grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
-    f = np.zeros((len(grid), len(songs)))  # F-measure of every grid point on every excerpt
+    f = np.zeros((len(grid), len(songs)))
     defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
     try:
         for g, (centre, width) in enumerate(progress(grid, total=len(grid), description="grid")):
@@ -172,6 +173,32 @@ def cross_validate(songs: list[Path]) -> None:
                 f[g, i] = score(references[i], track_beats(audio).beats)[0]
     finally:
         beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES = defaults
+    return f
+
+
+def transfer(train: list[Path], test: list[Path]) -> None:
+    """Tempo prior chosen on one set, scored on the other, in both directions."""
+    grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
+    f_train, f_test = prior_grid(train), prior_grid(test)
+    defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
+    print(f"{'prior (BPM, octaves)':>20s} {'train F':>8s} {'test F':>8s}")
+    for g, (centre, width) in enumerate(grid):
+        print(f"{f'{centre:g}, {width:g}':>20s} {f_train[g].mean():8.3f} {f_test[g].mean():8.3f}")
+    for name, a, b in (("train", f_train, f_test), ("test", f_test, f_train)):
+        fit = a.mean(axis=1)
+        tied = np.isclose(fit, fit.max())
+        print(f"chosen on {name} ({[grid[g] for g in np.flatnonzero(tied)]}): mean F there "
+              f"{fit.max():.3f}, on the other set {b[tied].mean():.3f}")
+    if defaults in grid:
+        g = grid.index(defaults)
+        print(f"shipped {defaults}: train {f_train[g].mean():.3f}, test {f_test[g].mean():.3f}")
+
+
+def cross_validate(songs: list[Path]) -> None:
+    """In-sample against held-out F-measure when the tempo prior is tuned on part of the set."""
+    grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
+    f = prior_grid(songs)  # F-measure of every grid point on every excerpt
+    defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
     shipped = grid.index(defaults) if defaults in grid else None
 
     def held_out(train: np.ndarray, test: np.ndarray) -> float:
@@ -181,7 +208,11 @@ def cross_validate(songs: list[Path]) -> None:
 
     n = len(songs)
     everyone = np.arange(n)
-    halves = [np.array(a) for a in itertools.combinations(everyone, n // 2)]
+    if n <= 20:
+        halves = [np.array(a) for a in itertools.combinations(everyone, n // 2)]
+    else:  # too many to enumerate: 2000 random halves
+        rng = np.random.default_rng(0)
+        halves = [np.sort(rng.permutation(n)[:n // 2]) for _ in range(2000)]
     split = [held_out(a, np.setdiff1d(everyone, a)) for a in halves]
     loo = [held_out(np.delete(everyone, i), np.array([i])) for i in everyone]
     best = int(np.argmax(f.mean(axis=1)))
@@ -197,10 +228,117 @@ def cross_validate(songs: list[Path]) -> None:
     print(f"leave-one-out: mean F {np.mean(loo):.3f}")
 
 
+#: Inverse regularisation strengths searched by ``--fit-level`` (leave-one-out on the fit set).
+LEVEL_C = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def level_examples(songs: list[Path], synth_seeds: range = range(0)
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Level features of every excerpt and the F-measure of keeping or halving its pulse
+    (features NaN, and both F-measures equal, where the pulse cannot be halved). With
+    ``synth_seeds``, synthetic songs of every :data:`SYNTH_STYLES` style at those seeds join."""
+    from dancekit.synth import synthesize
+
+    cases = [(song, None) for song in songs]
+    cases += [(style, seed) for style in SYNTH_STYLES for seed in synth_seeds]
+    features, f_keep, f_halve = [], [], []
+    for name, seed in progress(cases, total=len(cases), description="pulses"):
+        if seed is None:
+            reference = np.loadtxt(name.with_suffix(".beats.txt"), ndmin=1)
+            audio = load(name, sr=beats_module.SR)
+        else:
+            song = synthesize(name, seconds=30.0, seed=seed)
+            reference = np.asarray(song.truth["beats"], dtype=float)
+            audio = as_audio(Audio.from_array(song.samples, song.sr), beats_module.SR)
+        spec, chroma = beats_module._spectrograms(audio.samples)
+        pulse = beats_module.tracked_pulse(spec, chroma)
+        x, halved = beats_module.level_candidates(pulse.novelty, chroma, pulse.bass,
+                                                  pulse.frames, pulse.period)
+        keep = beats_module._refine(pulse.frames, pulse.novelty) / beats_module.FPS
+        half = keep if halved is None else (
+            beats_module._refine(halved, pulse.novelty) / beats_module.FPS)
+        features.append(np.full(len(x), np.nan) if halved is None else x)
+        f_keep.append(score(reference, keep)[0])
+        f_halve.append(score(reference, half)[0])
+    return np.array(features), np.array(f_keep), np.array(f_halve)
+
+
+def fit_level(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
+    """Fit the metrical-level model on one set and check it on the other, both ways.
+
+    A logistic regression on standardised :data:`dancekit.audio.beat_level.FEATURES`, label
+    "halving scores better", each excerpt weighted by how much the choice changes its
+    F-measure (excerpts where it does not matter carry no weight). The regularisation is
+    chosen by leave-one-out on the fit set. Prints the constants to paste into
+    ``beat_level.py``.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    sets = {"fit": level_examples(train, synth_seeds), "check": level_examples(test)}
+
+    def model(x: np.ndarray, gain: np.ndarray, c: float):
+        usable = np.all(np.isfinite(x), axis=1)
+        x, gain = x[usable], gain[usable]
+        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+        clf = LogisticRegression(C=c).fit((x - mean) / scale, gain > 0,
+                                          sample_weight=np.abs(gain) + 1e-6)
+        return mean, scale, clf.coef_[0], float(clf.intercept_[0])
+
+    def predict(params, x: np.ndarray) -> np.ndarray:
+        mean, scale, coef, bias = params
+        return np.nan_to_num(((x - mean) / scale) @ coef + bias, nan=-1.0) > 0
+
+    def mean_f(halve: np.ndarray, f_keep: np.ndarray, f_halve: np.ndarray) -> float:
+        return float(np.where(halve, f_halve, f_keep).mean())
+
+    for fit_name, check_name in (("fit", "check"), ("check", "fit")):
+        x, f_keep, f_halve = sets[fit_name]
+        gain = f_halve - f_keep
+        if not np.any(gain > 0) or not np.any(gain < 0):
+            print(f"\nfit on {fit_name}: no excerpt where halving helps (or none where it "
+                  "hurts), nothing to fit")
+            continue
+        loo = {}
+        for c in LEVEL_C:
+            halve = np.array([predict(model(np.delete(x, i, 0), np.delete(gain, i), c),
+                                      x[i:i + 1])[0] for i in range(len(x))])
+            loo[c] = mean_f(halve, f_keep, f_halve)
+        c = max(LEVEL_C, key=lambda k: (round(loo[k], 4), -k))
+        params = model(x, gain, c)
+        xc, kc, hc = sets[check_name]
+        print(f"\nfit on {fit_name} set ({len(x)} excerpts, {int(np.isfinite(x[:, 0]).sum())} "
+              f"fast enough to halve, halving helps on "
+              f"{int(np.sum(gain > 0))}); C by leave-one-out: "
+              + ", ".join(f"{k:g}: {v:.3f}" for k, v in loo.items()))
+        print(f"  {fit_name}: never halve {f_keep.mean():.3f}, model in-sample "
+              f"{mean_f(predict(params, x), f_keep, f_halve):.3f}, leave-one-out {loo[c]:.3f},"
+              f" oracle {np.maximum(f_keep, f_halve).mean():.3f}")
+        print(f"  {check_name} (held out): never halve {kc.mean():.3f}, model "
+              f"{mean_f(predict(params, xc), kc, hc):.3f}, oracle "
+              f"{np.maximum(kc, hc).mean():.3f}; halves {int(predict(params, xc).sum())} "
+              f"of {len(xc)}")
+        mean, scale, coef, bias = params
+        print("  LEVEL_MEAN = np.array([" + ", ".join(f"{v:.4g}" for v in mean) + "])")
+        print("  LEVEL_SCALE = np.array([" + ", ".join(f"{v:.4g}" for v in scale) + "])")
+        print("  LEVEL_COEF = np.array([" + ", ".join(f"{v:.4g}" for v in coef) + "])")
+        print(f"  LEVEL_BIAS = {bias:.4g}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="folder of NAME.ogg + NAME.beats.txt (+ NAME.downbeats.txt)")
+    parser.add_argument("--dir", "--data", dest="data", type=Path, default=DEFAULT_DATA,
+                        help="folder of NAME.ogg + NAME.beats.txt (+ NAME.downbeats.txt), "
+                        "e.g. one built by benchmarks/beats_corpus.py")
+    parser.add_argument("--train", type=Path, metavar="DIR",
+                        help="with --cv: choose the tempo prior on DIR, score it on --dir "
+                        "(and the other way round)")
+    parser.add_argument("--fit-level", type=Path, nargs="+", metavar="DIR",
+                        help="fit the metrical-level model on the excerpts of the DIRs, check "
+                        "it on --dir (and the other way round); prints the constants for "
+                        "beat_level.py")
+    parser.add_argument("--fit-synth", type=int, default=8, metavar="N",
+                        help="with --fit-level: also fit on N synthetic songs per style "
+                        "(seeds 100 on; the check above uses seeds 0 and 1)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--long", type=float, metavar="MINUTES",
                         help="measure loading and tracking a song this long instead")
@@ -215,6 +353,15 @@ def main() -> None:
     songs = sorted(p for p in args.data.glob("*.ogg") if p.with_suffix(".beats.txt").exists())
     if not songs:
         raise SystemExit(f"no NAME.ogg with NAME.beats.txt in {args.data}")
+    if args.fit_level:
+        fit_level(sorted(p for d in args.fit_level for p in d.glob("*.ogg")
+                         if p.with_suffix(".beats.txt").exists()), songs,
+                  range(100, 100 + args.fit_synth))
+        return
+    if args.cv and args.train:
+        transfer(sorted(p for p in args.train.glob("*.ogg")
+                        if p.with_suffix(".beats.txt").exists()), songs)
+        return
     if args.cv:
         cross_validate(songs)
         return

@@ -8,6 +8,7 @@ import mir_eval
 import numpy as np
 import pytest
 
+import dancekit.audio.beats as beats_module
 from dancekit.audio import Audio, track_beats
 from dancekit.audio.beats import Beats
 from dancekit.audio.clicks import click_track
@@ -51,6 +52,35 @@ def test_no_pulse_gives_no_beats() -> None:
     assert result.tempo == 0.0 and len(result.beats) == 0 and result.meter == "unknown"
     assert result.to_dict() == {"tempo": 0.0, "beats": [], "downbeats": [], "meter": "unknown",
                                 "beats_per_bar": 0}
+
+
+def _jig_figure(beat_s: float, seconds: float, sr: int = 22050) -> tuple[np.ndarray, np.ndarray]:
+    """6/8 crotchet-quaver figure: equally loud high notes on the first and third quaver of
+    every beat, a bass note on the beat only. Returns the samples and the beat times."""
+    t = np.arange(int(seconds * sr)) / sr
+    y = 1e-3 * np.random.default_rng(0).standard_normal(len(t))
+    beats = np.arange(0.3, seconds - beat_s, beat_s)
+    for b in beats:
+        for onset, freq, gain in ((b, 880.0, 0.3), (b + 2 * beat_s / 3, 988.0, 0.3),
+                                  (b, 65.0, 0.8)):
+            i = int(onset * sr)
+            n = min(int(0.15 * sr), len(t) - i)
+            y[i:i + n] += gain * np.sin(2 * np.pi * freq * t[:n]) * np.exp(-t[:n] / 0.05)
+    return y.astype(np.float32), beats
+
+
+def test_bass_moves_a_grid_locked_on_the_quaver() -> None:
+    y, beats = _jig_figure(0.6, 20.0)
+    spec, _ = beats_module._spectrograms(y)
+    novelty = beats_module.onset_novelty(spec)
+    bass = beats_module.onset_novelty(spec[:beats_module.BASS_BANDS])
+    period = 0.6 * beats_module.FPS
+    truth = np.round(beats * beats_module.FPS).astype(int)
+    on_quaver = truth + int(round(2 * period / 3))  # the grid an onset-only tracker may keep
+    moved = beats_module._bass_phase(on_quaver[:-1], bass, novelty, period, tatums=3)
+    np.testing.assert_allclose(moved, truth[1:len(moved) + 1], atol=2)
+    kept = beats_module._bass_phase(truth, bass, novelty, period, tatums=3)
+    np.testing.assert_array_equal(kept, truth)
 
 
 @pytest.mark.slow

@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import librosa
 import numpy as np
 import scipy.ndimage
 
+from dancekit.audio.beat_level import FEATURES as LEVEL_FEATURES
+from dancekit.audio.beat_level import halve_probability, level_features
 from dancekit.audio.loading import Audio, as_audio
 from dancekit.utils import progress
 
@@ -47,8 +50,10 @@ FOUR_BEAT_PRIOR = 1.2
 #: Least normalised autocorrelation at a third of the beat for a compound (x/8) meter.
 COMPOUND_MIN_ACF = 0.1
 #: Summed autocorrelation advantage (onsets + harmony) that three tatums per beat need over
-#: two before a beat is read as compound (6/8, 9/8, 12/8).
-COMPOUND_MARGIN = 0.2
+#: two before a beat is read as compound (6/8, 9/8, 12/8). 0.1: the best of 0-0.2 on the
+#: extended set of ``benchmarks/beats_corpus.py`` that keeps the synthetic hip-hop and ballet
+#: songs simple (0.05 reads them as compound); the DEV excerpts score the same at 0.05-0.2.
+COMPOUND_MARGIN = 0.1
 #: Tempo range the tracker considers, in BPM.
 MIN_BPM, MAX_BPM = 40.0, 240.0
 #: Centre (BPM) and width (octaves) of the log-normal tempo prior used to pick a metrical level.
@@ -62,6 +67,10 @@ OBSERVATION_LAMBDA = 16
 #: Beat probability of a novelty at its 99th percentile. Below 1 so that a few very strong
 #: (often syncopated) onsets cannot outweigh the regularity of all the others.
 ACTIVATION_GAIN = 0.5
+#: How much more bass onset strength (ratio) the beats shifted by one tatum must carry before
+#: the whole grid moves there (chosen on the extended set of ``benchmarks/beats_corpus.py``,
+#: in the middle of the 1.2-1.3 plateau; see ``docs/audio.md``).
+BASS_PHASE_MARGIN = 1.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,20 +134,51 @@ def track_beats(audio: str | os.PathLike | Audio, *, show_progress: bool = False
     """
     audio = as_audio(audio, SR)
     spec, chroma = _spectrograms(audio.samples)
-    novelty = onset_novelty(spec)
-    period = estimate_period(novelty)
-    meta = {"novelty": novelty.astype(np.float32), "novelty_fps": FPS}
-    if period is None:
+    return track_spectrograms(spec, chroma, show_progress=show_progress)
+
+
+def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False
+                       ) -> Beats:
+    """:func:`track_beats` from the tracker's own log-mel and chroma (``_spectrograms``), so
+    benchmarks can try settings without decoding every file again."""
+    pulse = tracked_pulse(spec, chroma, show_progress=show_progress)
+    meta = {"novelty": pulse.novelty.astype(np.float32), "novelty_fps": FPS}
+    if pulse.period == 0:
         return Beats(tempo=0.0, beats=np.zeros(0), downbeats=np.zeros(0), meta=meta)
-    period, compound = _beat_grouping(novelty, chroma, period)
-    beat_frames = _decode_beats(novelty, period, show_progress)
-    beats = _refine(beat_frames, novelty) / FPS
+    beat_frames, period = pulse.frames, pulse.period
+    features, halved = level_candidates(pulse.novelty, chroma, pulse.bass, beat_frames, period)
+    if halved is not None and halve_probability(features) > 0.5:
+        beat_frames, period = halved, 2 * period
+    beats = _refine(beat_frames, pulse.novelty) / FPS
     tempo = _tempo(beats) if len(beats) > 1 else 60.0 * FPS / period
-    per_bar, phase = _meter(spec, chroma, novelty, beat_frames, period)
+    per_bar, phase = _meter(spec, chroma, pulse.novelty, beat_frames, period)
     downbeats = beats[phase::per_bar] if per_bar else np.zeros(0)
-    meter = _meter_name(per_bar, compound)
+    meter = _meter_name(per_bar, pulse.compound)
     return Beats(tempo=tempo, beats=beats, downbeats=downbeats, meter=meter,
                  beats_per_bar=per_bar, meta=meta)
+
+
+class Pulse(NamedTuple):
+    """The tracked pulse before the metrical-level decision (stages 1-4 of the tracker)."""
+    novelty: np.ndarray
+    bass: np.ndarray  # onset novelty of the bass bands
+    frames: np.ndarray  # beat frames (empty when there is no pulse)
+    period: float  # beat period in frames (0 when there is no pulse)
+    compound: bool
+
+
+def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False
+                  ) -> Pulse:
+    """Novelty, global tempo, two-or-three grouping, HMM beats and the bass phase check."""
+    novelty = onset_novelty(spec)
+    bass = onset_novelty(spec[:BASS_BANDS])
+    period = estimate_period(novelty)
+    if period is None:
+        return Pulse(novelty, bass, np.zeros(0, dtype=int), 0.0, False)
+    period, compound = _beat_grouping(novelty, chroma, period)
+    frames = _decode_beats(novelty, period, show_progress)
+    frames = _bass_phase(frames, bass, novelty, period, 3 if compound else 2)
+    return Pulse(novelty, bass, frames, period, compound)
 
 
 def onset_novelty(spec: np.ndarray, *, lag: int = 2, max_size: int = 3) -> np.ndarray:
@@ -262,6 +302,48 @@ def _decode_beats(novelty: np.ndarray, period: float, show_progress: bool = Fals
     return _snap(frames, novelty, max(int(period) // OBSERVATION_LAMBDA, 1))
 
 
+def level_candidates(novelty: np.ndarray, chroma: np.ndarray, bass: np.ndarray,
+                     frames: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Features of the tracked pulse (:mod:`dancekit.audio.beat_level`) and the beats one level
+    up: every other beat, at the phase whose beats carry more chord change and bass (None when
+    there are too few beats, or twice the period is slower than :data:`MIN_BPM`)."""
+    if len(frames) < 8 or 2 * period > 60 * FPS / MIN_BPM:
+        return np.zeros(len(LEVEL_FEATURES)), None
+    acf_peaks = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
+    change = _chord_change(chroma, frames, period)
+    features, phase = level_features(novelty, acf_peaks, bass, change, frames, period)
+    return features, frames[phase::2]
+
+
+def _bass_phase(frames: np.ndarray, bass: np.ndarray, novelty: np.ndarray, period: float,
+                tatums: int) -> np.ndarray:
+    """Move the beat grid by whole tatums when the bass says the beat lies there.
+
+    Onsets alone leave the phase of some figures ambiguous: in a jig's crotchet-quaver
+    rhythm the quaver (with the chord's upstroke) can be as strong as the beat, and the HMM
+    may lock onto it. Bass notes mark the beat (Goto 2001), so each shift by a tatum (a third
+    of a compound beat, half a simple one) is scored by the mean bass-band onset strength at
+    the shifted beats, and the grid moves only when a shift beats the decoded phase by
+    :data:`BASS_PHASE_MARGIN`.
+    """
+    if len(frames) < 4:
+        return frames
+    reach = max(int(period) // OBSERVATION_LAMBDA, 1)
+    last = len(bass) - 1
+
+    def strength(at: np.ndarray) -> float:
+        at = np.clip(at, 0, last)
+        return float(np.mean([bass[max(t - reach, 0):t + reach + 1].max() for t in at]))
+
+    shifts = [int(round(k * period / tatums)) for k in range(tatums)]
+    scores = [strength(frames + s) for s in shifts]
+    best = int(np.argmax(scores))
+    if best == 0 or scores[best] <= BASS_PHASE_MARGIN * scores[0]:
+        return frames
+    moved = frames + shifts[best]
+    return _snap(moved[moved <= last], novelty, reach)
+
+
 def _snap(frames: np.ndarray, novelty: np.ndarray, reach: int) -> np.ndarray:
     """Move each beat to the strongest novelty frame within its observation region."""
     out = frames.copy()
@@ -305,13 +387,7 @@ def _meter(spec: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
     """
     if len(beat_frames) < 8:
         return 0, 0
-    edges = np.append(beat_frames, min(len(novelty), beat_frames[-1] + int(period)))
-    beat_chroma = np.stack([chroma[:, a:max(b, a + 1)].mean(axis=1)
-                            for a, b in zip(edges[:-1], edges[1:], strict=True)])
-    beat_chroma /= np.linalg.norm(beat_chroma, axis=1, keepdims=True) + 1e-9
-    change = np.zeros(len(beat_frames))
-    change[1:] = 1.0 - np.sum(beat_chroma[1:] * beat_chroma[:-1], axis=1)
-    change[0] = np.median(change[1:])
+    change = _chord_change(chroma, beat_frames, period)
     bass = onset_novelty(spec[:BASS_BANDS])
     reach = max(int(period) // 8, 1)
     bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
@@ -330,6 +406,19 @@ def _meter(spec: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
                 best = (effect, per_bar, phase)
 
     return best[1], best[2]
+
+
+def _chord_change(chroma: np.ndarray, beat_frames: np.ndarray, period: float) -> np.ndarray:
+    """Cosine distance between the mean chroma of each beat and of the beat before it (the
+    first beat gets the median, so it is neither accented nor not)."""
+    edges = np.append(beat_frames, min(chroma.shape[1], beat_frames[-1] + int(period)))
+    beat_chroma = np.stack([chroma[:, a:max(b, a + 1)].mean(axis=1)
+                            for a, b in zip(edges[:-1], edges[1:], strict=True)])
+    beat_chroma /= np.linalg.norm(beat_chroma, axis=1, keepdims=True) + 1e-9
+    change = np.zeros(len(beat_frames))
+    change[1:] = 1.0 - np.sum(beat_chroma[1:] * beat_chroma[:-1], axis=1)
+    change[0] = np.median(change[1:])
+    return change
 
 
 def _beat_grouping(novelty: np.ndarray, chroma: np.ndarray, period: float
