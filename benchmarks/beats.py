@@ -21,12 +21,20 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
     python benchmarks/beats.py --long 20             # memory and time on a 20-minute song
     python benchmarks/beats.py --no-synth            # the real excerpts only
     python benchmarks/beats.py --cv                  # split-half validation of the tempo prior
+    python benchmarks/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
+    python benchmarks/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
 
-``--cv`` asks how much of the score on these 16 excerpts is owed to tuning on them. The tempo
-prior (``PRIOR_BPM`` x ``PRIOR_OCTAVES``), the constants that choose the metrical level, is
-re-chosen from a grid on one half of the excerpts and scored on the other, for every split
-into two halves of 8, and in leave-one-out; the held-out means are printed next to the
-in-sample mean of the shipped constants.
+``--cv`` asks how much of the score on a set is owed to tuning on it. The tempo prior
+(``PRIOR_BPM`` x ``PRIOR_OCTAVES``) is re-chosen from a grid on one half of the excerpts and
+scored on the other, for every split into two halves (2000 random ones for sets above 20),
+and in leave-one-out; the held-out means are printed next to the in-sample mean of the shipped
+constants. With ``--train DIR`` the prior is chosen on DIR and scored on ``--dir``, and the
+other way round.
+
+``--fit-level`` fits the logistic model of ``dancekit.audio.beat_level`` on the excerpts of
+the given folders (made by ``benchmarks/beats_corpus.py``) plus synthetic songs at seeds 100
+on (``--fit-synth``), checks it on ``--dir`` (the DEV set, held out), fits it the other way
+round too, and prints the constants to paste into ``beat_level.py``.
 """
 
 from __future__ import annotations

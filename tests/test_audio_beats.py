@@ -85,6 +85,7 @@ def test_bass_moves_a_grid_locked_on_the_quaver() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "meter"), [
+    ("dev04_foster_jeanie_light_brown_hair", "4/4"),  # slow song over quavers: level model
     ("dev05_nottingham_cuckoos_nest", "4/4"),
     ("dev07_oneills_hag_with_the_money_jig", "6/8"),
     ("dev12_oneills_fair_maid_of_kinsale_waltz", "3/4"),
