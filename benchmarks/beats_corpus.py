@@ -24,10 +24,16 @@ beats, pretty_midi's beats from the written MIDI file within 0.5 ms of ours (whe
 is installed), and the audio carries onsets at the beats (librosa onset detection). Excerpts
 that fail are replaced by another draw.
 
-    pip install -e .[bench]; apt-get install fluid-soundfont-gm
-    (tinysoundfont 0.3.7 requires pyaudio, which needs the PortAudio headers to build; it is
-    not used here, so ``pip install --no-deps tinysoundfont==0.3.7`` is enough.)
-    python benchmarks/beats_corpus.py --out ~/.cache/dancekit/beats_corpus --count 120
+    apt-get install fluid-soundfont-gm portaudio19-dev; pip install -e .[bench]
+    (tinysoundfont 0.3.7 requires pyaudio, which builds against the PortAudio headers; it is
+    not used here, so ``pip install --no-deps tinysoundfont==0.3.7`` also does.)
+    python benchmarks/beats_corpus.py                       # 116 excerpts, seed 0 (~25 min)
+    python benchmarks/beats_corpus.py --seed 1 --count 102 \
+        --out ~/.cache/dancekit/beats_corpus_s1             # O'Neill and Bach only (~4 min)
+
+The level model of ``dancekit.audio.beat_level`` was fitted on those two; a third draw,
+``--seed 2 --count 102 --out ~/.cache/dancekit/beats_corpus_s2``, made after every choice,
+is a held-out check (``docs/audio.md``).
 """
 
 from __future__ import annotations
