@@ -28,10 +28,10 @@ that fail are replaced by another draw.
     (tinysoundfont 0.3.7 requires pyaudio, which builds against the PortAudio headers; it is
     not used here, so ``pip install --no-deps tinysoundfont==0.3.7`` also does.)
     python benchmarks/beats_corpus.py                       # 116 excerpts, seed 0 (~25 min)
-    python benchmarks/beats_corpus.py --seed 1 --count 102 \
-        --out ~/.cache/dancekit/beats_corpus_s1             # O'Neill and Bach only (~4 min)
+    python benchmarks/beats_corpus.py --seed 1 --count 102 --out DIR_S1   # O'Neill, Bach
 
-The level model of ``dancekit.audio.beat_level`` was fitted on those two; a third draw,
+(DIR_S1 = ``~/.cache/dancekit/beats_corpus_s1``, about 4 min.) The level model of
+``dancekit.audio.beat_level`` was fitted on those two; a third draw,
 ``--seed 2 --count 102 --out ~/.cache/dancekit/beats_corpus_s2``, made after every choice,
 is a held-out check (``docs/audio.md``).
 """
