@@ -14,7 +14,9 @@ The tracker has five stages, each a standard, published idea:
    (Whiteley et al. 2006; Krebs, Böck & Widmer, ISMIR 2015) whose state is (tempo, position
    inside the beat). The tempo may drift, with a cost growing with the ratio of successive
    periods, so accelerandi and rubato are followed; each beat is then moved to the strongest
-   novelty peak close to it.
+   novelty peak close to it. The grid moves by a tatum when the bass says the beat lies there
+   (:func:`_bass_phase`), and a small learned model (:mod:`dancekit.audio.beat_level`)
+   decides whether the written beat is twice the tracked one (slow music over quavers).
 5. **Meter and downbeats**: beat-synchronous bass onsets and chord (chroma) changes are
    grouped into bars of 2, 3 and 4 beats at every phase; the grouping whose first beats stand
    out most gives the meter and the downbeats. Best effort: see ``docs/audio.md`` for how often
@@ -151,7 +153,7 @@ def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: b
         beat_frames, period = halved, 2 * period
     beats = _refine(beat_frames, pulse.novelty) / FPS
     tempo = _tempo(beats) if len(beats) > 1 else 60.0 * FPS / period
-    per_bar, phase = _meter(spec, chroma, pulse.novelty, beat_frames, period)
+    per_bar, phase = _meter(pulse.bass, chroma, pulse.novelty, beat_frames, period)
     downbeats = beats[phase::per_bar] if per_bar else np.zeros(0)
     meter = _meter_name(per_bar, pulse.compound)
     return Beats(tempo=tempo, beats=beats, downbeats=downbeats, meter=meter,
@@ -374,7 +376,7 @@ def _tempo(beats: np.ndarray) -> float:
     return 60.0 / float(middle.mean() if len(middle) else np.median(intervals))
 
 
-def _meter(spec: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frames: np.ndarray,
+def _meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frames: np.ndarray,
            period: float) -> tuple[int, int]:
     """Beats per bar and the index of the first downbeat.
 
@@ -388,7 +390,6 @@ def _meter(spec: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
     if len(beat_frames) < 8:
         return 0, 0
     change = _chord_change(chroma, beat_frames, period)
-    bass = onset_novelty(spec[:BASS_BANDS])
     reach = max(int(period) // 8, 1)
     bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
     onset_at = np.array([novelty[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
