@@ -62,7 +62,7 @@ def load_model(name_or_path: str | Path, checkpoint: str | Path | None = None) -
     """A model by registry name (bundled default weights) or from a checkpoint.
 
     ``load_model("fact")`` uses the weights shipped in the package; ``load_model("fact",
-    checkpoint="runs/x/last.safetensors")`` or ``load_model("runs/x/last.safetensors")``
+    checkpoint="runs/x/model.safetensors")`` or ``load_model("runs/x/model.safetensors")``
     loads a checkpoint, whose JSON config names its model class.
     """
     _ensure_registered()
