@@ -23,15 +23,15 @@ from test_train import make_sequences, tiny_model
 
 def prepared(**over) -> FACT:
     model = tiny_model(**over)
-    model.prepare(make_sequences())
+    model.prepare(make_sequences(phase=model.config.beat_phase))
     return model.eval()
 
 
 def test_forward_shapes_and_sizes():
     model = prepared()
     c = model.config
-    out = model(torch.randn(3, c.motion_frames, 147), torch.randn(3, c.audio_frames, 35),
-                torch.tensor([0, 1, 2]))
+    out = model(torch.randn(3, c.motion_frames, 147),
+                torch.randn(3, c.audio_frames, model.audio_dim), torch.tensor([0, 1, 2]))
     assert out.shape == (3, c.future_frames, 147)
     pub = FACTConfig.published()
     assert (pub.motion_frames, pub.audio_frames, pub.future_frames) == (120, 240, 20)
@@ -51,12 +51,12 @@ def test_representation_round_trip(rng):
 
 
 @pytest.mark.parametrize("variant", [{}, {"future_queries": True, "predict_change": False,
-                                     "beat_phase": False}])
+                                     "linear_base": False, "beat_phase": False}])
 def test_prediction_sees_only_its_window(variant):
     """Frame f comes from motion before it and music up to the window's end, never later."""
     model = prepared(**variant)
     c = model.config
-    seqs = make_sequences(2, 120)
+    seqs = make_sequences(2, 120, phase=c.beat_phase)
     audio = torch.from_numpy(np.stack([s.audio for s in seqs]))
     seed = torch.from_numpy(np.stack([s.motion[:c.motion_frames] for s in seqs]))
     base = model.generate_features(audio, 120, seed)
@@ -70,11 +70,21 @@ def test_prediction_sees_only_its_window(variant):
     torch.testing.assert_close(base[:, :c.motion_frames], seed)
 
 
-def test_overfits_one_batch():
+PAPER_SWITCHES = dict(predict_change=False, future_queries=False, velocity_input=False,
+                      linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
+                      beat_phase=False)
+
+
+@pytest.mark.parametrize("switches,ratio", [(PAPER_SWITCHES, 0.05), ({}, 0.3)],
+                         ids=["paper", "dancekit"])
+def test_overfits_one_batch(switches, ratio):
+    """The paper's variant drives the loss down 20x; dancekit's starts from its fitted linear
+    base, already close to the toy data's noise floor, and still more than triples its fit."""
     from dancekit.data import collate, make_windows
 
-    model = tiny_model(dropout=0.0, seed_noise=0.0, style_dropout=0.0)
-    seqs = make_sequences(4)
+    model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
+                       **switches)
+    seqs = make_sequences(4, phase=model.config.beat_phase)
     model.prepare(seqs)
     m_len, a_len = model.window_lengths()
     w = make_windows(seqs, max(m_len, a_len), 7)[:8]
@@ -87,13 +97,13 @@ def test_overfits_one_batch():
         loss.backward()
         opt.step()
         losses.append(float(loss.detach()))
-    assert losses[-1] < 0.05 * losses[0]
+    assert losses[-1] < ratio * losses[0]
 
 
 def _rollout_batch(model: FACT, count: int = 4):
     from dancekit.data import collate, make_windows
 
-    seqs = make_sequences(count)
+    seqs = make_sequences(count, phase=model.config.beat_phase)
     model.prepare(seqs)
     m_len, a_len = model.window_lengths()
     w = make_windows(seqs, max(m_len, a_len), 7)[:8]
@@ -128,8 +138,8 @@ def test_rollout_training_feeds_back_predictions():
 
 
 def test_rollout_training_learns():
-    model = tiny_model(dropout=0.0, seed_noise=0.0, style_dropout=0.0, rollout_passes=2,
-                       generate_step=4, velocity_loss=0.5)
+    model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
+                       rollout_passes=2, generate_step=4, velocity_loss=0.5, linear_base=False)
     batch = _rollout_batch(model)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     losses = []
@@ -166,16 +176,16 @@ def test_beat_phase_model_reads_37_music_channels():
 def test_predict_change_starts_by_holding_the_last_pose():
     """Predicting changes from the seed's last frame: before any training the network's
     dance holds that pose exactly, whatever the music (and it stays continuous)."""
-    model = prepared(predict_change=True)
+    model = prepared(predict_change=True, linear_base=False)
     c = model.config
     seed = model.seeds[:1]
-    out = model.generate_features(torch.randn(1, 100, 35), 100, seed)
+    out = model.generate_features(torch.randn(1, 100, model.audio_dim), 100, seed)
     torch.testing.assert_close(out[0, c.motion_frames:],
                                seed[0, -1:].expand(100 - c.motion_frames, -1))
 
 
 def test_seed_offset_noise_moves_the_pose_but_keeps_the_motion():
-    model = tiny_model(seed_noise=0.0, seed_offset_noise=0.1, dropout=0.0)
+    model = tiny_model(seed_noise=0.0, seed_offset_noise=0.1, dropout=0.0, rollout_passes=1)
     batch = _rollout_batch(model)
     seen: list[torch.Tensor] = []
     hook = model.motion_in.register_forward_hook(lambda m, i, o: seen.append(i[0].clone()))
@@ -184,9 +194,10 @@ def test_seed_offset_noise_moves_the_pose_but_keeps_the_motion():
     model.eval()
     model.loss(batch)
     hook.remove()
-    noisy, clean = seen
+    (noisy, noisy_change), (clean, clean_change) = (t.split(147, dim=-1) for t in seen)
     assert (noisy - clean).abs().mean() > 0.05  # the pose is perturbed ...
     torch.testing.assert_close(noisy.diff(dim=1), clean.diff(dim=1))  # ... not the motion
+    torch.testing.assert_close(noisy_change, clean_change)
 
 
 def test_velocity_input_is_scaled_by_the_datas_changes():
@@ -197,7 +208,8 @@ def test_velocity_input_is_scaled_by_the_datas_changes():
     informative = changes.std(0) > 1e-4  # channels that move at all
     np.testing.assert_allclose(scaled.std(0)[informative], 1.0, rtol=1e-3)
     c = model.config
-    out = model(torch.randn(2, c.motion_frames, 147), torch.randn(2, c.audio_frames, 35))
+    out = model(torch.randn(2, c.motion_frames, 147),
+                torch.randn(2, c.audio_frames, model.audio_dim))
     assert out.shape == (2, c.future_frames, 147)
 
 
@@ -217,13 +229,13 @@ def test_linear_base_is_fitted_in_closed_form_by_prepare():
     hold = ((seed[:, -1:] - target) ** 2).mean()
     assert ((pred - target) ** 2).mean() < 0.5 * hold
     with pytest.raises(ParameterError, match="linear_base needs predict_change"):
-        FACTConfig.from_dict({"linear_base": True}, complete=False)
+        FACTConfig.from_dict({"linear_base": True, "predict_change": False}, complete=False)
 
 
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()
-    audio = torch.randn(1, frames, 35)
+    audio = torch.randn(1, frames, model.audio_dim)
     out = model.generate_features(audio, frames, model.seeds[:1])
     assert out.shape == (1, frames, 147) and torch.isfinite(out).all()
     motion = features_to_motion(out[0], 30)
@@ -257,7 +269,7 @@ def test_checkpoint_round_trip(tmp_path):
     assert json.loads(path.with_suffix(".json").read_text())["model"] == "fact"
     back = load_model(path)
     assert isinstance(back, FACT) and back.config == model.config
-    audio = torch.randn(1, 80, 35)
+    audio = torch.randn(1, 80, model.audio_dim)
     torch.testing.assert_close(back.generate_features(audio, 80, model.seeds[:1]),
                                model.generate_features(audio, 80, model.seeds[:1]))
     assert isinstance(load_model("fact", checkpoint=path), FACT)

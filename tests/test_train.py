@@ -18,7 +18,7 @@ import yaml
 from dancekit import ParameterError
 from dancekit.data import Sequence, make_windows, split_by_sequence
 from dancekit.data.windows import window_order
-from dancekit.models.fact import FACT, FACTConfig, encode_motion
+from dancekit.models.fact import FACT, FACTConfig, beat_phase, encode_motion
 from dancekit.train import TrainConfig, Trainer
 from dancekit.train.checkpoint import load_trainer_state
 
@@ -30,25 +30,29 @@ TINY = dict(fps=30.0, motion_frames=12, audio_frames=24, future_frames=4, hidden
             seed_bank=4, styles=["a", "b"])
 
 
-def make_sequences(n: int = 6, frames: int = 90, seed: int = 0) -> list[Sequence]:
-    """Music-driven toy dances: the arms swing with a pulse that is also in the 'music'."""
+def make_sequences(n: int = 6, frames: int = 90, seed: int = 0,
+                   phase: bool = True) -> list[Sequence]:
+    """Music-driven toy dances: the arms swing with a pulse that is also in the 'music'
+    (with the beat-phase channels FACT appends by default, unless ``phase`` is false)."""
     rng = np.random.default_rng(seed)
     out = []
     for i in range(n):
         t = np.arange(frames) / 30.0
         bpm = rng.uniform(80, 140)
-        phase = 2 * np.pi * bpm / 60 * t
+        angle = 2 * np.pi * bpm / 60 * t
         rot = np.zeros((frames, 24, 3))
-        rot[:, 16, 2] = 0.8 * np.sin(phase)  # left shoulder
-        rot[:, 17, 2] = -0.8 * np.sin(phase)  # right shoulder
-        rot[:, 4, 0] = 0.3 * (1 + np.cos(phase))  # knee bounce
+        rot[:, 16, 2] = 0.8 * np.sin(angle)  # left shoulder
+        rot[:, 17, 2] = -0.8 * np.sin(angle)  # right shoulder
+        rot[:, 4, 0] = 0.3 * (1 + np.cos(angle))  # knee bounce
         rot += rng.normal(0, 0.02, rot.shape)
-        root = np.stack([0.1 * t, 0.9 + 0.02 * np.cos(phase), np.zeros(frames)], 1)
+        root = np.stack([0.1 * t, 0.9 + 0.02 * np.cos(angle), np.zeros(frames)], 1)
         motion = encode_motion(torch.from_numpy(rot), torch.from_numpy(root)).float().numpy()
         audio = np.zeros((frames, 35), np.float32)
-        audio[:, 0] = np.maximum(0, np.cos(phase)) ** 8
+        audio[:, 0] = np.maximum(0, np.cos(angle)) ** 8
         audio[:, 1:21] = rng.normal(0, 1, 20)
-        audio[:, 34] = (np.cos(phase) > 0.99).astype(np.float32)
+        audio[:, 34] = (np.cos(angle) > 0.99).astype(np.float32)
+        if phase:
+            audio = np.concatenate([audio, beat_phase(audio[:, 34])], axis=1)
         out.append(Sequence(f"toy/{i}", motion, audio, "ab"[i % 2]))
     return out
 
@@ -130,7 +134,8 @@ def run(rank=0, world=1, out=None, resume=False):
     train, val = split_by_sequence(make_sequences(), 0.2)
     cfg = TrainConfig(steps={steps}, batch_size=4, checkpoint_every={every}, val_every=10**6,
                       log_every=5, val_samples=0, warmup_steps=3)
-    over = dict(dropout={dropout}, seed_noise={noise}, style_dropout={noise})
+    over = dict(dropout={dropout}, seed_noise={noise}, seed_offset_noise={noise},
+                style_dropout={noise})
     Trainer(tiny_model(**over), "fact", train, val, cfg, out, resume=resume,
             show_progress=False).fit()
 

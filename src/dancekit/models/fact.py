@@ -98,7 +98,12 @@ def features_to_motion(feats: np.ndarray | torch.Tensor, fps: float,
 # --- 2. configuration --------------------------------------------------------------------------
 @dataclass
 class FACTConfig:
-    """Every number that defines a FACT network; a checkpoint stores all of it."""
+    """Every number that defines a FACT network; a checkpoint stores all of it.
+
+    The defaults are dancekit's recipe (the bundled weights' config): the paper's network at
+    CPU size plus the additions below, each a key that :meth:`published` turns off. Why each
+    was needed is measured in docs/results.md.
+    """
 
     fps: float = 30.0  # frame rate of motion and music features (training data is resampled)
     motion_frames: int = 60  # seed motion: 2 s, as the paper's 120 frames at 60 fps
@@ -116,14 +121,14 @@ class FACTConfig:
     # std of independent per-frame noise on the normalised seed. Beware: 0.05 is as large as
     # a typical frame-to-frame change (0.03-0.05 on synth dances), which hides which way the
     # dancer is moving, and the network learned to stand still
-    seed_noise: float = 0.05
+    seed_noise: float = 0.0
     # std of noise added to the whole normalised seed window as one offset: perturbs the
     # pose (robustness to the network's own errors) without hiding the motion
-    seed_offset_noise: float = 0.0
+    seed_offset_noise: float = 0.02
     position_loss: float = 1.0  # weight of the FK joint-position loss beside the feature loss
-    # frames kept per generation window: 1 as the paper; keeping 10 is 10x faster but the
-    # dance jumps at every window boundary unless blend_frames > 0 (docs/benchmarks.md)
-    generate_step: int = 1
+    # frames kept per generation window (and the hop of training roll-outs): 1 in the paper;
+    # keeping all 20 is 20x faster, and smooth once the model is trained on roll-outs
+    generate_step: int = 20
     # predicted frames past the kept ones that are cross-faded into the next window's first
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
@@ -132,46 +137,51 @@ class FACTConfig:
     # which a small network reads out of tokens holding the seed's oldest frames: absolute
     # predictions jumped away from the seed and then stood still. Pair with rollout_passes
     # so that errors cannot integrate unseen over a long dance.
-    predict_change: bool = False
+    predict_change: bool = True
     # read the future frames out of their own query tokens, each starting from the encoded
     # music at its frame (plus a learned embedding of its horizon), instead of the paper's
     # first output tokens, whose inputs are the seed's oldest frames: every predicted frame
     # then sees its own music (and beat phase) without first learning where to look
-    future_queries: bool = False
+    future_queries: bool = True
     # give each seed token its frame-to-frame change as well as its pose (each channel scaled
     # by the training data's spread of changes): a frame's change is ~3 % of a pose's spread,
     # too small for a small network to recover by comparing neighbouring tokens
-    velocity_input: bool = False
+    velocity_input: bool = True
     # add a linear predictor fitted in closed form (ridge regression, in prepare()) from the
     # seed's last pose, its recent changes and the beat phase at each predicted frame; the
     # transformer learns what it misses. On synth dances it halves the hold-the-pose error
     # from the start, which 500 steps of the transformer alone did not (docs/results.md).
     # Needs predict_change.
-    linear_base: bool = False
+    linear_base: bool = True
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
     # a jump at each boundary. 1 = the paper's training on real seeds only.
-    rollout_passes: int = 1
+    rollout_passes: int = 2
     # weight of a loss on joint velocities, including the step from the seed's last frame
     # to the first predicted one: what makes consecutive windows join smoothly
-    velocity_loss: float = 0.0
+    velocity_loss: float = 0.3
     # weight of a loss matching each joint's mean speed over the predicted frames to the real
     # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
     # by standing still (the mean of many possible moves is no move at all)
-    energy_loss: float = 0.0
+    energy_loss: float = 0.2
     # append the phase within the beat (sin, cos; from the features' own beat one-hots) to the
     # music features: a dense clock where the one-hots are sparse spikes, so every predicted
     # frame knows where it falls in the beat (not in the paper; False is the paper's input)
-    beat_phase: bool = False
+    beat_phase: bool = True
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
     @classmethod
     def published(cls) -> FACTConfig:
-        """The paper's network: 60 fps, 120/240/20 frames, 2/2/12 layers, hidden 800, 10 heads."""
+        """The paper's network and training: 60 fps, 120/240/20 frames, 2/2/12 layers, hidden
+        800, 10 heads, absolute poses read out of the first output tokens, one frame kept per
+        window, the 35-d music features only, none of dancekit's additions."""
         return cls(fps=60.0, motion_frames=120, audio_frames=240, future_frames=20,
                    hidden=800, heads=10, ff=3072, audio_layers=2, motion_layers=2,
-                   cross_layers=12, generate_step=1)
+                   cross_layers=12, generate_step=1, seed_noise=0.0, seed_offset_noise=0.0,
+                   predict_change=False, future_queries=False, velocity_input=False,
+                   linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
+                   beat_phase=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> FACTConfig:
