@@ -176,7 +176,7 @@ def test_beat_phase_model_reads_37_music_channels():
 def test_predict_change_starts_by_holding_the_last_pose():
     """Predicting changes from the seed's last frame: before any training the network's
     dance holds that pose exactly, whatever the music (and it stays continuous)."""
-    model = prepared(predict_change=True, linear_base=False)
+    model = prepared(predict_change=True, linear_base=False, anchor_seconds=0.0)
     c = model.config
     seed = model.seeds[:1]
     out = model.generate_features(torch.randn(1, 100, model.audio_dim), 100, seed)
@@ -230,6 +230,20 @@ def test_linear_base_is_fitted_in_closed_form_by_prepare():
     assert ((pred - target) ** 2).mean() < 0.5 * hold
     with pytest.raises(ParameterError, match="linear_base needs predict_change"):
         FACTConfig.from_dict({"linear_base": True, "predict_change": False}, complete=False)
+
+
+def test_anchor_stops_a_slow_drift_but_keeps_the_moves():
+    """A network whose every window adds the same small change drifts without end; the anchor
+    holds its average pose near the data's, while frame-to-frame motion is untouched."""
+    def drifting(anchor: float) -> torch.Tensor:
+        model = prepared(predict_change=True, linear_base=False, anchor_seconds=anchor)
+        with torch.no_grad():
+            model.head.bias[6] = 0.05  # the same rotation change in every predicted frame
+        return model.generate_features(torch.zeros(1, 600, model.audio_dim), 600,
+                                       model.seeds[:1])[0, :, 6]
+    free, held = drifting(0.0), drifting(2.0)
+    assert (free[-60:].mean() - free[60]).abs() > 5 * (held[-60:].mean() - held[60]).abs()
+    assert held.diff()[200:].abs().max() < 0.2  # no jumps from the correction
 
 
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
@@ -334,15 +348,18 @@ def test_bundled_default_weights(music_dir, tmp_path, monkeypatch):
     assert -0.15 < feet.min() and feet.min(axis=1).max() < 0.3  # stands on the floor
 
 
-def test_blending_removes_the_jump_at_window_boundaries(tmp_path, monkeypatch):
-    """Keeping 10 of 20 predicted frames jumps at every window start; cross-fading the
-    previous window's extra predictions into the next one must remove most of that jump."""
+def test_bundled_model_joins_whole_windows_smoothly(tmp_path, monkeypatch):
+    """The bundled model keeps all 20 predicted frames per window (the speed) and, trained on
+    its own roll-outs, starts each window where the last one ended: the acceleration at
+    window starts stays within a few times the dance's median (the paper-style weights
+    bundled before jumped at 17x). Cross-fading stays available and checked."""
     from dancekit.models.fact import WEIGHTS_DIR
 
     monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
     song = WEIGHTS_DIR.parent.parent / "assets" / "demo_song.ogg"
     model = load_model("fact")
     c = model.config
+    assert c.generate_step == c.future_frames == 20 and c.blend_frames == 0
 
     def boundary_jump(step: int, blend: int) -> float:
         c.generate_step, c.blend_frames = step, blend
@@ -351,8 +368,7 @@ def test_blending_removes_the_jump_at_window_boundaries(tmp_path, monkeypatch):
         starts = np.arange(c.motion_frames, len(pos) - 1, step) - 1  # first kept frame - 1
         return float(accel[starts].mean() / np.median(accel))
 
-    hard, soft = boundary_jump(10, 0), boundary_jump(10, 10)
-    assert hard > 4.0  # the failure the blend exists for
-    assert soft < 0.4 * hard
+    assert boundary_jump(20, 0) < 4.0
+    assert boundary_jump(10, 10) < 4.0
     with pytest.raises(ParameterError, match="blend_frames"):
         FACTConfig.from_dict({"generate_step": 15, "blend_frames": 10}, complete=False)

@@ -132,6 +132,11 @@ class FACTConfig:
     # predicted frames past the kept ones that are cross-faded into the next window's first
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
+    # generation only: pull the dance's slowly drifting average pose back towards the
+    # training data's average with this time constant (0: off). A model that predicts changes
+    # can integrate small errors into a pose drift over minutes (a crouch); this leaky
+    # correction acts only on what changes slower than this, not on the dance's moves.
+    anchor_seconds: float = 8.0
     # predict each future frame as a change from the seed's last frame (the network starts
     # as "hold the last pose" and learns the motion) instead of the paper's absolute poses,
     # which a small network reads out of tokens holding the seed's oldest frames: absolute
@@ -181,7 +186,7 @@ class FACTConfig:
                    cross_layers=12, generate_step=1, seed_noise=0.0, seed_offset_noise=0.0,
                    predict_change=False, future_queries=False, velocity_input=False,
                    linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
-                   beat_phase=False)
+                   beat_phase=False, anchor_seconds=0.0)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> FACTConfig:
@@ -225,6 +230,9 @@ class FACTConfig:
                                  f"{BASE_LAG + 1} seed frames")
         if min(self.position_loss, self.velocity_loss, self.energy_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
+        if not self.anchor_seconds >= 0:
+            raise ParameterError(f"FACT config anchor_seconds must be >= 0, got "
+                                 f"{self.anchor_seconds!r}")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
         for name in ("beat_phase", "predict_change", "future_queries", "velocity_input",
@@ -536,6 +544,12 @@ class FACT(nn.Module):
         ramp = torch.arange(1, c.blend_frames + 1, dtype=seed.dtype) / (c.blend_frames + 1)
         ramp = ramp[None, :, None]  # (1, blend, 1)
         pending = None  # previous window's predictions of the frames this window starts with
+        # slow average of the dance's normalised pose, for anchor_seconds (root x/z excluded:
+        # travelling is not drift)
+        anchored = torch.ones(MOTION_DIM, dtype=seed.dtype, device=seed.device)
+        anchored[[0, 2]] = 0
+        slow = ((seed - self.motion_mean) / self.motion_std * anchored).mean(dim=1)  # (B, 147)
+        tau = c.anchor_seconds * c.fps
         t = 0
         while t + c.motion_frames < frames:
             window = out[:, t:t + c.motion_frames]
@@ -549,7 +563,12 @@ class FACT(nn.Module):
             if pending.shape[1] == 0:
                 pending = None
             k = min(c.generate_step, frames - t - c.motion_frames)
-            out[:, t + c.motion_frames:t + c.motion_frames + k] = pred[:, :k]
+            kept = pred[:, :k]
+            if tau > 0:
+                pose = (kept - self.motion_mean) / self.motion_std * anchored
+                slow = slow + min(1.0, k / tau) * (pose.mean(dim=1) - slow)
+                kept = kept - min(1.0, k / tau) * (slow * self.motion_std)[:, None]
+            out[:, t + c.motion_frames:t + c.motion_frames + k] = kept
             t += k
         return out[:, :frames]
 
