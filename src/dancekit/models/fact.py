@@ -357,8 +357,11 @@ class FACT(nn.Module):
             x = self._base_inputs(seed, self._norm_audio(aud)).double()  # (W, N, F)
             gram += torch.einsum("wnf,wng->nfg", x, x)
             cross += torch.einsum("wnf,wnd->nfd", x, target.double())
-        eye = ridge * torch.eye(F_in, dtype=torch.float64)
-        self.base_weight.copy_(torch.linalg.solve(gram + eye, cross).float())
+        # solved with numpy's LAPACK: after librosa/numba have started their own OpenMP
+        # runtime in the process, torch's threaded batched LU returned invalid pivots
+        eye = ridge * np.eye(F_in)
+        weight = np.linalg.solve(gram.numpy() + eye, cross.numpy())
+        self.base_weight.copy_(torch.from_numpy(weight).float())
 
     # --- data (the Trainer's side of the interface) ------------------------------------------
     def encode(self, pair: Any) -> Sequence:
