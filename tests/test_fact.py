@@ -80,23 +80,9 @@ PAPER_SWITCHES = dict(predict_change=False, future_queries=False, velocity_input
 def test_overfits_one_batch(switches, ratio):
     """The paper's variant drives the loss down 20x; dancekit's starts from its fitted linear
     base, already close to the toy data's noise floor, and still more than triples its fit."""
-    from dancekit.data import collate, make_windows
-
     model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
                        **switches)
-    seqs = make_sequences(4, phase=model.config.beat_phase)
-    model.prepare(seqs)
-    m_len, a_len = model.window_lengths()
-    w = make_windows(seqs, max(m_len, a_len), 7)[:8]
-    batch = collate(seqs, w, m_len, a_len, model.config.styles)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    losses = []
-    for _ in range(150):
-        loss, _ = model.loss(batch)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(float(loss.detach()))
+    losses = _fit_one_batch(model)
     assert losses[-1] < ratio * losses[0]
 
 
@@ -108,6 +94,20 @@ def _rollout_batch(model: FACT, count: int = 4):
     m_len, a_len = model.window_lengths()
     w = make_windows(seqs, max(m_len, a_len), 7)[:8]
     return collate(seqs, w, m_len, a_len, model.config.styles)
+
+
+def _fit_one_batch(model: FACT, steps: int = 150) -> list[float]:
+    """Adam on one fixed batch of toy windows; the loss after every step."""
+    batch = _rollout_batch(model)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(steps):
+        loss, _ = model.loss(batch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    return losses
 
 
 def test_rollout_training_feeds_back_predictions():
@@ -140,15 +140,7 @@ def test_rollout_training_feeds_back_predictions():
 def test_rollout_training_learns():
     model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
                        rollout_passes=2, generate_step=4, velocity_loss=0.5, linear_base=False)
-    batch = _rollout_batch(model)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    losses = []
-    for _ in range(150):
-        loss, _ = model.loss(batch)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(float(loss.detach()))
+    losses = _fit_one_batch(model)
     assert losses[-1] < 0.1 * losses[0]
 
 
