@@ -303,11 +303,11 @@ class FACT(nn.Module):
         if style is None:
             style = torch.full((B,), len(self.config.styles), dtype=torch.long,
                                device=motion.device)
+        tokens = motion
         if self.config.velocity_input:  # the first frame's change is unknown: zero
             change = F.pad(motion.diff(dim=1), (0, 0, 1, 0)) / self.velocity_std
-            m = self.motion_tf(self.motion_in(torch.cat([motion, change], dim=-1)))
-        else:
-            m = self.motion_tf(self.motion_in(motion))  # (B, Sm, C)
+            tokens = torch.cat([motion, change], dim=-1)
+        m = self.motion_tf(self.motion_in(tokens))  # (B, Sm, C)
         a = self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])  # (B, Sa, C)
         # full attention over both streams; only the first N outputs are read out
         N = self.config.future_frames
