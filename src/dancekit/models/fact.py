@@ -344,14 +344,15 @@ class FACT(nn.Module):
         F_in = self.base_weight.shape[1]
         gram = torch.zeros(c.future_frames, F_in, F_in, dtype=torch.float64)
         cross = torch.zeros(c.future_frames, F_in, MOTION_DIM, dtype=torch.float64)
-        span = max(c.motion_frames + c.future_frames, c.audio_frames)
+        window = c.motion_frames + c.future_frames
+        span = max(window, c.audio_frames)
         for s in sequences:
             starts = range(0, len(s.motion) - span + 1, max(1, c.future_frames // 4))
             if not starts:
                 continue
-            mot = torch.from_numpy(np.stack([s.motion[t:t + span] for t in starts]))
+            mot = torch.from_numpy(np.stack([s.motion[t:t + window] for t in starts]))
             aud = torch.from_numpy(np.stack([s.audio[t:t + c.audio_frames] for t in starts]))
-            mot = _canonical_root_t(mot[:, :c.motion_frames + c.future_frames])
+            mot = _canonical_root_t(mot)
             seed = self._norm_motion(mot[:, :c.motion_frames])
             target = self._norm_motion(mot[:, c.motion_frames:]) - seed[:, -1:]
             x = self._base_inputs(seed, self._norm_audio(aud)).double()  # (W, N, F)
@@ -429,7 +430,7 @@ class FACT(nn.Module):
             self._fit_linear_base(sequences)
         if c.velocity_input:
             change = np.concatenate([np.diff(s.motion, axis=0) for s in sequences])
-            std = np.maximum(change.std(0), 1e-6) / np.maximum(mot.std(0), 1e-3)
+            std = np.maximum(change.std(0), 1e-6) / self.motion_std.numpy()
             self.velocity_std.copy_(torch.from_numpy(np.maximum(std, 1e-4)))
         # seed clips spread evenly over the sequences long enough to hold one
         usable = [s for s in sequences if len(s.motion) >= c.motion_frames]
@@ -553,7 +554,7 @@ class FACT(nn.Module):
         # travelling is not drift)
         anchored = torch.ones(MOTION_DIM, dtype=seed.dtype, device=seed.device)
         anchored[[0, 2]] = 0
-        slow = ((seed - self.motion_mean) / self.motion_std * anchored).mean(dim=1)  # (B, 147)
+        slow = (self._norm_motion(seed) * anchored).mean(dim=1)  # (B, 147)
         tau = c.anchor_seconds * c.fps
         t = 0
         while t + c.motion_frames < frames:
@@ -570,9 +571,9 @@ class FACT(nn.Module):
             k = min(c.generate_step, frames - t - c.motion_frames)
             kept = pred[:, :k]
             if tau > 0:
-                pose = (kept - self.motion_mean) / self.motion_std * anchored
-                slow = slow + min(1.0, k / tau) * (pose.mean(dim=1) - slow)
-                kept = kept - min(1.0, k / tau) * (slow * self.motion_std)[:, None]
+                rate = min(1.0, k / tau)
+                slow = slow + rate * ((self._norm_motion(kept) * anchored).mean(dim=1) - slow)
+                kept = kept - rate * (slow * self.motion_std)[:, None]
             out[:, t + c.motion_frames:t + c.motion_frames + k] = kept
             t += k
         return out[:, :frames]
