@@ -65,7 +65,8 @@ def _alternation(x: np.ndarray) -> float:
     return float(abs(x[0::2].mean() - x[1::2].mean()) / max(x.mean(), ALTERNATION_FLOOR))
 
 
-def _zscore(x: np.ndarray) -> np.ndarray:
+def zscore(x: np.ndarray) -> np.ndarray:
+    """Standardise a curve (zero mean, unit spread) so differently scaled cues can be summed."""
     return (x - x.mean()) / (x.std() + 1e-9)
 
 
@@ -88,7 +89,7 @@ def level_features(novelty: np.ndarray, acf_peaks: np.ndarray, bass: np.ndarray,
 
     onset_at = strength(novelty, frames)
     bass_at = strength(bass, frames)
-    accent = _zscore(chord_change) + _zscore(bass_at)
+    accent = zscore(chord_change) + zscore(bass_at)
     phase = int(np.argmax([accent[0::2].mean(), accent[1::2].mean()]))
     signed_onsets = (onset_at[phase::2].mean() - onset_at[1 - phase::2].mean()) / max(
         onset_at.mean(), ALTERNATION_FLOOR)

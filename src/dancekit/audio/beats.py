@@ -34,7 +34,7 @@ import numpy as np
 import scipy.ndimage
 
 from dancekit.audio.beat_level import FEATURES as LEVEL_FEATURES
-from dancekit.audio.beat_level import halve_probability, level_features
+from dancekit.audio.beat_level import halve_probability, level_features, zscore
 from dancekit.audio.loading import Audio, as_audio
 from dancekit.utils import progress
 
@@ -393,7 +393,7 @@ def _meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
     reach = max(int(period) // 8, 1)
     bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
     onset_at = np.array([novelty[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
-    accent = _zscore(change) + _zscore(bass_at) + 0.5 * _zscore(onset_at)
+    accent = zscore(change) + zscore(bass_at) + 0.5 * zscore(onset_at)
 
     best = (-np.inf, 0, 0)
     index = np.arange(len(accent))
@@ -465,10 +465,6 @@ def _autocorrelation(novelty: np.ndarray) -> np.ndarray:
     n = len(x)
     acf = np.fft.irfft(np.abs(np.fft.rfft(x, 2 * n)) ** 2)[:n]
     return acf / acf[0] if acf[0] > 0 else np.zeros(n)
-
-
-def _zscore(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean()) / (x.std() + 1e-9)
 
 
 def _meter_name(per_bar: int, compound: bool) -> str:
