@@ -9,11 +9,13 @@ import pytest
 import torch
 
 from dancekit import CheckpointError, Motion, ParameterError
+from dancekit.data.windows import Sequence
 from dancekit.models import load_model
 from dancekit.models.fact import (
     FACT,
     FACTConfig,
     beat_phase,
+    encode_motion,
     features_to_motion,
     motion_to_features,
 )
@@ -238,6 +240,79 @@ def test_anchor_stops_a_slow_drift_but_keeps_the_moves():
     assert held.diff()[200:].abs().max() < 0.2  # no jumps from the correction
 
 
+
+def _two_way_batch(model: FACT, count: int = 16) -> dict[str, torch.Tensor]:
+    """Identical seeds (standing still) and music; half the futures raise the left shoulder,
+    half lower it: the future is two-valued, and its mean is standing still."""
+    c = model.config
+    frames = c.motion_frames + c.future_frames
+    rot = np.zeros((count, frames, 24, 3))
+    ramp = np.linspace(0, 1, c.future_frames + 1)[1:]
+    rot[: count // 2, c.motion_frames:, 16, 2] = ramp
+    rot[count // 2:, c.motion_frames:, 16, 2] = -ramp
+    root = np.broadcast_to([0.0, 0.9, 0.0], (count, frames, 3))
+    motion = encode_motion(torch.from_numpy(rot), torch.from_numpy(root.copy())).float()
+    audio = torch.zeros(count, c.audio_frames, model.audio_dim)
+    seqs = [Sequence(f"two/{i}", motion[i].numpy(), audio[0, :frames].numpy()) for i in
+            range(count)]
+    model.prepare(seqs)
+    return {"motion": motion, "audio": audio,
+            "style": torch.full((count,), len(c.styles), dtype=torch.long)}
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_hypotheses_learn_both_futures_instead_of_their_mean(k):
+    """One deterministic prediction learns the mean of a two-valued future (standing still);
+    two hypotheses learn one future each, and the choice head learns they are equally likely."""
+    model = tiny_model(hypotheses=k, dropout=0.0, seed_offset_noise=0.0, style_dropout=0.0,
+                       rollout_passes=1, linear_base=False, velocity_loss=0.0,
+                       energy_loss=0.0)
+    batch = _two_way_batch(model)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(200):
+        loss, _ = model.loss(batch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    c = model.config
+    model.eval()
+    seed = model._norm_motion(batch["motion"][:1, :c.motion_frames])
+    with torch.no_grad():
+        preds, logits = model.hypotheses(seed, model._norm_audio(batch["audio"][:1]))
+    assert preds.shape == (1, k, c.future_frames, 147) and logits.shape == (1, k)
+    # the left shoulder's last predicted frame, as a rotation angle about z (6D: sin at [1])
+    ends = preds[0, :, -1] * model.motion_std + model.motion_mean
+    angles = sorted(float(torch.atan2(e[3 + 16 * 6 + 1], e[3 + 16 * 6])) for e in ends)
+    if k == 1:
+        assert abs(angles[0]) < 0.15  # the mean: the shoulder barely moves
+    else:
+        assert angles[0] < -0.8 and angles[1] > 0.8  # one hypothesis per real future
+        assert torch.allclose(logits.softmax(dim=1), torch.full((1, 2), 0.5), atol=0.1)
+        torch.testing.assert_close(model(seed, model._norm_audio(batch["audio"][:1])),
+                                   preds[:, logits.argmax()])  # forward: the most likely
+
+
+def test_hypotheses_are_drawn_with_the_generator():
+    model = prepared(hypotheses=4)
+    audio = torch.randn(1, 80, model.audio_dim)
+    runs = [model.generate_features(audio, 80, model.seeds[:1],
+                                    generator=torch.Generator().manual_seed(s)) for s in
+            (1, 1, 2)]
+    torch.testing.assert_close(runs[0], runs[1], rtol=0, atol=0)  # same seed, same dance
+    assert not torch.allclose(runs[0], runs[2])
+    likely = model.generate_features(audio, 80, model.seeds[:1])  # no generator: argmax
+    torch.testing.assert_close(likely, model.generate_features(audio, 80, model.seeds[:1]))
+
+
+def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path):
+    model = prepared()
+    path = tmp_path / "old.safetensors"
+    old = {k: v for k, v in model.config.to_dict().items()
+           if k not in ("hypotheses", "choice_loss")}
+    _save(model, path, old)
+    back = FACT.from_checkpoint(path)
+    assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()
@@ -323,7 +398,7 @@ def test_generate_dances_to_a_real_song(music_dir, tmp_path, monkeypatch):
 
 
 def test_bundled_default_weights(music_dir, tmp_path, monkeypatch):
-    from dancekit.models.fact import WEIGHTS_DIR
+    from dancekit.models.fact import ADDED_KEYS, WEIGHTS_DIR
 
     monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
     weights = WEIGHTS_DIR / "model.safetensors"
@@ -332,7 +407,8 @@ def test_bundled_default_weights(music_dir, tmp_path, monkeypatch):
     model = load_model("fact")
     assert isinstance(model, FACT) and bool(model.seeds_ready)
     header = json.loads(weights.with_suffix(".json").read_text())
-    assert set(header["config"]) == set(FACTConfig().to_dict())  # complete, no defaults needed
+    # complete: no code default is needed (only keys added later, with their legacy value)
+    assert set(FACTConfig().to_dict()) - set(header["config"]) <= set(ADDED_KEYS)
     song = sorted(music_dir.glob("*.ogg"))[1]
     dance = model.generate(song, seconds=4.0, style="pop")
     assert dance.num_frames == 120 and np.isfinite(dance.positions).all()

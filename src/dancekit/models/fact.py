@@ -61,6 +61,11 @@ MOTION_DIM = 3 + JOINTS * 6  # root translation + 6D rotation per joint = 147
 AUDIO_DIM = 35  # FACT music features: envelope, 20 MFCC, 12 chroma, peak and beat one-hots
 BEAT_COLUMN = 34  # the beat one-hot among them
 BASE_LAG = 5  # the linear base also sees the change over this many frames
+# loss weight of the hypotheses that were not the closest (relaxed winner-takes-all)
+OTHERS_SHARE = 0.05
+# config keys added after checkpoints were shipped, with the value that reproduces how those
+# older checkpoints were trained and run (not today's default)
+ADDED_KEYS: dict[str, Any] = {"hypotheses": 1, "choice_loss": 0.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -176,6 +181,12 @@ class FACTConfig:
     # music features: a dense clock where the one-hots are sparse spikes, so every predicted
     # frame knows where it falls in the beat (not in the paper; False is the paper's input)
     beat_phase: bool = True
+    # alternative continuations predicted per window (multiple-choice learning): training
+    # updates mainly the one closest to the real frames, a choice head learns how often each
+    # is the closest, and generation draws one per window. With one deterministic prediction
+    # the moves a song allows are averaged into standing nearly still (regression to the mean)
+    hypotheses: int = 1
+    choice_loss: float = 0.1  # weight of the choice head's cross-entropy
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
     @classmethod
@@ -188,7 +199,7 @@ class FACTConfig:
                    cross_layers=12, generate_step=1, seed_noise=0.0, seed_offset_noise=0.0,
                    predict_change=False, future_queries=False, velocity_input=False,
                    linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
-                   beat_phase=False, anchor_seconds=0.0)
+                   beat_phase=False, anchor_seconds=0.0, hypotheses=1)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> FACTConfig:
@@ -198,6 +209,8 @@ class FACTConfig:
         unknown = sorted(set(d) - names)
         if unknown:
             raise ParameterError(f"unknown FACT config keys: {', '.join(unknown)}")
+        if complete:  # a checkpoint older than a key gets the value it was trained with
+            d = {**{k: v for k, v in ADDED_KEYS.items() if k not in d}, **d}
         missing = sorted(names - set(d))
         if complete and missing:
             raise CheckpointError(f"FACT config is missing keys: {', '.join(missing)}")
@@ -210,7 +223,7 @@ class FACTConfig:
 
     def validate(self) -> None:
         ints = ("motion_frames", "audio_frames", "future_frames", "hidden", "heads", "ff",
-                "generate_step", "rollout_passes", "seed_bank")
+                "generate_step", "rollout_passes", "seed_bank", "hypotheses")
         for name in ints:
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ParameterError(f"FACT config {name} must be a positive integer, "
@@ -230,7 +243,8 @@ class FACTConfig:
         if self.linear_base and (not self.predict_change or self.motion_frames < BASE_LAG + 1):
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
-        if min(self.position_loss, self.velocity_loss, self.energy_loss) < 0:
+        if min(self.position_loss, self.velocity_loss, self.energy_loss,
+               self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if not self.anchor_seconds >= 0:
             raise ParameterError(f"FACT config anchor_seconds must be >= 0, got "
@@ -278,10 +292,15 @@ class FACT(nn.Module):
         if c.future_queries:
             self.query_emb = nn.Parameter(torch.zeros(1, c.future_frames, c.hidden))
             nn.init.normal_(self.query_emb, std=0.02)
-        self.head = nn.Linear(c.hidden, MOTION_DIM)
-        if c.predict_change:  # start from "hold the last pose"
+        self.head = nn.Linear(c.hidden, c.hypotheses * MOTION_DIM)
+        if c.predict_change and c.hypotheses == 1:  # start from "hold the last pose"
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
+        elif c.predict_change:  # near "hold", but distinct, so each hypothesis wins somewhere
+            nn.init.normal_(self.head.weight, std=0.01)
+            nn.init.zeros_(self.head.bias)
+        if c.hypotheses > 1:
+            self.choice = nn.Linear(c.hidden, c.hypotheses)
         self.register_buffer("motion_mean", torch.zeros(MOTION_DIM))
         self.register_buffer("motion_std", torch.ones(MOTION_DIM))
         if c.velocity_input:
@@ -298,7 +317,14 @@ class FACT(nn.Module):
     def forward(self, motion: torch.Tensor, audio: torch.Tensor,
                 style: torch.Tensor | None = None) -> torch.Tensor:
         """Normalised seed motion (B, Sm, 147) and music (B, Sa, 35 or 37 with beat phase) ->
-        next (B, N, 147)."""
+        next (B, N, 147): the most likely of the :meth:`hypotheses`."""
+        preds, logits = self.hypotheses(motion, audio, style)
+        return _pick(preds, logits.argmax(dim=1))
+
+    def hypotheses(self, motion: torch.Tensor, audio: torch.Tensor,
+                   style: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Like :meth:`forward`, but every hypothesis: (B, K, N, 147) and the choice head's
+        logits (B, K) (zeros when K = 1)."""
         B, Sm, _ = motion.shape
         if style is None:
             style = torch.full((B,), len(self.config.styles), dtype=torch.long,
@@ -315,11 +341,15 @@ class FACT(nn.Module):
         if self.config.future_queries:  # frame Sm + k's query starts from its own music
             streams.insert(0, a[:, Sm:Sm + N] + self.query_emb)
         x = self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
-        out = self.head(x)  # (B, N, 147)
+        K = self.config.hypotheses
+        out = self.head(x).view(B, N, K, MOTION_DIM).transpose(1, 2)  # (B, K, N, 147)
+        logits = self.choice(x.mean(dim=1)) if K > 1 else x.new_zeros(B, 1)
         if self.config.linear_base:
             out = out + torch.einsum("bnf,nfd->bnd", self._base_inputs(motion, audio),
-                                     self.base_weight)
-        return motion[:, -1:] + out if self.config.predict_change else out
+                                     self.base_weight)[:, None]
+        if self.config.predict_change:
+            out = motion[:, None, -1:] + out
+        return out, logits
 
     def _base_inputs(self, motion: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
         """Inputs of the linear base for each predicted frame (B, N, F): the seed's last
@@ -396,7 +426,8 @@ class FACT(nn.Module):
         audio = torch.from_numpy(np.stack([s.audio[:frames] for s in chosen]))
         seed = torch.from_numpy(np.stack([s.motion[:c.motion_frames] for s in chosen]))
         gen = self.generate_features(audio.to(self.seeds.device), frames,
-                                     seed.to(self.seeds.device)).cpu()
+                                     seed.to(self.seeds.device),
+                                     generator=torch.Generator().manual_seed(0)).cpu()
         real = torch.from_numpy(np.stack([s.motion[:frames] for s in chosen]))
         tail = slice(c.motion_frames, frames)  # only what the model generated
         gen_pos, real_pos = _fk(gen[:, tail]), _fk(real[:, tail])
@@ -484,8 +515,19 @@ class FACT(nn.Module):
                 B, _, D = seed_n.shape
                 noise = torch.randn((B, 1, D), generator=generator).to(seed_n.device)
                 seed_n = seed_n + c.seed_offset_noise * noise
-            pred = self(seed_n, self._norm_audio(audio[:, start:start + c.audio_frames]), style)
-            terms = {"feature_loss": F.mse_loss(pred, self._norm_motion(target))}
+            preds, logits = self.hypotheses(
+                seed_n, self._norm_audio(audio[:, start:start + c.audio_frames]), style)
+            target_n = self._norm_motion(target)
+            # multiple choice: the hypothesis closest to the real frames takes the loss
+            error = (preds - target_n[:, None]).pow(2).mean(dim=(2, 3))  # (B, K)
+            best = error.argmin(dim=1)
+            pred = _pick(preds, best)
+            terms = {"feature_loss": F.mse_loss(pred, target_n)}
+            if c.hypotheses > 1:
+                # the others get a small share, so none is stranded where it never wins
+                rest = (error.sum(dim=1) - error.min(dim=1).values) / (c.hypotheses - 1)
+                terms["other_loss"] = rest.mean()
+                terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
             if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0:
                 last = seed[:, -1:] - offset
@@ -501,7 +543,8 @@ class FACT(nn.Module):
                     speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
                     terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
-                       "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss}
+                       "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss,
+                       "other_loss": OTHERS_SHARE, "choice_loss": c.choice_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
                 parts[name] = parts.get(name, 0.0) + float(value.detach()) / c.rollout_passes
@@ -515,13 +558,15 @@ class FACT(nn.Module):
     # --- generation --------------------------------------------------------------------------
     @torch.no_grad()
     def generate_features(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
-                          style: torch.Tensor | None = None) -> torch.Tensor:
+                          style: torch.Tensor | None = None,
+                          generator: torch.Generator | None = None) -> torch.Tensor:
         """Autoregressive sliding-window generation on feature tensors.
 
         ``audio`` (B, >= frames, 35) music features, ``seed`` (B, Sm, 147) raw seed motion
         (it becomes the first Sm frames of the output). Returns (B, frames, 147). Each window
         predicts ``future_frames`` and keeps ``generate_step`` of them; the generated motion
-        is the next seed.
+        is the next seed. With several hypotheses, each window draws one from the choice
+        head's probabilities using ``generator`` (without one: the most likely).
         """
         was_training = self.training
         self.eval()
@@ -531,13 +576,14 @@ class FACT(nn.Module):
             # machine OpenMP's waiting made 2 threads 10x slower than 1 (benchmarks/generate.py)
             torch.set_num_threads(1)
         try:
-            return self._roll_out(audio, frames, seed, style)
+            return self._roll_out(audio, frames, seed, style, generator)
         finally:
             torch.set_num_threads(threads)
             self.train(was_training)
 
     def _roll_out(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
-                  style: torch.Tensor | None) -> torch.Tensor:
+                  style: torch.Tensor | None,
+                  generator: torch.Generator | None) -> torch.Tensor:
         c = self.config
         B = audio.shape[0]
         pad = max(0, frames - c.motion_frames + c.audio_frames - audio.shape[1])
@@ -560,7 +606,13 @@ class FACT(nn.Module):
         while t + c.motion_frames < frames:
             window = out[:, t:t + c.motion_frames]
             offset = _pad_root(_root_offset(window))
-            pred = self(self._norm_motion(window - offset), audio[:, t:t + c.audio_frames], style)
+            preds, logits = self.hypotheses(self._norm_motion(window - offset),
+                                            audio[:, t:t + c.audio_frames], style)
+            if generator is None or c.hypotheses == 1:
+                pred = _pick(preds, logits.argmax(dim=1))
+            else:
+                choice = torch.multinomial(logits.softmax(dim=1).cpu(), 1, generator=generator)
+                pred = _pick(preds, choice[:, 0].to(preds.device))
             pred = pred * self.motion_std + self.motion_mean + offset
             if pending is not None:
                 b = pending.shape[1]
@@ -599,8 +651,9 @@ class FACT(nn.Module):
             frames = want
         clip = self._seed_clip(seed, seed_motion)
         style_idx = None if style is None else torch.tensor([self.style_index(style)])
+        draws = torch.Generator().manual_seed(seed)
         out = self.generate_features(torch.from_numpy(feats[None]), frames, clip[None],
-                                     style_idx)[0]
+                                     style_idx, draws)[0]
         meta: dict[str, Any] = {"model": "fact", "seed": seed, "source": "dancekit fact"}
         if style is not None:
             meta["style"] = style
@@ -690,6 +743,11 @@ def beat_phase(beat_onehot: np.ndarray) -> np.ndarray:
     index = np.where(t > beats[-1], len(beats) - 1 + (t - beats[-1]) / period, index)
     angle = 2 * np.pi * index
     return np.stack([np.sin(angle), np.cos(angle)], axis=1).astype(np.float32)
+
+
+def _pick(preds: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """(B, K, N, D) hypotheses and (B,) indices -> (B, N, D)."""
+    return preds[torch.arange(preds.shape[0], device=preds.device), index]
 
 
 def _canonical_root(motion: np.ndarray) -> np.ndarray:
