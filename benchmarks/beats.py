@@ -40,6 +40,7 @@ round too, and prints the constants to paste into ``beat_level.py``.
 from __future__ import annotations
 
 import argparse
+import csv
 import itertools
 import subprocess
 import sys
@@ -53,6 +54,7 @@ import numpy as np
 
 import dancekit.audio.beats as beats_module
 from dancekit.audio import Audio, load, track_beats
+from dancekit.audio.beat_grouping import FEATURES as GROUPING_FEATURES
 from dancekit.audio.loading import as_audio
 from dancekit.utils import progress
 
@@ -271,65 +273,124 @@ def level_examples(songs: list[Path], synth_seeds: range = range(0)
     return np.array(features), np.array(f_keep), np.array(f_halve)
 
 
-def fit_level(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
-    """Fit the metrical-level model on one set and check it on the other, both ways.
+def meter_examples(songs: list[Path], synth_seeds: range = range(0)
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Two-or-three features of every excerpt, the F-measure of the whole tracker with the
+    simple and with the compound reading forced, and whether the annotated meter is compound
+    (x/8). Synthetic songs of every :data:`SYNTH_STYLES` style at ``synth_seeds`` join."""
+    from dancekit.synth import synthesize
 
-    A logistic regression on standardised :data:`dancekit.audio.beat_level.FEATURES`, label
-    "halving scores better", each excerpt weighted by how much the choice changes its
-    F-measure (excerpts where it does not matter carry no weight). The regularisation is
-    chosen by leave-one-out on the fit set. Prints the constants to paste into
-    ``beat_level.py``.
+    meters = {}
+    for folder in {song.parent for song in songs}:
+        index = folder / "index.csv"
+        if index.exists():
+            with open(index, newline="") as f:
+                meters |= {row["name"]: row["meter"] for row in csv.DictReader(f)}
+    cases = [(song, None) for song in songs]
+    cases += [(style, seed) for style in SYNTH_STYLES for seed in synth_seeds]
+    features, f_simple, f_compound, compound = [], [], [], []
+    for name, seed in progress(cases, total=len(cases), description="meters"):
+        if seed is None:
+            if name.stem not in meters:
+                raise SystemExit(f"no meter for {name.stem} in {name.parent}/index.csv")
+            reference = np.loadtxt(name.with_suffix(".beats.txt"), ndmin=1)
+            audio, meter = load(name, sr=beats_module.SR), meters[name.stem]
+        else:
+            song = synthesize(name, seconds=30.0, seed=seed)
+            reference = np.asarray(song.truth["beats"], dtype=float)
+            audio = as_audio(Audio.from_array(song.samples, song.sr), beats_module.SR)
+            meter = song.truth["meter"]
+        spec, chroma = beats_module._spectrograms(audio.samples)
+        novelty = beats_module.onset_novelty(spec)
+        period = beats_module.estimate_period(novelty)
+        x = None if period is None else beats_module._beat_grouping(
+            novelty, beats_module.onset_novelty(spec[:beats_module.BASS_BANDS]), chroma,
+            period)[1]
+        features.append(np.full(len(GROUPING_FEATURES), np.nan) if x is None else x)
+        f_simple.append(score(reference, beats_module.track_spectrograms(
+            spec, chroma, compound=False).beats)[0])
+        f_compound.append(score(reference, beats_module.track_spectrograms(
+            spec, chroma, compound=True).beats)[0])
+        compound.append(meter.endswith("/8"))
+    return np.array(features), np.array(f_simple), np.array(f_compound), np.array(compound)
+
+
+def fit_decision(sets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+                 prefix: str) -> None:
+    """Fit a yes/no decision of the tracker on one set and check it on the other, both ways.
+
+    ``sets`` maps "fit" and "check" to (features, F-measure if no, F-measure if yes, label).
+    A logistic regression on standardised features, each excerpt weighted by how much the
+    decision changes its F-measure (excerpts where it does not matter carry no weight); the
+    regularisation is chosen by leave-one-out on the fit set. Prints the constants
+    (``{prefix}_MEAN`` ...) to paste into the module that holds the decision.
     """
     from sklearn.linear_model import LogisticRegression
 
-    sets = {"fit": level_examples(train, synth_seeds), "check": level_examples(test)}
-
-    def model(x: np.ndarray, gain: np.ndarray, c: float):
+    def model(x: np.ndarray, label: np.ndarray, weight: np.ndarray, c: float):
         usable = np.all(np.isfinite(x), axis=1)
-        x, gain = x[usable], gain[usable]
+        x, label, weight = x[usable], label[usable], weight[usable]
         mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-        clf = LogisticRegression(C=c).fit((x - mean) / scale, gain > 0,
-                                          sample_weight=np.abs(gain) + 1e-6)
+        clf = LogisticRegression(C=c).fit((x - mean) / scale, label,
+                                          sample_weight=weight + 1e-6)
         return mean, scale, clf.coef_[0], float(clf.intercept_[0])
 
     def predict(params, x: np.ndarray) -> np.ndarray:
         mean, scale, coef, bias = params
         return np.nan_to_num(((x - mean) / scale) @ coef + bias, nan=-1.0) > 0
 
-    def mean_f(halve: np.ndarray, f_keep: np.ndarray, f_halve: np.ndarray) -> float:
-        return float(np.where(halve, f_halve, f_keep).mean())
+    def mean_f(yes: np.ndarray, f_no: np.ndarray, f_yes: np.ndarray) -> float:
+        return float(np.where(yes, f_yes, f_no).mean())
 
     for fit_name, check_name in (("fit", "check"), ("check", "fit")):
-        x, f_keep, f_halve = sets[fit_name]
-        gain = f_halve - f_keep
-        if not np.any(gain > 0) or not np.any(gain < 0):
-            print(f"\nfit on {fit_name}: no excerpt where halving helps (or none where it "
-                  "hurts), nothing to fit")
+        x, f_no, f_yes, label = sets[fit_name]
+        weight = np.abs(f_yes - f_no)
+        if len(set(label[weight > 0].tolist())) < 2:
+            print(f"\nfit on {fit_name}: every excerpt where the choice matters has the same "
+                  "label, nothing to fit")
             continue
         loo = {}
         for c in LEVEL_C:
-            halve = np.array([predict(model(np.delete(x, i, 0), np.delete(gain, i), c),
-                                      x[i:i + 1])[0] for i in range(len(x))])
-            loo[c] = mean_f(halve, f_keep, f_halve)
+            yes = np.array([predict(model(np.delete(x, i, 0), np.delete(label, i),
+                                          np.delete(weight, i), c), x[i:i + 1])[0]
+                            for i in range(len(x))])
+            loo[c] = mean_f(yes, f_no, f_yes)
         c = max(LEVEL_C, key=lambda k: (round(loo[k], 4), -k))
-        params = model(x, gain, c)
-        xc, kc, hc = sets[check_name]
+        params = model(x, label, weight, c)
+        xc, nc, yc, _ = sets[check_name]
         print(f"\nfit on {fit_name} set ({len(x)} excerpts, {int(np.isfinite(x[:, 0]).sum())} "
-              f"fast enough to halve, halving helps on "
-              f"{int(np.sum(gain > 0))}); C by leave-one-out: "
+              f"with features, yes better on {int(np.sum(f_yes > f_no))}, no better on "
+              f"{int(np.sum(f_no > f_yes))}); C by leave-one-out: "
               + ", ".join(f"{k:g}: {v:.3f}" for k, v in loo.items()))
-        print(f"  {fit_name}: never halve {f_keep.mean():.3f}, model in-sample "
-              f"{mean_f(predict(params, x), f_keep, f_halve):.3f}, leave-one-out {loo[c]:.3f},"
-              f" oracle {np.maximum(f_keep, f_halve).mean():.3f}")
-        print(f"  {check_name} (held out): never halve {kc.mean():.3f}, model "
-              f"{mean_f(predict(params, xc), kc, hc):.3f}, oracle "
-              f"{np.maximum(kc, hc).mean():.3f}; halves {int(predict(params, xc).sum())} "
+        print(f"  {fit_name}: always no {f_no.mean():.3f}, model in-sample "
+              f"{mean_f(predict(params, x), f_no, f_yes):.3f}, leave-one-out {loo[c]:.3f},"
+              f" oracle {np.maximum(f_no, f_yes).mean():.3f}")
+        print(f"  {check_name} (held out): always no {nc.mean():.3f}, model "
+              f"{mean_f(predict(params, xc), nc, yc):.3f}, oracle "
+              f"{np.maximum(nc, yc).mean():.3f}; yes for {int(predict(params, xc).sum())} "
               f"of {len(xc)}")
         mean, scale, coef, bias = params
-        print("  LEVEL_MEAN = np.array([" + ", ".join(f"{v:.4g}" for v in mean) + "])")
-        print("  LEVEL_SCALE = np.array([" + ", ".join(f"{v:.4g}" for v in scale) + "])")
-        print("  LEVEL_COEF = np.array([" + ", ".join(f"{v:.4g}" for v in coef) + "])")
-        print(f"  LEVEL_BIAS = {bias:.4g}")
+        print(f"  {prefix}_MEAN = np.array([" + ", ".join(f"{v:.4g}" for v in mean) + "])")
+        print(f"  {prefix}_SCALE = np.array([" + ", ".join(f"{v:.4g}" for v in scale) + "])")
+        print(f"  {prefix}_COEF = np.array([" + ", ".join(f"{v:.4g}" for v in coef) + "])")
+        print(f"  {prefix}_BIAS = {bias:.4g}")
+
+
+def fit_level(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
+    """Fit the metrical-level model (label: halving scores better) on ``train`` and synthetic
+    songs, check it on ``test``, and the other way round."""
+    sets = {}
+    for name, songs, seeds in (("fit", train, synth_seeds), ("check", test, range(0))):
+        x, f_keep, f_halve = level_examples(songs, seeds)
+        sets[name] = (x, f_keep, f_halve, f_halve > f_keep)
+    fit_decision(sets, "LEVEL")
+
+
+def fit_meter(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
+    """Fit the two-or-three model (label: the annotated meter is compound) on ``train`` and
+    synthetic songs, check it on ``test``, and the other way round."""
+    fit_decision({"fit": meter_examples(train, synth_seeds), "check": meter_examples(test)},
+                 "GROUPING")
 
 
 def main() -> None:
@@ -344,9 +405,13 @@ def main() -> None:
                         help="fit the metrical-level model on the excerpts of the DIRs, check "
                         "it on --dir (and the other way round); prints the constants for "
                         "beat_level.py")
+    parser.add_argument("--fit-meter", type=Path, nargs="+", metavar="DIR",
+                        help="fit the two-or-three (compound meter) model on the excerpts of "
+                        "the DIRs (meters from their index.csv), check it on --dir (and the "
+                        "other way round); prints the constants for beat_grouping.py")
     parser.add_argument("--fit-synth", type=int, default=8, metavar="N",
-                        help="with --fit-level: also fit on N synthetic songs per style "
-                        "(seeds 100 on; the check above uses seeds 0 and 1)")
+                        help="with --fit-level/--fit-meter: also fit on N synthetic songs per "
+                        "style (seeds 100 on; the check above uses seeds 0 and 1)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--long", type=float, metavar="MINUTES",
                         help="measure loading and tracking a song this long instead")
@@ -361,11 +426,12 @@ def main() -> None:
     songs = sorted(p for p in args.data.glob("*.ogg") if p.with_suffix(".beats.txt").exists())
     if not songs:
         raise SystemExit(f"no NAME.ogg with NAME.beats.txt in {args.data}")
-    if args.fit_level:
-        fit_level(sorted(p for d in args.fit_level for p in d.glob("*.ogg")
-                         if p.with_suffix(".beats.txt").exists()), songs,
-                  range(100, 100 + args.fit_synth))
-        return
+    for dirs, fit in ((args.fit_level, fit_level), (args.fit_meter, fit_meter)):
+        if dirs:
+            fit(sorted(p for d in dirs for p in d.glob("*.ogg")
+                       if p.with_suffix(".beats.txt").exists()), songs,
+                range(100, 100 + args.fit_synth))
+            return
     if args.cv and args.train:
         transfer(sorted(p for p in args.train.glob("*.ogg")
                         if p.with_suffix(".beats.txt").exists()), songs)

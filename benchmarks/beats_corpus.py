@@ -34,6 +34,19 @@ that fail are replaced by another draw.
 ``dancekit.audio.beat_level`` was fitted on those two; a third draw,
 ``--seed 2 --count 102 --out ~/.cache/dancekit/beats_corpus_s2``, made after every choice,
 is a held-out check (``docs/audio.md``).
+
+Targeted draws aim at one kind of music: ``--genre air --meter 6/8`` keeps only O'Neill's
+airs notated in 6/8 (slow compound meter, the hardest case for the two-or-three decision),
+and ``--exclude DIR...`` skips every piece an earlier draw holds, so a later draw is held
+out from the earlier ones:
+
+    python benchmarks/beats_corpus.py --seed 3 --genre air --meter 6/8 --count 40 --out S3
+    python benchmarks/beats_corpus.py --seed 4 --genre air --meter 3/4 --count 40 --out S4
+    python benchmarks/beats_corpus.py --seed 5 --genre air --meter 6/8 --count 40 --out S5
+        --exclude S0 S1 S2 S3               # (one line) held out; 3/4 likewise for S6
+
+(``SK`` = ``~/.cache/dancekit/beats_corpus_sK``, about a minute each; the two-or-three
+model of ``dancekit.audio.beat_grouping`` was fitted on seeds 0, 1, 3 and 4.)
 """
 
 from __future__ import annotations
@@ -482,8 +495,10 @@ def midi_bytes(notes: list[Note], programs: dict[int, int], tempo: TempoMap, ori
 # ---------------------------------------------------------------------------- one excerpt
 
 
-def candidates(rng: np.random.Generator, exclude: set[str]) -> list[tuple[str, str, str]]:
-    """(corpus source, collection, genre) in drawing order, per group quota x4 candidates."""
+def candidates(rng: np.random.Generator, exclude: set[str], only: str | None = None
+               ) -> list[tuple[str, str, str]]:
+    """(corpus source, collection, genre) in drawing order, per group quota x4 candidates;
+    with ``only`` (an O'Neill genre), every tune of that group, shuffled, and nothing else."""
     from music21 import corpus
 
     root = Path(corpus.getWork("bach/bwv269.mxl")).parents[1]
@@ -496,10 +511,15 @@ def candidates(rng: np.random.Generator, exclude: set[str]) -> list[tuple[str, s
             if line.startswith("X:"):
                 first_file.setdefault(int(line[2:].strip().split()[0]), f.name)
     for genre, (lo, hi), count in GROUPS:
+        if only is not None and genre != only:
+            continue
         tunes = [f"{ONEILLS}{name}#X:{x}" for x, name in sorted(first_file.items())
                  if lo <= x <= hi and x not in dev_numbers]
-        pick = rng.choice(len(tunes), size=min(4 * count, len(tunes)), replace=False)
+        size = len(tunes) if only is not None else min(4 * count, len(tunes))
+        pick = rng.choice(len(tunes), size=size, replace=False)
         out += [(tunes[i], "O'Neill's 1850 collection", genre) for i in pick]
+    if only is not None:
+        return out
     works = {
         "bach": sorted(f"bach/{p.name}" for p in (root / "bach").glob("bwv*.mxl")),
         "beethoven": sorted(str(p.relative_to(root)) for p in (root / "beethoven").rglob("*.mxl")),
@@ -532,10 +552,12 @@ def beat_bpm_for(piece: Piece, genre: str, unit: Fraction, rng: np.random.Genera
 
 
 def make_excerpt(source: str, collection: str, genre: str, rng: np.random.Generator, synth,
-                 sfid: int) -> dict | None:
-    """Render one excerpt; returns its audio, beats and index row, or None if unusable."""
+                 sfid: int, meter: str | None = None) -> dict | None:
+    """Render one excerpt; returns its audio, beats and index row, or None if unusable (or
+    not notated in ``meter``, such as ``"6/8"``, when one is given)."""
     piece = parse_piece(source, collection)
-    if piece is None:
+    if piece is None or (meter is not None
+                         and meter != f"{piece.numerator}/{piece.denominator}"):
         return None
     cut = (piece.numerator, piece.denominator) == (2, 2)
     if genre == "chorale" and piece.parts != 4:
@@ -749,6 +771,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=sum(c for *_, c in GROUPS)
                         + sum(c for _, c in CLASSICAL), help="excerpts to make (at most)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    parser.add_argument("--genre", choices=[g for g, *_ in GROUPS],
+                        help="draw only this O'Neill genre (e.g. air), up to --count tunes")
+    parser.add_argument("--meter", help="keep only scores notated in this meter (e.g. 6/8)")
+    parser.add_argument("--exclude", type=Path, nargs="+", default=[], metavar="DIR",
+                        help="never draw a piece that an earlier draw in DIR (its index.csv) "
+                        "holds, so a later draw can be a held-out check")
     args = parser.parse_args()
     import tinysoundfont
 
@@ -756,11 +784,16 @@ def main() -> None:
         raise SystemExit(f"{SOUNDFONT} missing: apt-get install fluid-soundfont-gm")
     args.out.mkdir(parents=True, exist_ok=True)
     exclude = dev_sources()
+    for folder in args.exclude:
+        with open(folder / "index.csv", newline="") as f:
+            exclude |= {row["source"] for row in csv.DictReader(f)}
     rng = np.random.default_rng(args.seed)
     quota = {g: c for g, _, c in GROUPS} | {"chorale": 28}
+    if args.genre:
+        quota = {args.genre: args.count}
     quota_by_collection = {"L. van Beethoven": 14, "Clara Schumann": 5,
                            "Nottingham Music Database": 1}
-    pool = candidates(rng, exclude)
+    pool = candidates(rng, exclude, args.genre)
     synth = tinysoundfont.Synth(samplerate=RENDER_SR)
     sfid = synth.sfload(str(SOUNDFONT))
     rows, done, rejected = [], {}, 0
@@ -773,7 +806,7 @@ def main() -> None:
             continue
         ex_rng = np.random.default_rng([args.seed, k])
         try:
-            ex = make_excerpt(source, collection, genre, ex_rng, synth, sfid)
+            ex = make_excerpt(source, collection, genre, ex_rng, synth, sfid, args.meter)
         except Exception as exc:  # noqa: BLE001 - a score music21 cannot read is skipped
             print(f"skip {source}: {type(exc).__name__}: {exc}")
             ex = None

@@ -10,6 +10,7 @@ import pytest
 
 import dancekit.audio.beats as beats_module
 from dancekit.audio import Audio, track_beats
+from dancekit.audio.beat_grouping import group_contrast
 from dancekit.audio.beats import Beats
 from dancekit.audio.clicks import click_track
 
@@ -81,6 +82,45 @@ def test_bass_moves_a_grid_locked_on_the_quaver() -> None:
     np.testing.assert_allclose(moved, truth[1:len(moved) + 1], atol=2)
     kept = beats_module._bass_phase(truth, bass, novelty, period, tatums=3)
     np.testing.assert_array_equal(kept, truth)
+
+
+def _quavers(quaver_s: float, per_beat: int, seconds: float, sr: int = 22050
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Equally loud melody notes on every quaver, a bass note every ``per_beat`` quavers (3: a
+    slow 6/8 air, 2: 3/4 in quavers at the same quaver rate) and a new chord every bar of six
+    quavers, so only the bass tells the two apart. Returns the samples and the beat times."""
+    t = np.arange(int(seconds * sr)) / sr
+    y = 1e-3 * np.random.default_rng(0).standard_normal(len(t))
+    melody = (660.0, 880.0, 784.0, 988.0, 740.0, 831.0, 698.0)
+    roots = (65.4, 98.0, 87.3, 73.4)
+    quavers = np.arange(0.3, seconds - quaver_s, quaver_s)
+    n = int(0.25 * sr)
+    for k, q in enumerate(quavers):
+        i = int(q * sr)
+        m = min(n, len(t) - i)
+        y[i:i + m] += 0.25 * np.sin(2 * np.pi * melody[k % 7] * t[:m]) * np.exp(-t[:m] / 0.1)
+        if k % per_beat == 0:
+            root = roots[(k // 6) % 4]  # the harmony changes once a bar (6 quavers)
+            for f in (root, 2.5 * root):
+                y[i:i + m] += 0.4 * np.sin(2 * np.pi * f * t[:m]) * np.exp(-t[:m] / 0.2)
+    return y.astype(np.float32), quavers[::per_beat]
+
+
+def test_group_contrast() -> None:
+    accent = np.tile([2.0, 0.0, 0.0], 20)
+    assert group_contrast(accent, 3) == pytest.approx(3.0 / np.sqrt(2.0))
+    assert group_contrast(accent, 3) > 1.0 > group_contrast(accent, 2)
+    assert group_contrast(np.tile([1.0, 0.0], 30), 2) > group_contrast(np.tile([1.0, 0.0], 30), 3)
+
+
+@pytest.mark.parametrize("per_beat", [3, 2])
+def test_two_or_three_quavers_to_the_beat(per_beat: int) -> None:
+    # The same quavers (200 a minute) and harmony; only where the bass notes fall differs.
+    y, beats = _quavers(0.3, per_beat, 24.0)
+    result = track_beats(Audio.from_array(y, 22050))
+    assert result.tempo == pytest.approx(200.0 / per_beat, rel=0.02)
+    assert mir_eval.beat.evaluate(beats, result.beats)["F-measure"] > 0.95
+    assert result.meter.endswith("/8") == (per_beat == 3)
 
 
 @pytest.mark.slow

@@ -9,7 +9,9 @@ The tracker has five stages, each a standard, published idea:
    comb over the first multiples of each candidate period (a period is salient when the bars
    built from it are too), weighted by a log-normal tempo prior. This picks the metrical level.
 3. **Two or three**: whether a beat holds two or three of the fastest pulses (3/4 against
-   6/8), from the periodicity of onsets and of chord changes (after Goto & Muraoka).
+   6/8), a small learned decision (:mod:`dancekit.audio.beat_grouping`) from how onsets,
+   chord changes (after Goto & Muraoka) and bass notes repeat and are accented in groups of
+   two and of three tatums.
 4. **Beats** (:func:`track_beats`): Viterbi decoding of a beat-pointer hidden Markov model
    (Whiteley et al. 2006; Krebs, Böck & Widmer, ISMIR 2015) whose state is (tempo, position
    inside the beat). The tempo may drift, with a cost growing with the ratio of successive
@@ -33,6 +35,7 @@ import librosa
 import numpy as np
 import scipy.ndimage
 
+from dancekit.audio.beat_grouping import compound_probability, grouping_features
 from dancekit.audio.beat_level import FEATURES as LEVEL_FEATURES
 from dancekit.audio.beat_level import halve_probability, level_features, zscore
 from dancekit.audio.loading import Audio, as_audio
@@ -49,13 +52,11 @@ MEL_FMIN = 27.5
 BASS_BANDS = 6
 #: Weight of four-beat bars against two- and three-beat ones in meter inference.
 FOUR_BEAT_PRIOR = 1.2
-#: Least normalised autocorrelation at a third of the beat for a compound (x/8) meter.
+#: Least normalised autocorrelation at a third of the beat for the tatum to be that third.
 COMPOUND_MIN_ACF = 0.1
-#: Summed autocorrelation advantage (onsets + harmony) that three tatums per beat need over
-#: two before a beat is read as compound (6/8, 9/8, 12/8). 0.1: the best of 0-0.2 on the
-#: extended set of ``benchmarks/beats_corpus.py`` that keeps the synthetic hip-hop and ballet
-#: songs simple (0.05 reads them as compound); the DEV excerpts score the same at 0.05-0.2.
-COMPOUND_MARGIN = 0.1
+#: Seconds of music whose tatums are decoded for the two-or-three decision: hundreds of
+#: tatums, enough for stable group means, without a second full decoding of a long song.
+GROUPING_SECONDS = 120.0
 #: Tempo range the tracker considers, in BPM.
 MIN_BPM, MAX_BPM = 40.0, 240.0
 #: Centre (BPM) and width (octaves) of the log-normal tempo prior used to pick a metrical level.
@@ -139,11 +140,12 @@ def track_beats(audio: str | os.PathLike | Audio, *, show_progress: bool = False
     return track_spectrograms(spec, chroma, show_progress=show_progress)
 
 
-def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False
-                       ) -> Beats:
+def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False,
+                       compound: bool | None = None) -> Beats:
     """:func:`track_beats` from the tracker's own log-mel and chroma (``_spectrograms``), so
-    benchmarks can try settings without decoding every file again."""
-    pulse = tracked_pulse(spec, chroma, show_progress=show_progress)
+    benchmarks can try settings without decoding every file again. ``compound`` forces the
+    two-or-three reading (see :func:`tracked_pulse`)."""
+    pulse = tracked_pulse(spec, chroma, show_progress=show_progress, compound=compound)
     meta = {"novelty": pulse.novelty.astype(np.float32), "novelty_fps": FPS}
     if pulse.period == 0:
         return Beats(tempo=0.0, beats=np.zeros(0), downbeats=np.zeros(0), meta=meta)
@@ -167,20 +169,29 @@ class Pulse(NamedTuple):
     frames: np.ndarray  # beat frames (empty when there is no pulse)
     period: float  # beat period in frames (0 when there is no pulse)
     compound: bool
+    grouping: np.ndarray | None = None  # two-or-three features (None: too short to tell)
 
 
-def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False
-                  ) -> Pulse:
-    """Novelty, global tempo, two-or-three grouping, HMM beats and the bass phase check."""
+def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False,
+                  compound: bool | None = None) -> Pulse:
+    """Novelty, global tempo, two-or-three grouping, HMM beats and the bass phase check.
+
+    ``compound`` forces a beat of three tatums (True) or two (False) instead of the learned
+    decision; ``benchmarks/beats.py --fit-meter`` scores both readings this way.
+    """
     novelty = onset_novelty(spec)
     bass = onset_novelty(spec[:BASS_BANDS])
     period = estimate_period(novelty)
     if period is None:
         return Pulse(novelty, bass, np.zeros(0, dtype=int), 0.0, False)
-    period, compound = _beat_grouping(novelty, chroma, period)
+    tatum, features = _beat_grouping(novelty, bass, chroma, period)
+    if compound is None:
+        compound = (compound_probability(features) > 0.5 if features is not None
+                    else tatum < period / 2)
+    period = 3 * tatum if compound else 2 * tatum
     frames = _decode_beats(novelty, period, show_progress)
     frames = _bass_phase(frames, bass, novelty, period, 3 if compound else 2)
-    return Pulse(novelty, bass, frames, period, compound)
+    return Pulse(novelty, bass, frames, period, compound, features)
 
 
 def onset_novelty(spec: np.ndarray, *, lag: int = 2, max_size: int = 3) -> np.ndarray:
@@ -250,10 +261,12 @@ def _spectrograms(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mel, chroma
 
 
-def _decode_beats(novelty: np.ndarray, period: float, show_progress: bool = False
-                  ) -> np.ndarray:
-    """Viterbi path of the beat-pointer HMM around ``period``; returns beat frames."""
-    lo = max(int(np.floor(period / TEMPO_SPREAD)), int(np.floor(60 * FPS / MAX_BPM)))
+def _decode_beats(novelty: np.ndarray, period: float, show_progress: bool = False, *,
+                  fastest_bpm: float = MAX_BPM) -> np.ndarray:
+    """Viterbi path of the beat-pointer HMM around ``period``; returns beat frames.
+    ``fastest_bpm`` bounds the tempo (raised to decode tatums, which may be quicker than
+    any beat)."""
+    lo = max(int(np.floor(period / TEMPO_SPREAD)), int(np.floor(60 * FPS / fastest_bpm)), 1)
     hi = min(int(np.ceil(period * TEMPO_SPREAD)), int(np.ceil(60 * FPS / MIN_BPM)))
     intervals = np.arange(lo, hi + 1)
     k = len(intervals)
@@ -422,30 +435,42 @@ def _chord_change(chroma: np.ndarray, beat_frames: np.ndarray, period: float) ->
     return change
 
 
-def _beat_grouping(novelty: np.ndarray, chroma: np.ndarray, period: float
-                   ) -> tuple[float, bool]:
-    """Decide whether a beat is two or three tatums long; returns (period, compound).
+def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, period: float
+                   ) -> tuple[float, np.ndarray | None]:
+    """The tatum (frames) and the two-or-three features of :mod:`dancekit.audio.beat_grouping`
+    (None when the music is too short to see three tatums repeat).
 
     The tatum (the fastest regular pulse) is a third of the period when the novelty repeats
     clearly after a third of it and more than after a half, else a half. Both readings of the
-    same tatums, a beat of 2 (3/4 in quavers) or of 3 (6/8), are then put to two independent
-    cues: how the onsets repeat and how the harmony (chroma) changes repeat, at 2 and at 3
-    tatums. Their summed autocorrelation advantage for 3 must exceed
-    :data:`COMPOUND_MARGIN` for a compound beat: simple meters are the commoner, and
-    syncopated 3+3+2 figures (tresillo, clave) favour 3 a little without being compound.
-    This is the classic 3/4-versus-6/8 question, which the onset periodicity alone often gets
-    wrong for accompaniment figures that run across the beat.
+    same tatums, a beat of 2 (3/4 in quavers) or of 3 (6/8), are then put to the cues of the
+    learned decision: how onsets, chord changes and bass onsets repeat at 2 and at 3 tatums,
+    and how the accents of decoded tatums group. This is the classic 3/4-versus-6/8
+    question, which the onset periodicity alone often gets wrong for accompaniment figures
+    that run across the beat.
     """
     onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
     third, half = onset_acf[int(round(period / 3))], onset_acf[int(round(period / 2))]
     tatum = period / 3 if third > max(half, COMPOUND_MIN_ACF) else period / 2
     if 3 * tatum >= len(novelty) / 2:
-        return period, tatum < period / 2
+        return tatum, None
     harmony_acf = scipy.ndimage.maximum_filter1d(
         _autocorrelation(_harmonic_novelty(chroma, tatum)), size=5)
-    evidence = sum(acf[int(round(3 * tatum))] - acf[int(round(2 * tatum))]
-                   for acf in (onset_acf, harmony_acf))
-    return (3 * tatum, True) if evidence > COMPOUND_MARGIN else (2 * tatum, False)
+    bass_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(bass), size=5)
+    return tatum, grouping_features(onset_acf, harmony_acf, bass_acf,
+                                    _tatum_accents(novelty, bass, chroma, tatum), tatum)
+
+
+def _tatum_accents(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, tatum: float
+                   ) -> np.ndarray:
+    """Accent of each decoded tatum in the first :data:`GROUPING_SECONDS`: its bass onset
+    strength plus the chord change into it, each standardised."""
+    end = min(len(novelty), int(GROUPING_SECONDS * FPS))
+    frames = _decode_beats(novelty[:end], tatum, fastest_bpm=np.inf)
+    if len(frames) < 2:
+        return np.zeros(0)
+    reach = max(int(tatum) // 8, 1)
+    bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in frames])
+    return zscore(bass_at) + zscore(_chord_change(chroma[:, :end], frames, tatum))
 
 
 def _harmonic_novelty(chroma: np.ndarray, tatum: float) -> np.ndarray:
