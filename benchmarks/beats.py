@@ -23,6 +23,7 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
     python benchmarks/beats.py --cv                  # split-half validation of the tempo prior
     python benchmarks/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
     python benchmarks/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
+    python benchmarks/beats.py --fit-meter EXT [EXT2 ...]  # fit the two-or-three model
 
 ``--cv`` asks how much of the score on a set is owed to tuning on it. The tempo prior
 (``PRIOR_BPM`` x ``PRIOR_OCTAVES``) is re-chosen from a grid on one half of the excerpts and
@@ -34,7 +35,13 @@ other way round.
 ``--fit-level`` fits the logistic model of ``dancekit.audio.beat_level`` on the excerpts of
 the given folders (made by ``benchmarks/beats_corpus.py``) plus synthetic songs at seeds 100
 on (``--fit-synth``), checks it on ``--dir`` (the DEV set, held out), fits it the other way
-round too, and prints the constants to paste into ``beat_level.py``.
+round too, and prints the constants to paste into ``beat_level.py``. ``--fit-meter`` does the
+same for the two-or-three (compound meter) model of ``dancekit.audio.beat_grouping``, with
+the annotated meter (``index.csv``) as the label and both readings of every excerpt tracked
+and scored; the shipped constants come from
+``--fit-meter ~/.cache/dancekit/beats_corpus ~/.cache/dancekit/beats_corpus_s1
+~/.cache/dancekit/beats_corpus_s3 ~/.cache/dancekit/beats_corpus_s4`` (``beats_corpus.py``
+explains the draws).
 """
 
 from __future__ import annotations
