@@ -47,6 +47,17 @@ out from the earlier ones:
 
 (``SK`` = ``~/.cache/dancekit/beats_corpus_sK``, about a minute each; the two-or-three
 model of ``dancekit.audio.beat_grouping`` was fitted on seeds 0, 1, 3 and 4.)
+
+The beat network (``benchmarks/train_beat_net.py``) trains on seeds 0, 1, 3, 4 and four
+draws made for it, each with ``--exclude`` of every earlier draw (S0-S6 and the ones before
+it), so none shares a piece with the held-out seeds 2, 5 and 6:
+
+    python benchmarks/beats_corpus.py --seed 10 --count 100 --out S10 --exclude S0 ... S6
+    python benchmarks/beats_corpus.py --seed 11 --count 100 --out S11 --exclude S0 ... S10
+    python benchmarks/beats_corpus.py --seed 12 --genre air --meter 6/8 --count 30 --out S12
+        --exclude S0 ... S11                # (one line; only 15 such airs were left)
+    python benchmarks/beats_corpus.py --seed 13 --genre air --meter 3/4 --count 30 --out S13
+        --exclude S0 ... S12                # (one line)
 """
 
 from __future__ import annotations
