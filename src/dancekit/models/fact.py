@@ -17,7 +17,8 @@ small CPU-trained network needed to beat "hold the last pose" and to dance whole
 time (each a config key, measured in docs/results.md): future frames predicted as changes from
 the seed's last frame and read out of their own query tokens, the seed's frame-to-frame
 changes as input, a closed-form linear base, the beat phase as music input, training on the
-model's own two-pass roll-outs, and at generation a slow pose anchor against drift.
+model's own two-pass roll-outs, several hypotheses per window of which generation draws one
+(against regression to the mean), and at generation a slow pose anchor against drift.
 
 Timing. The paper runs at 60 fps with 120 seed frames (2 s), 240 music frames (4 s) and 20
 predicted frames (1/3 s); :meth:`FACTConfig.published` is exactly that, with the published
@@ -185,7 +186,7 @@ class FACTConfig:
     # updates mainly the one closest to the real frames, a choice head learns how often each
     # is the closest, and generation draws one per window. With one deterministic prediction
     # the moves a song allows are averaged into standing nearly still (regression to the mean)
-    hypotheses: int = 1
+    hypotheses: int = 8
     choice_loss: float = 0.1  # weight of the choice head's cross-entropy
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
