@@ -20,6 +20,7 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
     python benchmarks/beats.py --dir DIR --markdown  # any such folder, e.g. beats_corpus.py's
     python benchmarks/beats.py --long 20             # memory and time on a 20-minute song
     python benchmarks/beats.py --no-synth            # the real excerpts only
+    python benchmarks/beats.py --cues                # the tracker without its beat network
     python benchmarks/beats.py --cv                  # split-half validation of the tempo prior
     python benchmarks/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
     python benchmarks/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
@@ -32,6 +33,8 @@ and in leave-one-out; the held-out means are printed next to the in-sample mean 
 constants. With ``--train DIR`` the prior is chosen on DIR and scored on ``--dir``, and the
 other way round.
 
+``--fit-level`` and ``--fit-meter`` concern the tracker on hand-made cues alone (``--cues``;
+the default tracker reads the metrical level from its beat network instead).
 ``--fit-level`` fits the logistic model of ``dancekit.audio.beat_level`` on the excerpts of
 the given folders (made by ``benchmarks/beats_corpus.py``) plus synthetic songs at seeds 100
 on (``--fit-synth``), checks it on ``--dir`` (the DEV set, held out), fits it the other way
@@ -60,7 +63,7 @@ import mir_eval
 import numpy as np
 
 import dancekit.audio.beats as beats_module
-from dancekit.audio import Audio, load, track_beats
+from dancekit.audio import Audio, Beats, load, track_beats
 from dancekit.audio.beat_grouping import FEATURES as GROUPING_FEATURES
 from dancekit.audio.loading import as_audio
 from dancekit.utils import progress
@@ -132,7 +135,15 @@ def long_song(minutes: float, data: Path) -> None:
                   f"{samples:11.0f} {beats_s:7.1f} {beats_rss:14.0f}")
 
 
-def synthetic(markdown: bool) -> None:
+def dancekit_beats(audio: Audio, cues: bool) -> Beats:
+    """dancekit's tracker, or with ``cues`` its hand-made cues alone (no beat network)."""
+    if not cues:
+        return track_beats(audio)
+    spec, chroma = beats_module._spectrograms(as_audio(audio, beats_module.SR).samples)
+    return beats_module.track_spectrograms(spec, chroma, learned=False)
+
+
+def synthetic(markdown: bool, cues: bool) -> None:
     """Both trackers on synthesised songs with exact beats: one row per song and the means."""
     from dancekit.synth import synthesize
 
@@ -141,7 +152,7 @@ def synthetic(markdown: bool) -> None:
     for style, seed in progress(cases, total=len(cases), description="synthetic songs"):
         song = synthesize(style, seconds=30.0, seed=seed)
         reference = np.asarray(song.truth["beats"], dtype=float)
-        ours = track_beats(Audio.from_array(song.samples, song.sr))
+        ours = dancekit_beats(Audio.from_array(song.samples, song.sr), cues)
         gt_bpm = 60.0 / float(np.median(np.diff(reference)))
         rows.append((f"{style} seed {seed}", gt_bpm, ours.tempo,
                      f"{ours.meter} ({song.truth['meter']})", *score(reference, ours.beats),
@@ -268,7 +279,7 @@ def level_examples(songs: list[Path], synth_seeds: range = range(0)
             reference = np.asarray(song.truth["beats"], dtype=float)
             audio = as_audio(Audio.from_array(song.samples, song.sr), beats_module.SR)
         spec, chroma = beats_module._spectrograms(audio.samples)
-        pulse = beats_module.tracked_pulse(spec, chroma)
+        pulse = beats_module.tracked_pulse(spec, chroma, learned=False)
         x, halved = beats_module.level_candidates(pulse.novelty, chroma, pulse.bass,
                                                   pulse.frames, pulse.period)
         keep = beats_module._refine(pulse.frames, pulse.novelty) / beats_module.FPS
@@ -315,9 +326,9 @@ def meter_examples(songs: list[Path], synth_seeds: range = range(0)
             period)[1]
         features.append(np.full(len(GROUPING_FEATURES), np.nan) if x is None else x)
         f_simple.append(score(reference, beats_module.track_spectrograms(
-            spec, chroma, compound=False).beats)[0])
+            spec, chroma, compound=False, learned=False).beats)[0])
         f_compound.append(score(reference, beats_module.track_spectrograms(
-            spec, chroma, compound=True).beats)[0])
+            spec, chroma, compound=True, learned=False).beats)[0])
         compound.append(meter.endswith("/8"))
     return np.array(features), np.array(f_simple), np.array(f_compound), np.array(compound)
 
@@ -424,6 +435,9 @@ def main() -> None:
                         help="measure loading and tracking a song this long instead")
     parser.add_argument("--no-synth", action="store_true",
                         help="skip the second check on synthesised songs")
+    parser.add_argument("--cues", action="store_true",
+                        help="run the tracker on its hand-made cues alone, without the beat "
+                        "network (the tracker before it, for comparison)")
     parser.add_argument("--cv", action="store_true",
                         help="split-half and leave-one-out validation of the tempo prior")
     args = parser.parse_args()
@@ -453,7 +467,7 @@ def main() -> None:
         reference = np.loadtxt(song.with_suffix(".beats.txt"), ndmin=1)
         down_path = song.with_suffix("").with_suffix(".downbeats.txt")
         start = time.perf_counter()
-        ours = track_beats(load(song))
+        ours = dancekit_beats(load(song), args.cues)
         seconds_ours += time.perf_counter() - start
         start = time.perf_counter()
         base = librosa_default(song)
@@ -470,7 +484,7 @@ def main() -> None:
     print(f"\n{len(rows)} excerpts; dancekit {seconds_ours:.1f} s in total "
           f"(decoding included), librosa default {seconds_librosa:.1f} s")
     if not args.no_synth:
-        synthetic(args.markdown)
+        synthetic(args.markdown, args.cues)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,12 @@ def piece_sources(folder: Path) -> dict[str, str]:
         return {row["name"]: row["source"] for row in csv.DictReader(f)}
 
 
+def collections(folder: Path) -> dict[str, str]:
+    """Excerpt name -> its composer or collection (``index.csv``)."""
+    with open(folder / "index.csv", newline="") as f:
+        return {row["name"]: row["composer_collection"] for row in csv.DictReader(f)}
+
+
 def is_validation(source: str) -> bool:
     digest = hashlib.sha256(source.encode()).digest()
     return digest[0] / 256.0 < VALIDATION
@@ -152,6 +158,9 @@ def main() -> None:
                         help="held-out folders: their pieces are never trained on")
     parser.add_argument("--synth", type=int, default=8, metavar="N",
                         help="synthetic songs per style (seeds 20 on)")
+    parser.add_argument("--collection", nargs="+", metavar="NAME",
+                        help="train only on excerpts of these composers/collections (a "
+                        "leave-collections-out check of how the network carries to new music)")
     parser.add_argument("--steps", type=int, default=1500, help="optimiser steps")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dancekit"
@@ -169,6 +178,8 @@ def main() -> None:
     paths = [(d, p) for d in args.train for p in sorted(d.glob("*.ogg"))]
     for folder, path in progress(paths, total=len(paths), description="spectrograms"):
         source = piece_sources(folder)[path.stem]
+        if args.collection and collections(folder)[path.stem] not in args.collection:
+            continue
         if source in held_out:
             dropped += 1
             continue
@@ -210,8 +221,8 @@ def main() -> None:
               "dropped_held_out_pieces": dropped, "steps": args.steps, "seed": args.seed,
               "train_folders": [d.name for d in args.train],
               "exclude_folders": [d.name for d in args.exclude],
-              "synth_per_style": args.synth, "stretch": STRETCH, "crop_frames": CROP,
-              "batch": BATCH, "log": log}
+              "collections": args.collection, "synth_per_style": args.synth,
+              "stretch": STRETCH, "crop_frames": CROP, "batch": BATCH, "log": log}
     (args.out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
 
 
