@@ -23,6 +23,12 @@ The tracker has five stages, each a standard, published idea:
    grouped into bars of 2, 3 and 4 beats at every phase; the grouping whose first beats stand
    out most gives the meter and the downbeats. Best effort: see ``docs/audio.md`` for how often
    it is right.
+
+By default a learned beat activation (:mod:`dancekit.audio.beat_net`, a small temporal
+convolutional network after Böck & Davies 2020) replaces the novelty as the HMM's
+observation, its tempo distribution joins the prior of stage 2 and its downbeat activation
+the accents of stage 5; stage 3 then only names the meter and the bass-phase move is not
+needed. ``track_spectrograms(..., learned=False)`` runs the stages above alone.
 """
 
 from __future__ import annotations
@@ -59,8 +65,7 @@ COMPOUND_MIN_ACF = 0.1
 GROUPING_SECONDS = 120.0
 #: Tempo range the tracker considers, in BPM.
 MIN_BPM, MAX_BPM = 40.0, 240.0
-#: Centre (BPM) and width (octaves) of the log-normal tempo prior used to pick a metrical level
-#: from the onset cues alone (the beat network brings its own tempo distribution).
+#: Centre (BPM) and width (octaves) of the log-normal tempo prior used to pick a metrical level.
 PRIOR_BPM, PRIOR_OCTAVES = 110.0, 0.9
 #: How far (ratio) the decoded tempo may wander from the global estimate.
 TEMPO_SPREAD = 1.4
@@ -162,11 +167,9 @@ def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: b
     if pulse.period == 0:
         return Beats(tempo=0.0, beats=np.zeros(0), downbeats=np.zeros(0), meta=meta)
     beat_frames, period = pulse.frames, pulse.period
-    if pulse.downbeat is None:  # the network chose the level itself; the cues need the model
-        features, halved = level_candidates(pulse.novelty, chroma, pulse.bass, beat_frames,
-                                             period)
-        if halved is not None and halve_probability(features) > 0.5:
-            beat_frames, period = halved, 2 * period
+    features, halved = level_candidates(pulse.novelty, chroma, pulse.bass, beat_frames, period)
+    if halved is not None and halve_probability(features) > 0.5:
+        beat_frames, period = halved, 2 * period
     beats = _refine(beat_frames, pulse.observation) / FPS
     tempo = _tempo(beats) if len(beats) > 1 else 60.0 * FPS / period
     per_bar, phase = _meter(pulse.bass, chroma, pulse.novelty, beat_frames, period,
@@ -194,9 +197,10 @@ def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool =
     """Novelty, global tempo, two-or-three grouping, HMM beats and the bass phase check.
 
     With ``learned`` (the default) the beat network of :mod:`dancekit.audio.beat_net` gives
-    the observation and, through its tempo distribution, the metrical level; the meter's
-    two-or-three reading then only names the meter. Without it the hand-made cues and the
-    learned two-or-three decision choose the level. ``compound`` forces a beat of three
+    the observation and, through its tempo distribution, the period; the meter's
+    two-or-three reading then only names the meter (the level model of
+    :func:`track_spectrograms` still decides on halving). Without it the hand-made cues and
+    the learned two-or-three decision choose the period. ``compound`` forces a beat of three
     tatums (True) or two (False); ``benchmarks/beats.py --fit-meter`` scores both readings
     of the cue tracker this way.
     """
@@ -219,9 +223,10 @@ def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool =
 
 def _learned_pulse(spec: np.ndarray, novelty: np.ndarray, bass: np.ndarray,
                    show_progress: bool, compound: bool | None) -> Pulse:
-    """The pulse from the beat network: its tempo distribution times the comb salience of its
-    beat activation picks the period, the HMM decodes the activation, and the onset
-    periodicity inside the beat (a third or a half) says whether the meter is compound."""
+    """The pulse from the beat network: its tempo distribution times the tempo prior and the
+    comb salience of its beat activation picks the period, the HMM decodes the activation,
+    and the onset periodicity inside the beat (a third or a half) says whether the meter is
+    compound."""
     from dancekit.audio.beat_net import activation  # imports torch: only when tracking
 
     learned = activation(spec)
@@ -255,9 +260,10 @@ def estimate_period(novelty: np.ndarray, tempo_probability: np.ndarray | None = 
     """Dominant beat period in frames of the novelty, or None when it has no periodicity.
 
     ``tempo_probability`` (over :data:`dancekit.audio.beat_net.TEMPO_BPM`, the beat network's
-    tempo head) replaces the log-normal prior: the network has learnt which level annotators
-    call the beat, which the comb salience of onsets alone cannot tell (with both, validation
-    F was 0.976 against 0.982 for the network's alone).
+    tempo head) multiplies the log-normal prior: the network has learnt which level
+    annotators call the beat, which the comb salience of onsets alone cannot tell. The prior
+    stays because on music of collections the network never heard it keeps the choice
+    sane (see ``docs/audio.md``: leave-collections-out 0.861 -> 0.873 with the level model).
     """
     acf = _autocorrelation(novelty)
     if not np.any(acf):
@@ -274,12 +280,11 @@ def estimate_period(novelty: np.ndarray, tempo_probability: np.ndarray | None = 
         valid = idx < n
         salience += np.where(valid, peak[np.minimum(idx, n - 1)], 0.0)
     bpm = 60 * FPS / periods
-    if tempo_probability is None:
-        prior = np.exp(-0.5 * (np.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES) ** 2)
-    else:
+    prior = np.exp(-0.5 * (np.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES) ** 2)
+    if tempo_probability is not None:
         from dancekit.audio.beat_net import TEMPO_BPM
 
-        prior = np.interp(np.log2(bpm), np.log2(TEMPO_BPM), tempo_probability) + TEMPO_FLOOR
+        prior *= np.interp(np.log2(bpm), np.log2(TEMPO_BPM), tempo_probability) + TEMPO_FLOOR
     score = np.maximum(salience, 0.0) * prior
     if not np.any(score > 0):
         return None
