@@ -306,6 +306,11 @@ def test_hypotheses_are_drawn_with_the_generator():
     assert not torch.allclose(runs[0], runs[2])
     likely = model.generate_features(audio, 80, model.seeds[:1])  # no generator: argmax
     torch.testing.assert_close(likely, model.generate_features(audio, 80, model.seeds[:1]))
+    model.config.choice_temperature = 0.0  # temperature 0: the most likely, whatever the draw
+    torch.testing.assert_close(likely, model.generate_features(
+        audio, 80, model.seeds[:1], generator=torch.Generator().manual_seed(2)))
+    with pytest.raises(ParameterError, match="choice_temperature"):
+        FACTConfig.from_dict({"choice_temperature": -1.0}, complete=False)
 
 
 def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path):

@@ -66,7 +66,7 @@ BASE_LAG = 5  # the linear base also sees the change over this many frames
 OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
-ADDED_KEYS: dict[str, Any] = {"hypotheses": 1, "choice_loss": 0.0}
+ADDED_KEYS: dict[str, Any] = {"hypotheses": 1, "choice_loss": 0.0, "choice_temperature": 1.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -177,7 +177,7 @@ class FACTConfig:
     # weight of a loss matching each joint's mean speed over the predicted frames to the real
     # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
     # by standing still (the mean of many possible moves is no move at all)
-    energy_loss: float = 0.2
+    energy_loss: float = 0.5
     # append the phase within the beat (sin, cos; from the features' own beat one-hots) to the
     # music features: a dense clock where the one-hots are sparse spikes, so every predicted
     # frame knows where it falls in the beat (not in the paper; False is the paper's input)
@@ -186,8 +186,12 @@ class FACTConfig:
     # updates mainly the one closest to the real frames, a choice head learns how often each
     # is the closest, and generation draws one per window. With one deterministic prediction
     # the moves a song allows are averaged into standing nearly still (regression to the mean)
-    hypotheses: int = 8
+    hypotheses: int = 32
     choice_loss: float = 0.1  # weight of the choice head's cross-entropy
+    # generation only: the choice head's logits are divided by this before each draw. 1 draws
+    # with the learned odds (most varied, but switching between unlikely hypotheses makes
+    # the dance jerky and blurs the beat); lower is steadier; 0 always takes the most likely
+    choice_temperature: float = 0.5
     seed_bank: int = 16  # real seed clips kept in the checkpoint to start a dance from
 
     @classmethod
@@ -247,6 +251,9 @@ class FACTConfig:
         if min(self.position_loss, self.velocity_loss, self.energy_loss,
                self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
+        if not self.choice_temperature >= 0:
+            raise ParameterError(f"FACT config choice_temperature must be >= 0, got "
+                                 f"{self.choice_temperature!r}")
         if not self.anchor_seconds >= 0:
             raise ParameterError(f"FACT config anchor_seconds must be >= 0, got "
                                  f"{self.anchor_seconds!r}")
@@ -567,7 +574,8 @@ class FACT(nn.Module):
         (it becomes the first Sm frames of the output). Returns (B, frames, 147). Each window
         predicts ``future_frames`` and keeps ``generate_step`` of them; the generated motion
         is the next seed. With several hypotheses, each window draws one from the choice
-        head's probabilities using ``generator`` (without one: the most likely).
+        head's probabilities (at ``choice_temperature``) using ``generator`` (without one:
+        the most likely).
         """
         was_training = self.training
         self.eval()
@@ -609,10 +617,11 @@ class FACT(nn.Module):
             offset = _pad_root(_root_offset(window))
             preds, logits = self.hypotheses(self._norm_motion(window - offset),
                                             audio[:, t:t + c.audio_frames], style)
-            if generator is None or c.hypotheses == 1:
+            if generator is None or c.hypotheses == 1 or c.choice_temperature == 0:
                 pred = _pick(preds, logits.argmax(dim=1))
             else:
-                choice = torch.multinomial(logits.softmax(dim=1).cpu(), 1, generator=generator)
+                odds = (logits / c.choice_temperature).softmax(dim=1).cpu()
+                choice = torch.multinomial(odds, 1, generator=generator)
                 pred = _pick(preds, choice[:, 0].to(preds.device))
             pred = pred * self.motion_std + self.motion_mean + offset
             if pending is not None:
