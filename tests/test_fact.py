@@ -306,6 +306,14 @@ def test_hypotheses_are_drawn_with_the_generator():
     assert not torch.allclose(runs[0], runs[2])
     likely = model.generate_features(audio, 80, model.seeds[:1])  # no generator: argmax
     torch.testing.assert_close(likely, model.generate_features(audio, 80, model.seeds[:1]))
+    # generation decodes only the hypothesis it keeps: the same frames as picking from all
+    c = model.config
+    seed = model._norm_motion(model.seeds[:2])
+    music = torch.randn(2, c.audio_frames, model.audio_dim)
+    x = model._read_out(seed, music, None)
+    index = torch.tensor([3, 1])
+    torch.testing.assert_close(model._decode(x, seed, music, index)[:, 0],
+                               model._decode(x, seed, music)[torch.arange(2), index])
     model.config.choice_temperature = 0.0  # temperature 0: the most likely, whatever the draw
     torch.testing.assert_close(likely, model.generate_features(
         audio, 80, model.seeds[:1], generator=torch.Generator().manual_seed(2)))

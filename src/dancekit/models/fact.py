@@ -66,7 +66,8 @@ BASE_LAG = 5  # the linear base also sees the change over this many frames
 OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
-ADDED_KEYS: dict[str, Any] = {"hypotheses": 1, "choice_loss": 0.0, "choice_temperature": 1.0}
+ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
+                              "choice_temperature": 1.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -333,6 +334,12 @@ class FACT(nn.Module):
                    style: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Like :meth:`forward`, but every hypothesis: (B, K, N, 147) and the choice head's
         logits (B, K) (zeros when K = 1)."""
+        x = self._read_out(motion, audio, style)
+        return self._decode(x, motion, audio), self._choice_logits(x)
+
+    def _read_out(self, motion: torch.Tensor, audio: torch.Tensor,
+                  style: torch.Tensor | None) -> torch.Tensor:
+        """The cross-modal transformer's outputs for the N predicted frames (B, N, C)."""
         B, Sm, _ = motion.shape
         if style is None:
             style = torch.full((B,), len(self.config.styles), dtype=torch.long,
@@ -348,16 +355,31 @@ class FACT(nn.Module):
         streams = [m, a]
         if self.config.future_queries:  # frame Sm + k's query starts from its own music
             streams.insert(0, a[:, Sm:Sm + N] + self.query_emb)
-        x = self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
+        return self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
+
+    def _choice_logits(self, x: torch.Tensor) -> torch.Tensor:
+        if self.config.hypotheses == 1:
+            return x.new_zeros(x.shape[0], 1)
+        return self.choice(x.mean(dim=1))
+
+    def _decode(self, x: torch.Tensor, motion: torch.Tensor, audio: torch.Tensor,
+                index: torch.Tensor | None = None) -> torch.Tensor:
+        """Transformer outputs -> every hypothesis (B, K, N, 147), or with ``index`` (B,) only
+        the chosen one (B, 1, N, 147): generation computes just the hypothesis it keeps."""
+        B, N, _ = x.shape
         K = self.config.hypotheses
-        out = self.head(x).view(B, N, K, MOTION_DIM).transpose(1, 2)  # (B, K, N, 147)
-        logits = self.choice(x.mean(dim=1)) if K > 1 else x.new_zeros(B, 1)
+        if index is None:
+            out = self.head(x).view(B, N, K, MOTION_DIM).transpose(1, 2)  # (B, K, N, 147)
+        else:
+            weight = self.head.weight.view(K, MOTION_DIM, -1)[index]  # (B, 147, C)
+            bias = self.head.bias.view(K, MOTION_DIM)[index]  # (B, 147)
+            out = (torch.einsum("bnc,bdc->bnd", x, weight) + bias[:, None])[:, None]
         if self.config.linear_base:
             out = out + torch.einsum("bnf,nfd->bnd", self._base_inputs(motion, audio),
                                      self.base_weight)[:, None]
         if self.config.predict_change:
             out = motion[:, None, -1:] + out
-        return out, logits
+        return out
 
     def _base_inputs(self, motion: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
         """Inputs of the linear base for each predicted frame (B, N, F): the seed's last
@@ -615,14 +637,15 @@ class FACT(nn.Module):
         while t + c.motion_frames < frames:
             window = out[:, t:t + c.motion_frames]
             offset = _pad_root(_root_offset(window))
-            preds, logits = self.hypotheses(self._norm_motion(window - offset),
-                                            audio[:, t:t + c.audio_frames], style)
+            seed_n, music = self._norm_motion(window - offset), audio[:, t:t + c.audio_frames]
+            x = self._read_out(seed_n, music, style)
+            logits = self._choice_logits(x)
             if generator is None or c.hypotheses == 1 or c.choice_temperature == 0:
-                pred = _pick(preds, logits.argmax(dim=1))
+                choice = logits.argmax(dim=1)
             else:
                 odds = (logits / c.choice_temperature).softmax(dim=1).cpu()
-                choice = torch.multinomial(odds, 1, generator=generator)
-                pred = _pick(preds, choice[:, 0].to(preds.device))
+                choice = torch.multinomial(odds, 1, generator=generator)[:, 0].to(x.device)
+            pred = self._decode(x, seed_n, music, choice)[:, 0]
             pred = pred * self.motion_std + self.motion_mean + offset
             if pending is not None:
                 b = pending.shape[1]
