@@ -70,6 +70,12 @@ def zscore(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-9)
 
 
+def peak_near(curve: np.ndarray, frames: np.ndarray, reach: int) -> np.ndarray:
+    """The largest value of ``curve`` within ``reach`` frames of each of ``frames``: how
+    strong a cue is at a beat, forgiving the few frames by which beat and onset may differ."""
+    return np.array([curve[max(t - reach, 0):t + reach + 1].max() for t in frames])
+
+
 def level_features(novelty: np.ndarray, acf_peaks: np.ndarray, bass: np.ndarray,
                    chord_change: np.ndarray, frames: np.ndarray, period: float
                    ) -> tuple[np.ndarray, int]:
@@ -83,12 +89,8 @@ def level_features(novelty: np.ndarray, acf_peaks: np.ndarray, bass: np.ndarray,
     (kick on 1 and 3, a louder snare on 2 and 4) puts them on opposite beats.
     """
     reach = max(int(period) // 8, 1)
-
-    def strength(curve: np.ndarray, at: np.ndarray) -> np.ndarray:
-        return np.array([curve[max(t - reach, 0):t + reach + 1].max() for t in at])
-
-    onset_at = strength(novelty, frames)
-    bass_at = strength(bass, frames)
+    onset_at = peak_near(novelty, frames, reach)
+    bass_at = peak_near(bass, frames, reach)
     accent = zscore(chord_change) + zscore(bass_at)
     phase = int(np.argmax([accent[0::2].mean(), accent[1::2].mean()]))
     signed_onsets = (onset_at[phase::2].mean() - onset_at[1 - phase::2].mean()) / max(
@@ -101,7 +103,7 @@ def level_features(novelty: np.ndarray, acf_peaks: np.ndarray, bass: np.ndarray,
         _alternation(chord_change),
         _alternation(bass_at),
         float(signed_onsets),
-        float(strength(novelty, midpoints).mean() / (onset_at.mean() + 1e-9)),
+        float(peak_near(novelty, midpoints, reach).mean() / (onset_at.mean() + 1e-9)),
         float(peaks.sum() / len(frames)),
     ])
     return features, phase

@@ -43,7 +43,7 @@ import scipy.ndimage
 
 from dancekit.audio.beat_grouping import compound_probability, grouping_features
 from dancekit.audio.beat_level import FEATURES as LEVEL_FEATURES
-from dancekit.audio.beat_level import halve_probability, level_features, zscore
+from dancekit.audio.beat_level import halve_probability, level_features, peak_near, zscore
 from dancekit.audio.loading import Audio, as_audio
 from dancekit.utils import progress
 
@@ -235,7 +235,8 @@ def _learned_pulse(spec: np.ndarray, novelty: np.ndarray, bass: np.ndarray,
         return Pulse(novelty, bass, learned.beat, learned.downbeat, np.zeros(0, dtype=int),
                      0.0, False)
     if compound is None:
-        compound = _tatum(novelty, period) < period / 2
+        onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
+        compound = _tatum(onset_acf, period) < period / 2
     frames = _trim_ends(_decode_beats(learned.beat, period, show_progress, gain=1.0),
                         learned.beat, max(int(period) // OBSERVATION_LAMBDA, 1))
     return Pulse(novelty, bass, learned.beat, learned.downbeat, frames, period, compound)
@@ -408,7 +409,7 @@ def _bass_phase(frames: np.ndarray, bass: np.ndarray, novelty: np.ndarray, perio
 
     def strength(at: np.ndarray) -> float:
         at = np.clip(at, 0, last)
-        return float(np.mean([bass[max(t - reach, 0):t + reach + 1].max() for t in at]))
+        return float(np.mean(peak_near(bass, at, reach)))
 
     shifts = [int(round(k * period / tatums)) for k in range(tatums)]
     scores = [strength(frames + s) for s in shifts]
@@ -479,13 +480,11 @@ def _meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
         return 0, 0
     change = _chord_change(chroma, beat_frames, period)
     reach = max(int(period) // 8, 1)
-    bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
-    onset_at = np.array([novelty[max(t - reach, 0):t + reach + 1].max() for t in beat_frames])
+    bass_at = peak_near(bass, beat_frames, reach)
+    onset_at = peak_near(novelty, beat_frames, reach)
     accent = zscore(change) + zscore(bass_at) + 0.5 * zscore(onset_at)
     if downbeat is not None:
-        down_at = np.array([downbeat[max(t - reach, 0):t + reach + 1].max()
-                            for t in beat_frames])
-        accent += DOWNBEAT_WEIGHT * zscore(down_at)
+        accent += DOWNBEAT_WEIGHT * zscore(peak_near(downbeat, beat_frames, reach))
 
     best = (-np.inf, 0, 0)
     index = np.arange(len(accent))
@@ -527,10 +526,10 @@ def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, pe
     question, which the onset periodicity alone often gets wrong for accompaniment figures
     that run across the beat.
     """
-    tatum = _tatum(novelty, period)
+    onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
+    tatum = _tatum(onset_acf, period)
     if 3 * tatum >= len(novelty) / 2:
         return tatum, None
-    onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
     harmony_acf = scipy.ndimage.maximum_filter1d(
         _autocorrelation(_harmonic_novelty(chroma, tatum)), size=5)
     bass_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(bass), size=5)
@@ -538,10 +537,10 @@ def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, pe
                                     _tatum_accents(novelty, bass, chroma, tatum), tatum)
 
 
-def _tatum(novelty: np.ndarray, period: float) -> float:
+def _tatum(onset_acf: np.ndarray, period: float) -> float:
     """A third of ``period`` when the novelty repeats clearly after a third of it and more
-    than after a half, else a half."""
-    onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
+    than after a half, else a half (``onset_acf``: the novelty's autocorrelation, peaks
+    widened over 5 lags)."""
     third, half = onset_acf[int(round(period / 3))], onset_acf[int(round(period / 2))]
     return period / 3 if third > max(half, COMPOUND_MIN_ACF) else period / 2
 
@@ -555,7 +554,7 @@ def _tatum_accents(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, ta
     if len(frames) < 2:
         return np.zeros(0)
     reach = max(int(tatum) // 8, 1)
-    bass_at = np.array([bass[max(t - reach, 0):t + reach + 1].max() for t in frames])
+    bass_at = peak_near(bass, frames, reach)
     return zscore(bass_at) + zscore(_chord_change(chroma[:, :end], frames, tatum))
 
 
