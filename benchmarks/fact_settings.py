@@ -1,0 +1,88 @@
+"""FACT's generation-time settings on a selection set: which temperature, anchor and window.
+
+Dances every song of a ``dancekit synth`` folder with each checkpoint and setting and prints
+FID_k, FID_g, Div_k, Beat Align Score (against the songs' true beats), jitter and mean joint
+speed, the same 20 s span and corrected protocol as ``quality.py``. Run it on a set that no
+reported number uses (docs/results.md used ``dancekit synth --n 24 --seconds 30 --seed 2``),
+so that choosing a setting does not tune to the held-out songs.
+
+    python benchmarks/fact_settings.py --songs SELECT_DIR --reference TRAIN_DIR \
+        --setting main5.safetensors:temperature=0.5 --setting main5.safetensors:anchor=16
+
+A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),
+``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames);
+``bundled`` names the bundled weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import torch
+
+from dancekit.data import load_folder
+from dancekit.metrics import evaluate
+from dancekit.models import load_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import beats_of, crop, mean_speed  # noqa: E402
+
+KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
+        "step": ("generate_step", int), "blend": ("blend_frames", int)}
+
+
+def load_setting(setting: str):
+    """A FACT model with the setting's generation keys applied to its config."""
+    path, _, spec = setting.partition(":")
+    model = load_model("fact") if path == "bundled" else load_model("fact", checkpoint=path)
+    for item in filter(None, spec.split(",")):
+        key, _, value = item.partition("=")
+        name, kind = KEYS[key]
+        setattr(model.config, name, kind(value))
+    model.config.validate()
+    return model
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--songs", type=Path, required=True,
+                        help="selection `dancekit synth` folder")
+    parser.add_argument("--reference", type=Path, required=True,
+                        help="synth folder of real dances for the FID statistics")
+    parser.add_argument("--reference-every", type=int, default=3,
+                        help="use every n-th reference dance (speed)")
+    parser.add_argument("--setting", action="append", required=True,
+                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B]; repeatable")
+    parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    pairs = load_folder(args.songs)
+    ref = [crop(p.motion, args.seconds) for p in load_folder(args.reference)]
+    ref = ref[::args.reference_every]
+    beats = [beats_of(p.audio) for p in pairs]
+    print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} real dances; "
+          f"{args.seconds:g} s from 2 s at 30 fps; corrected protocol")
+    print()
+    print("| setting | FID_k | FID_g | Div_k | BAS | jitter | speed |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    real = [crop(p.motion, args.seconds) for p in pairs]
+    rows = [("real clips that ignore the music", [real[(i + 1) % len(real)]
+                                                  for i in range(len(real))])]
+    for setting in args.setting:
+        model = load_setting(setting)
+        style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
+        rows.append((setting, [crop(model.generate(p.audio, seed=i, style=style(p)),
+                                    args.seconds) for i, p in enumerate(pairs)]))
+    for name, dances in rows:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = evaluate(dances, ref, music_beats=beats, bootstrap=0)["metrics"]
+        cells = [f"{r[k]['value']:.3g}" for k in ("fid_k", "fid_g", "div_k", "bas", "jitter")]
+        print(f"| {name} | " + " | ".join(cells) + f" | {mean_speed(dances):.3g} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
