@@ -25,6 +25,8 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
     python benchmarks/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
     python benchmarks/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
     python benchmarks/beats.py --fit-meter EXT [EXT2 ...]  # fit the two-or-three model
+    python benchmarks/beats.py --dir S0 S10 S11 --skip-collection "O'Neill's 1850 collection" \
+        --weights CANDIDATE/beat_tcn.safetensors --no-synth   # leave-collections-out check
 
 ``--cv`` asks how much of the score on a set is owed to tuning on it. The tempo prior
 (``PRIOR_BPM`` x ``PRIOR_OCTAVES``) is re-chosen from a grid on one half of the excerpts and
@@ -62,6 +64,7 @@ import librosa
 import mir_eval
 import numpy as np
 
+import dancekit.audio.beat_net as beat_net
 import dancekit.audio.beats as beats_module
 from dancekit.audio import Audio, Beats, load, track_beats
 from dancekit.audio.beat_grouping import FEATURES as GROUPING_FEATURES
@@ -77,6 +80,16 @@ SYNTH_SEEDS = (0, 1)
 #: Grid of the tempo prior searched by ``--cv`` (centre in BPM, width in octaves).
 CV_CENTRES = (90.0, 100.0, 110.0, 125.0, 140.0)
 CV_WIDTHS = (0.6, 0.9, 1.2)
+
+
+def collection_of(song: Path) -> str:
+    """The composer or collection of an excerpt, from its folder's ``index.csv`` ("" if none)."""
+    index = song.parent / "index.csv"
+    if not index.exists():
+        return ""
+    with open(index, newline="") as f:
+        return next((row.get("composer_collection", "") for row in csv.DictReader(f)
+                     if row["name"] == song.stem), "")
 
 
 def librosa_default(path: Path) -> np.ndarray:
@@ -413,9 +426,16 @@ def fit_meter(train: list[Path], test: list[Path], synth_seeds: range = range(0)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", "--data", dest="data", type=Path, default=DEFAULT_DATA,
-                        help="folder of NAME.ogg + NAME.beats.txt (+ NAME.downbeats.txt), "
-                        "e.g. one built by benchmarks/beats_corpus.py")
+    parser.add_argument("--dir", "--data", dest="data", type=Path, nargs="+",
+                        default=[DEFAULT_DATA], metavar="DIR",
+                        help="folders of NAME.ogg + NAME.beats.txt (+ NAME.downbeats.txt), "
+                        "e.g. ones built by benchmarks/beats_corpus.py (one table for all)")
+    parser.add_argument("--skip-collection", nargs="+", default=[], metavar="NAME",
+                        help="leave out the excerpts of these composers/collections (the "
+                        "folders' index.csv), e.g. the ones a network under test trained on")
+    parser.add_argument("--weights", type=Path, metavar="FILE",
+                        help="beat network weights to use instead of the bundled ones (a "
+                        "candidate from benchmarks/train_beat_net.py)")
     parser.add_argument("--train", type=Path, metavar="DIR",
                         help="with --cv: choose the tempo prior on DIR, score it on --dir "
                         "(and the other way round)")
@@ -442,9 +462,13 @@ def main() -> None:
                         help="split-half and leave-one-out validation of the tempo prior")
     args = parser.parse_args()
     if args.long:
-        long_song(args.long, args.data)
+        long_song(args.long, args.data[0])
         return
-    songs = sorted(p for p in args.data.glob("*.ogg") if p.with_suffix(".beats.txt").exists())
+    if args.weights:
+        beat_net.WEIGHTS = args.weights
+    songs = [p for d in args.data for p in sorted(d.glob("*.ogg"))
+             if p.with_suffix(".beats.txt").exists()
+             and collection_of(p) not in args.skip_collection]
     if not songs:
         raise SystemExit(f"no NAME.ogg with NAME.beats.txt in {args.data}")
     for dirs, fit in ((args.fit_level, fit_level), (args.fit_meter, fit_meter)):

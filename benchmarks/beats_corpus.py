@@ -70,6 +70,7 @@ import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import librosa
 import numpy as np
@@ -410,6 +411,13 @@ def accompaniment(piece: Piece, style: str, unit: Fraction, start: Fraction, end
                 index = k if per_beat == 3 else (beat_in_bar * 2 + k) % 4
                 out.append(Note(t + k * eighth, eighth * 2, seq[index], "accomp",
                                 1 if index == 0 else 2))
+        elif style == "stride":  # low bass octave on beats 1 and 3, a mid-register chord
+            if beat_in_bar % 2 == 0:  # on 2 and 4
+                bass(t, unit / 2, fifth=beat_in_bar == 2)
+                out.append(Note(t, unit / 2, out[-1].pitch - 12, "accomp", 1))
+            else:
+                for pc in chord_at(t):
+                    out.append(Note(t, unit / 2, 64 + (pc - 64) % 12, "accomp", 2))
         else:  # "block": one held chord per span
             if (t - start) % span == 0:
                 bass(t, span)
@@ -428,6 +436,35 @@ def drums(start: Fraction, end: Fraction, unit: Fraction, bar: Fraction) -> list
         out.append(Note(t, unit / 4, 42, "drums", 9))
         t += unit
     return out
+
+
+def score_velocity(offset: Fraction, unit: Fraction, bar: Fraction,
+                   rng: np.random.Generator) -> int:
+    """Velocity of a score note ``offset`` quarters after a bar line of its grid: mild metric
+    accents (bar line, beat) and a small random jitter."""
+    accent = (12 if offset % bar == 0 else 0) + (6 if offset % unit == 0 else 0)
+    return int(np.clip(72 + accent + int(rng.integers(-6, 7)), 30, 120))
+
+
+def accent_accompaniment(acc: list[Note], origin: Fraction, unit: Fraction, bar: Fraction,
+                         rng: np.random.Generator) -> list[Note]:
+    """Set the accompaniment's velocities: the bass carries the beat, the chord tones sit
+    under the tune, with metric accents and jitter."""
+    for n in acc:
+        accent = (10 if (n.start - origin) % bar == 0 else 0) + (
+            6 if (n.start - origin) % unit == 0 else 0)
+        n.velocity = (66 if n.channel == 1 else 50) + accent + int(rng.integers(-5, 6))
+        if n.channel == 2 and (n.start - origin) % unit:
+            n.velocity -= 8
+    return acc
+
+
+def accented_drums(origin: Fraction, end: Fraction, unit: Fraction, bar: Fraction,
+                   rng: np.random.Generator) -> list[Note]:
+    """The drum track of :func:`drums` with a louder bar line and jitter."""
+    return [Note(n.start, n.length, n.pitch, n.track, n.channel,
+                 int(78 + (12 if (n.start - origin) % bar == 0 else 0) + rng.integers(-5, 6)))
+            for n in drums(origin, end, unit, bar)]
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -501,6 +538,96 @@ def midi_bytes(notes: list[Note], programs: dict[int, int], tempo: TempoMap, ori
     buf = io.BytesIO()
     mido.MidiFile(tracks=[track], ticks_per_beat=TICKS).save(file=buf)
     return buf.getvalue()
+
+
+def mix_down(tracks: dict[str, np.ndarray], w0: float, rng: np.random.Generator
+             ) -> np.ndarray:
+    """Tracks -> the excerpt: accompaniment and drums at a random level relative to the score
+    parts' RMS, light reverb, the 30 s window from ``w0`` s with 10 ms / 0.4 s fades, 22050 Hz,
+    peak 0.9."""
+    score_rms = np.sqrt(np.mean(tracks["score"] ** 2)) + 1e-9
+    mix = tracks["score"].copy()
+    for name, level in (("accomp", rng.uniform(0.5, 0.8)), ("drums", rng.uniform(0.4, 0.7))):
+        if name in tracks:
+            rms = np.sqrt(np.mean(tracks[name] ** 2)) + 1e-9
+            mix += tracks[name] * (level * score_rms / rms)
+    mix = reverb(mix, rng)
+    a = int(round(w0 * RENDER_SR))
+    y = mix[a:a + int(SECONDS * RENDER_SR)]
+    fade_in, fade_out = int(0.01 * RENDER_SR), int(0.4 * RENDER_SR)
+    y[:fade_in] *= np.linspace(0, 1, fade_in)
+    y[-fade_out:] *= np.linspace(1, 0, fade_out)
+    y = scipy.signal.resample_poly(y, 1, 2)
+    return (0.9 * y / max(np.abs(y).max(), 1e-9)).astype(np.float32)
+
+
+def note_onsets(notes: list[Note], tempo: TempoMap, origin: Fraction, w0: float) -> np.ndarray:
+    """Distinct note-on times inside the 30 s window, in seconds from its start."""
+    onsets = np.unique(tempo.seconds([float(n.start - origin) for n in notes]) - w0)
+    return onsets[(onsets >= 0) & (onsets < SECONDS)]
+
+
+def window_beats(tempo: TempoMap, bar: Fraction, unit: Fraction, lead: Fraction,
+                 end: Fraction) -> tuple[float, np.ndarray, np.ndarray, Fraction] | None:
+    """Beats of the 30 s window that starts ``lead`` quarters before the first counted bar.
+
+    MIDI time zero is one bar before that bar line. Returns the window's start in seconds,
+    its beats and downbeats (seconds from the window's start) and the quarter offset of its
+    last beat; None if the map's ``end`` (quarters) does not reach past the window."""
+    w0 = float(tempo.seconds(float(bar - lead)))
+    grid = np.arange(0, float(end) + 1e-9, float(unit))
+    times = tempo.seconds(grid) - w0
+    inside = (times >= 0) & (times < SECONDS - 1e-9)
+    if times[inside].size == 0 or times.max() < SECONDS:
+        return None
+    beats = times[inside]
+    is_down = np.isclose(np.mod(grid[inside], float(bar)), 0.0) | np.isclose(
+        np.mod(grid[inside], float(bar)), float(bar))
+    return w0, beats, beats[is_down], _q(float(grid[inside][-1]))
+
+
+class Window(NamedTuple):
+    """An excerpt's timing: tempo map (from MIDI time zero), its description, the lead-in
+    (quarters before the first counted bar), the window's start (s), beats and downbeats (s
+    from the window's start), and the offset (quarters) after which no note is needed."""
+    tempo: TempoMap
+    curve: str
+    lead: Fraction
+    w0: float
+    beats: np.ndarray
+    downbeats: np.ndarray
+    end: Fraction
+
+
+def timed_window(kind: str, beat_bpm: float, unit: Fraction, bar: Fraction, span: Fraction,
+                 fermatas: list[Fraction], rng: np.random.Generator) -> Window | None:
+    """Draw a lead-in (up to a bar, on quavers, for 70 %), build a ``kind`` tempo curve over
+    ``span`` quarters whose first counted bar starts one bar after MIDI time zero, and find
+    the window's beats; None if the music is too short for 30 s."""
+    lead = Fraction(int(rng.integers(0, int(bar / Fraction(1, 2))))) / 2 if rng.random() < 0.7 \
+        else Fraction(0)
+    tempo, desc = tempo_curve(kind, beat_bpm, unit, bar, bar, span, rng, fermatas)
+    window = window_beats(tempo, bar, unit, lead, span)
+    if window is None:
+        return None
+    w0, beats, downbeats, end_beat = window
+    return Window(tempo, desc, lead, w0, beats, downbeats, end_beat + 2 * unit)
+
+
+def save_excerpt(out: Path, name: str, ex: dict) -> None:
+    """NAME.ogg, NAME.beats.txt and NAME.downbeats.txt of one excerpt in ``out``."""
+    sf.write(out / f"{name}.ogg", ex["audio"], OUT_SR, format="OGG", subtype="VORBIS")
+    np.savetxt(out / f"{name}.beats.txt", ex["beats"], fmt="%.3f")
+    np.savetxt(out / f"{name}.downbeats.txt", ex["downbeats"], fmt="%.3f")
+
+
+def write_index(out: Path, rows: list[dict]) -> None:
+    """``index.csv``: one row per excerpt, the union of the rows' columns."""
+    with open(out / "index.csv", "w", newline="") as f:
+        columns = list(dict.fromkeys(c for r in rows for c in r))
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 # ---------------------------------------------------------------------------- one excerpt
@@ -601,22 +728,13 @@ def make_excerpt(source: str, collection: str, genre: str, rng: np.random.Genera
     i = int(rng.choice(usable[: max(1, len(usable) // 2 + 1)]))
     first_bar = piece.bars[i]
     origin = first_bar - bar  # MIDI time zero: one bar before the first counted bar
-    lead = Fraction(int(rng.integers(0, int(bar / Fraction(1, 2))))) / 2 if rng.random() < 0.7 \
-        else Fraction(0)
     last_bar_end = piece.bars[i + int(need) - 1] + bar
-    tempo, desc = tempo_curve(kind, beat_bpm, unit, bar, bar, last_bar_end - origin, rng,
-                              [f - origin for f in piece.fermatas])
-    w0 = float(tempo.seconds(float(bar - lead)))
-    grid = np.arange(0, float(last_bar_end - origin) + 1e-9, float(unit))
-    times = tempo.seconds(grid) - w0
-    inside = (times >= 0) & (times < SECONDS - 1e-9)
-    if times[inside].size == 0 or times.max() < SECONDS:
+    window = timed_window(kind, beat_bpm, unit, bar, last_bar_end - origin,
+                          [f - origin for f in piece.fermatas], rng)
+    if window is None:
         return None
-    beats = times[inside]
-    is_down = np.isclose(np.mod(grid[inside], float(bar)), 0.0) | np.isclose(
-        np.mod(grid[inside], float(bar)), float(bar))
-    downbeats = beats[is_down]
-    end_q = origin + _q(float(grid[inside][-1])) + 2 * unit
+    tempo, desc, lead, w0, beats, downbeats = window[:6]
+    end_q = origin + window.end
 
     # Notes and arrangement.
     programs: dict[int, int] = {}
@@ -652,10 +770,8 @@ def make_excerpt(source: str, collection: str, genre: str, rng: np.random.Genera
         if s + length <= origin or s >= end_q or s < origin:
             continue
         channel = min(part, 7)
-        offbeat = (s - origin) % unit != 0
-        downbeat = (s - origin) % bar == 0
-        velocity = 72 + (12 if downbeat else 0) + (0 if offbeat else 6) + int(rng.integers(-6, 7))
-        notes.append(Note(s, length, pitch, "score", channel, int(np.clip(velocity, 30, 120))))
+        velocity = score_velocity(s - origin, unit, bar, rng)
+        notes.append(Note(s, length, pitch, "score", channel, velocity))
         if 8 in programs:
             notes.append(Note(s, length, pitch, "score", 8, int(np.clip(velocity - 10, 30, 120))))
     if melody_only:
@@ -667,15 +783,8 @@ def make_excerpt(source: str, collection: str, genre: str, rng: np.random.Genera
             pattern = str(rng.choice(["arpeggio", "block"])) if genre == "air" else "oompah"
         programs[1] = int(rng.choice(BASS_PROGRAMS))
         programs[2] = int(rng.choice(CHORD_PROGRAMS))
-        acc = accompaniment(piece, pattern, unit, origin, end_q, rng)
-        for n in acc:
-            # Metric accents; the bass carries the beat, the chord tones sit under the tune.
-            accent = (10 if (n.start - origin) % bar == 0 else 0) + (
-                6 if (n.start - origin) % unit == 0 else 0)
-            n.velocity = (66 if n.channel == 1 else 50) + accent + int(rng.integers(-5, 6))
-            if n.channel == 2 and (n.start - origin) % unit:
-                n.velocity -= 8
-        notes += acc
+        notes += accent_accompaniment(accompaniment(piece, pattern, unit, origin, end_q, rng),
+                                      origin, unit, bar, rng)
         arrangement = (f"melody + {'chord-symbol' if piece.chords else 'auto-harmonized'} "
                        f"bass/chord accompaniment ({pattern})")
         style = f"folk ({genre})"
@@ -685,27 +794,10 @@ def make_excerpt(source: str, collection: str, genre: str, rng: np.random.Genera
     use_drums = genre in DANCES and melody_only and rng.random() < 0.35
     if use_drums:
         programs[9] = 0
-        notes += [Note(n.start, n.length, n.pitch, n.track, n.channel,
-                       int(78 + (12 if (n.start - origin) % bar == 0 else 0)
-                           + rng.integers(-5, 6)))
-                  for n in drums(origin, end_q, unit, bar)]
-    tracks = render(notes, programs, tempo, origin, w0 + SECONDS + 0.5, synth, sfid)
-    score_rms = np.sqrt(np.mean(tracks["score"] ** 2)) + 1e-9
-    mix = tracks["score"].copy()
-    for name, level in (("accomp", rng.uniform(0.5, 0.8)), ("drums", rng.uniform(0.4, 0.7))):
-        if name in tracks:
-            rms = np.sqrt(np.mean(tracks[name] ** 2)) + 1e-9
-            mix += tracks[name] * (level * score_rms / rms)
-    mix = reverb(mix, rng)
-    a = int(round(w0 * RENDER_SR))
-    y = mix[a:a + int(SECONDS * RENDER_SR)]
-    fade_in, fade_out = int(0.01 * RENDER_SR), int(0.4 * RENDER_SR)
-    y[:fade_in] *= np.linspace(0, 1, fade_in)
-    y[-fade_out:] *= np.linspace(1, 0, fade_out)
-    y = scipy.signal.resample_poly(y, 1, 2)
-    y = (0.9 * y / max(np.abs(y).max(), 1e-9)).astype(np.float32)
-    onsets_midi = np.unique(tempo.seconds([float(n.start - origin) for n in notes]) - w0)
-    onsets_midi = onsets_midi[(onsets_midi >= 0) & (onsets_midi < SECONDS)]
+        notes += accented_drums(origin, end_q, unit, bar, rng)
+    y = mix_down(render(notes, programs, tempo, origin, w0 + SECONDS + 0.5, synth, sfid),
+                 w0, rng)
+    onsets_midi = note_onsets(notes, tempo, origin, w0)
     row = {
         "source": source, "composer_collection": collection, "title": piece.title,
         "meter": f"{numerator}/{denominator}", "notated_meter": f"{piece.numerator}/"
@@ -832,15 +924,9 @@ def main() -> None:
         done[key] = done.get(key, 0) + 1
         slug = "".join(c if c.isalnum() else "_" for c in source.split("/")[-1]).strip("_")
         name = f"ext{len(rows) + 1:03d}_{genre}_{slug}".lower()[:60]
-        sf.write(args.out / f"{name}.ogg", ex["audio"], OUT_SR, format="OGG", subtype="VORBIS")
-        np.savetxt(args.out / f"{name}.beats.txt", ex["beats"], fmt="%.3f")
-        np.savetxt(args.out / f"{name}.downbeats.txt", ex["downbeats"], fmt="%.3f")
+        save_excerpt(args.out, name, ex)
         rows.append({"name": name, **ex["row"], **check})
-    with open(args.out / "index.csv", "w", newline="") as f:
-        columns = list(dict.fromkeys(c for r in rows for c in r))
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_index(args.out, rows)
     print(f"{len(rows)} excerpts in {args.out} ({rejected} rejected by the checks); per group: "
           + ", ".join(f"{k} {v}" for k, v in sorted(done.items())))
 
