@@ -10,7 +10,8 @@ so that choosing a setting does not tune to the held-out songs.
         --setting main5.safetensors:temperature=0.5 --setting main5.safetensors:anchor=16
 
 A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),
-``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames);
+``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames), ``join``
+(join_frames);
 ``bundled`` names the bundled weights.
 """
 
@@ -31,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import beats_of, crop, mean_speed  # noqa: E402
 
 KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
-        "step": ("generate_step", int), "blend": ("blend_frames", int)}
+        "step": ("generate_step", int), "blend": ("blend_frames", int),
+        "join": ("join_frames", int)}
 
 
 def load_setting(setting: str):
@@ -55,7 +57,8 @@ def main() -> None:
     parser.add_argument("--reference-every", type=int, default=3,
                         help="use every n-th reference dance (speed)")
     parser.add_argument("--setting", action="append", required=True,
-                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B]; repeatable")
+                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J]; "
+                        "repeatable")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     args = parser.parse_args()
     torch.set_num_threads(1)

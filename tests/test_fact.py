@@ -118,14 +118,14 @@ def test_rollout_training_feeds_back_predictions():
     # one hypothesis: with several, the one a later pass continues is the one closest to the
     # real frames (the only thing it learns of them), so perturbing them may change the choice
     model = tiny_model(rollout_passes=3, generate_step=4, velocity_loss=1.0,
-                       energy_loss=1.0, hypotheses=1)
+                       energy_loss=1.0, rhythm_loss=1.0, hypotheses=1)
     c = model.config
     batch = _rollout_batch(model)
     assert batch["motion"].shape[1] == c.motion_frames + 2 * 4 + c.future_frames
     assert batch["audio"].shape[1] == c.audio_frames + 2 * 4
     model.eval()
     _, parts = model.loss(batch)
-    assert {"feature_loss", "position_loss", "velocity_loss", "energy_loss",
+    assert {"feature_loss", "position_loss", "velocity_loss", "energy_loss", "rhythm_loss",
             "pass0_feature_loss",
             "pass2_feature_loss"} <= set(parts)
     # frames 0..Sm+8 are seed or predicted by passes 0/1; perturb the real ones that passes
@@ -245,6 +245,37 @@ def test_anchor_stops_a_slow_drift_but_keeps_the_moves():
 
 
 
+def test_join_keeps_a_steady_motion_and_removes_a_jolt():
+    """The window-start curve reproduces motion at constant velocity exactly (nothing to
+    correct), and a window that starts with a jump in velocity joins without one."""
+    from dancekit.models.fact import _join
+
+    t = torch.arange(-2, 20, dtype=torch.float64)[None, :, None] * torch.tensor([0.3, -1.0])
+    assert torch.allclose(_join(t[:, :2], t[:, 2:], 6), t[:, 2:8])
+    jolted = t[:, 2:] + 5.0  # the window starts 5 units away, then moves on as before
+    joined = torch.cat([t[:, :2], _join(t[:, :2], jolted, 6), jolted[:, 6:]], dim=1)
+    assert joined.diff(dim=1).diff(dim=1).abs().max() < 1.5  # the jolt was 5
+    assert torch.equal(joined[:, 8:], jolted[:, 6:])  # after the join, the window's own frames
+
+
+def test_join_frames_smooths_every_window_start():
+    """A network that jumps at the start of every window (the same change from the last pose
+    in every predicted frame: a staircase) jolts there; join_frames turns each step into a
+    smooth ramp (a cubic with a quarter of the acceleration)."""
+    def accel(join: int) -> float:
+        model = prepared(predict_change=True, linear_base=False, anchor_seconds=0.0,
+                         hypotheses=1, join_frames=join)
+        with torch.no_grad():
+            model.head.weight.zero_()
+            model.head.bias[6] = 5.0
+        out = model.generate_features(torch.zeros(1, 200, model.audio_dim), 200,
+                                      model.seeds[:1])[0, :, 6]
+        return float(out[model.config.motion_frames - 2:].diff().diff().abs().max())
+    assert accel(2) < 0.4 * accel(0)
+    with pytest.raises(ParameterError, match="join_frames"):
+        FACTConfig.from_dict({"join_frames": 19}, complete=False)  # > future_frames - 2
+
+
 def _two_way_batch(model: FACT, count: int = 16) -> dict[str, torch.Tensor]:
     """Identical seeds (standing still) and music; half the futures raise the left shoulder,
     half lower it: the future is two-valued, and its mean is standing still."""
@@ -325,10 +356,11 @@ def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path)
     model = prepared(hypotheses=1)
     path = tmp_path / "old.safetensors"
     old = {k: v for k, v in model.config.to_dict().items()
-           if k not in ("hypotheses", "choice_loss")}
+           if k not in ("hypotheses", "choice_loss", "rhythm_loss", "join_frames")}
     _save(model, path, old)
     back = FACT.from_checkpoint(path)
     assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
+    assert back.config.rhythm_loss == 0.0 and back.config.join_frames == 0
 
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):

@@ -67,7 +67,7 @@ OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
-                              "choice_temperature": 1.0}
+                              "choice_temperature": 1.0, "join_frames": 0, "rhythm_loss": 0.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -141,6 +141,12 @@ class FACTConfig:
     # predicted frames past the kept ones that are cross-faded into the next window's first
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
+    # generation only: redraw each window's first join_frames frames as a smooth curve
+    # (continuous position and velocity) from the dance so far into the window's own motion
+    # (0: off). Without it every window start (each 20 frames, 0.67 s) was a jolt of twice the
+    # acceleration inside windows, whatever hypothesis was drawn: a kinematic rhythm that
+    # ignores the music's (docs/results.md, session 4)
+    join_frames: int = 0
     # generation only: pull the dance's slowly drifting average pose back towards the
     # training data's average with this time constant (0: off). A model that predicts changes
     # can integrate small errors into a pose drift over minutes (a crouch); this leaky
@@ -179,6 +185,12 @@ class FACTConfig:
     # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
     # by standing still (the mean of many possible moves is no move at all)
     energy_loss: float = 0.5
+    # weight of a loss on the whole body's speed frame by frame (mean over joints). Real
+    # dancers slow down on the beat (synth dances: 0.6x the mean speed on the beat, 1.4x
+    # between beats), and that rhythm is predictable when the exact move is not; the pose
+    # losses alone taught a flat speed (1.00 +- 0.03 across the beat, docs/results.md), so
+    # the body's slow-downs fell anywhere and the Beat Align Score was that of random clips
+    rhythm_loss: float = 0.0
     # append the phase within the beat (sin, cos; from the features' own beat one-hots) to the
     # music features: a dense clock where the one-hots are sparse spikes, so every predicted
     # frame knows where it falls in the beat (not in the paper; False is the paper's input)
@@ -205,6 +217,7 @@ class FACTConfig:
                    cross_layers=12, generate_step=1, seed_noise=0.0, seed_offset_noise=0.0,
                    predict_change=False, future_queries=False, velocity_input=False,
                    linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
+                   rhythm_loss=0.0,
                    beat_phase=False, anchor_seconds=0.0, hypotheses=1)
 
     @classmethod
@@ -250,11 +263,17 @@ class FACTConfig:
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
         if min(self.position_loss, self.velocity_loss, self.energy_loss,
-               self.choice_loss) < 0:
+               self.rhythm_loss, self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if not self.choice_temperature >= 0:
             raise ParameterError(f"FACT config choice_temperature must be >= 0, got "
                                  f"{self.choice_temperature!r}")
+        if not isinstance(self.join_frames, int) or not (
+                0 <= self.join_frames <= min(self.generate_step, self.future_frames - 2)) or (
+                self.join_frames and self.motion_frames < 2):
+            raise ParameterError(f"FACT config join_frames={self.join_frames!r} must be an "
+                                 "integer from 0 to min(generate_step, future_frames - 2) (and "
+                                 "needs at least 2 seed frames)")
         if not self.anchor_seconds >= 0:
             raise ParameterError(f"FACT config anchor_seconds must be >= 0, got "
                                  f"{self.anchor_seconds!r}")
@@ -559,7 +578,8 @@ class FACT(nn.Module):
                 terms["other_loss"] = rest.mean()
                 terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
-            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0:
+            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0 or (
+                    c.rhythm_loss > 0):
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
@@ -572,8 +592,13 @@ class FACT(nn.Module):
                     speed_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=1)  # (B, J)
                     speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
                     terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
+                if c.rhythm_loss > 0:  # whole-body speed per frame, same unit
+                    body_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=2)  # (B, N)
+                    body_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=2)
+                    terms["rhythm_loss"] = F.mse_loss(body_pred, body_true) / 1e-4
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
                        "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss,
+                       "rhythm_loss": c.rhythm_loss,
                        "other_loss": OTHERS_SHARE, "choice_loss": c.choice_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
@@ -650,15 +675,21 @@ class FACT(nn.Module):
             if pending is not None:
                 b = pending.shape[1]
                 pred[:, :b] = (1 - ramp) * pending + ramp * pred[:, :b]
+            k = min(c.generate_step, frames - t - c.motion_frames)
+            if tau > 0:
+                rate = min(1.0, k / tau)
+                kept_n = self._norm_motion(pred[:, :k]) * anchored
+                slow = slow + rate * (kept_n.mean(dim=1) - slow)
+                # reached gradually over the kept frames: a whole-window shift was a step
+                spread = (torch.arange(1, pred.shape[1] + 1, dtype=pred.dtype) / k).clamp(max=1)
+                pred = pred - rate * (slow * self.motion_std)[:, None] * spread[None, :, None]
             pending = pred[:, c.generate_step:c.generate_step + c.blend_frames].clone()
             if pending.shape[1] == 0:
                 pending = None
-            k = min(c.generate_step, frames - t - c.motion_frames)
+            if c.join_frames:
+                pred[:, :c.join_frames] = _join(out[:, t + c.motion_frames - 2:t + c.motion_frames],
+                                                pred, c.join_frames)
             kept = pred[:, :k]
-            if tau > 0:
-                rate = min(1.0, k / tau)
-                slow = slow + rate * ((self._norm_motion(kept) * anchored).mean(dim=1) - slow)
-                kept = kept - rate * (slow * self.motion_std)[:, None]
             out[:, t + c.motion_frames:t + c.motion_frames + k] = kept
             t += k
         return out[:, :frames]
@@ -776,6 +807,20 @@ def beat_phase(beat_onehot: np.ndarray) -> np.ndarray:
     index = np.where(t > beats[-1], len(beats) - 1 + (t - beats[-1]) / period, index)
     angle = 2 * np.pi * index
     return np.stack([np.sin(angle), np.cos(angle)], axis=1).astype(np.float32)
+
+
+def _join(before: torch.Tensor, pred: torch.Tensor, n: int) -> torch.Tensor:
+    """The first ``n`` frames of a window, redrawn as a cubic Hermite curve from the dance so
+    far (its last two frames ``before`` (B, 2, D): position and velocity) to the window's own
+    frame ``n`` and velocity there (``pred`` (B, >= n + 2, D)): continuous in position and
+    velocity at both ends, so a window start is no jolt. Returns (B, n, D)."""
+    p0, p1 = before[:, 1], pred[:, n]
+    m0 = (before[:, 1] - before[:, 0]) * (n + 1)  # velocities per frame -> per curve length
+    m1 = (pred[:, n + 1] - pred[:, n]) * (n + 1)
+    s = (torch.arange(1, n + 1, dtype=pred.dtype) / (n + 1))[None, :, None]
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * p0[:, None] + (s3 - 2 * s2 + s) * m0[:, None]
+            + (3 * s2 - 2 * s3) * p1[:, None] + (s3 - s2) * m1[:, None])
 
 
 def _pick(preds: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
