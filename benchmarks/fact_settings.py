@@ -1,8 +1,9 @@
 """FACT's generation-time settings on a selection set: which temperature, anchor and window.
 
 Dances every song of a ``dancekit synth`` folder with each checkpoint and setting and prints
-FID_k, FID_g, Div_k, Beat Align Score (against the songs' true beats), jitter and mean joint
-speed, the same 20 s span and corrected protocol as ``quality.py``. Run it on a set that no
+FID_k, FID_g, Div_k, Beat Align Score (against the songs' true beats), the body's speed on the
+beat over its mean speed (``quality.beat_speed``), jitter and mean joint speed, the same
+20 s span and corrected protocol as ``quality.py``. Run it on a set that no
 reported number uses (docs/results.md used ``dancekit synth --n 24 --seconds 30 --seed 2``),
 so that choosing a setting does not tune to the held-out songs.
 
@@ -29,7 +30,7 @@ from dancekit.metrics import evaluate
 from dancekit.models import load_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import beats_of, crop, mean_speed  # noqa: E402
+from quality import beat_speed, beats_of, crop, mean_speed  # noqa: E402
 
 KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
         "step": ("generate_step", int), "blend": ("blend_frames", int),
@@ -69,8 +70,8 @@ def main() -> None:
     print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} real dances; "
           f"{args.seconds:g} s from 2 s at 30 fps; corrected protocol")
     print()
-    print("| setting | FID_k | FID_g | Div_k | BAS | jitter | speed |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| setting | FID_k | FID_g | Div_k | BAS | beat speed | jitter | speed |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     real = [crop(p.motion, args.seconds) for p in pairs]
     rows = [("real clips that ignore the music", [real[(i + 1) % len(real)]
                                                   for i in range(len(real))])]
@@ -83,8 +84,10 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = evaluate(dances, ref, music_beats=beats, bootstrap=0)["metrics"]
-        cells = [f"{r[k]['value']:.3g}" for k in ("fid_k", "fid_g", "div_k", "bas", "jitter")]
-        print(f"| {name} | " + " | ".join(cells) + f" | {mean_speed(dances):.3g} |", flush=True)
+        cells = [f"{r[k]['value']:.3g}" for k in ("fid_k", "fid_g", "div_k", "bas")]
+        cells += [f"{beat_speed(dances, beats):.3g}", f"{r['jitter']['value']:.3g}",
+                  f"{mean_speed(dances):.3g}"]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
