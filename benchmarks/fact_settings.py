@@ -12,7 +12,7 @@ so that choosing a setting does not tune to the held-out songs.
 
 A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),
 ``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames), ``join``
-(join_frames);
+(join_frames), and ``warp=1`` (beat-warp each dance onto the tracked beats afterwards);
 ``bundled`` names the bundled weights.
 """
 
@@ -25,9 +25,11 @@ from pathlib import Path
 
 import torch
 
+from dancekit.audio import track_beats
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.models import load_model
+from dancekit.motion.beat_warp import warp_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import beat_speed, beats_of, crop, mean_speed  # noqa: E402
@@ -38,15 +40,20 @@ KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds
 
 
 def load_setting(setting: str):
-    """A FACT model with the setting's generation keys applied to its config."""
+    """A FACT model with the setting's generation keys applied to its config, and whether
+    its dances are beat-warped afterwards (``warp=1``)."""
     path, _, spec = setting.partition(":")
     model = load_model("fact") if path == "bundled" else load_model("fact", checkpoint=path)
+    warp = False
     for item in filter(None, spec.split(",")):
         key, _, value = item.partition("=")
+        if key == "warp":
+            warp = bool(int(value))
+            continue
         name, kind = KEYS[key]
         setattr(model.config, name, kind(value))
     model.config.validate()
-    return model
+    return model, warp
 
 
 def main() -> None:
@@ -58,7 +65,7 @@ def main() -> None:
     parser.add_argument("--reference-every", type=int, default=3,
                         help="use every n-th reference dance (speed)")
     parser.add_argument("--setting", action="append", required=True,
-                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J]; "
+                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J,warp=1]; "
                         "repeatable")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     args = parser.parse_args()
@@ -72,14 +79,27 @@ def main() -> None:
     print()
     print("| setting | FID_k | FID_g | Div_k | BAS | beat speed | jitter | speed |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    real = [crop(p.motion, args.seconds) for p in pairs]
-    rows = [("real clips that ignore the music", [real[(i + 1) % len(real)]
-                                                  for i in range(len(real))])]
+    others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
+    rows = [("real clips that ignore the music", [crop(m, args.seconds) for m in others])]
+    tracked = {}
+    if any(":" in s and "warp=1" in s.partition(":")[2] for s in args.setting):
+        # the fair baseline for warped dances: the same warp applied to music-ignoring clips
+        tracked = {p.audio: track_beats(p.audio).beats for p in pairs}
+        rows.append(("the same clips, beat-warped", [
+            crop(warp_to_beats(m, tracked[p.audio]), args.seconds)
+            for m, p in zip(others, pairs, strict=True)]))
     for setting in args.setting:
-        model = load_setting(setting)
+        model, warp = load_setting(setting)
         style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
-        rows.append((setting, [crop(model.generate(p.audio, seed=i, style=style(p)),
-                                    args.seconds) for i, p in enumerate(pairs)]))
+        dances = []
+        for i, p in enumerate(pairs):
+            dance = model.generate(p.audio, seed=i, style=style(p))
+            if warp:  # on the tracker's beats, as `dancekit dance` does
+                if p.audio not in tracked:
+                    tracked[p.audio] = track_beats(p.audio).beats
+                dance = warp_to_beats(dance, tracked[p.audio])
+            dances.append(crop(dance, args.seconds))
+        rows.append((setting, dances))
     for name, dances in rows:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

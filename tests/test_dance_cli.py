@@ -67,6 +67,26 @@ def test_dance_to_motion_files(suffix: str, tmp_path: Path) -> None:
     assert motion.duration == pytest.approx(6.0, abs=0.05)
 
 
+def test_dance_beat_warp_puts_slow_downs_on_the_beats(tmp_path: Path) -> None:
+    """--beat-warp re-times the same dance (same seed) onto the tracked beats: the Beat Align
+    Score against them rises, the length stays, and the summary says what moved."""
+    from dancekit.audio import track_beats
+    from dancekit.metrics.beats import beat_align_score
+
+    beats = track_beats(DEMO_SONG).beats
+    scores = {}
+    for flag in ("--no-beat-warp", "--beat-warp"):
+        out = tmp_path / f"{flag}.npz"
+        res = _run("dance", str(DEMO_SONG), "-o", str(out), "--seed", "1", "--seconds", "12",
+                   flag)
+        assert res.exit_code == 0, res.output
+        motion = load_motion(out)
+        assert motion.duration == pytest.approx(12.0, abs=0.05)
+        scores[flag] = beat_align_score(motion, beats)
+    assert "slow-downs moved onto beats" in res.stdout
+    assert scores["--beat-warp"] > scores["--no-beat-warp"] + 0.1
+
+
 @pytest.mark.slow
 def test_dance_mp4_has_the_music(tmp_path: Path) -> None:
     out = tmp_path / "d.mp4"

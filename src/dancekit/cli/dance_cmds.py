@@ -27,9 +27,12 @@ def _check_output(out: Path) -> str:
 
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
-                  seconds: float | None = None, size: int = 512) -> str:
+                  seconds: float | None = None, size: int = 512,
+                  beat_warp: bool = False) -> str:
     """Generate a dance for ``audio`` with ``model`` and write it to ``out`` (video with the
-    music, or a motion file, by extension). Returns a one-line summary."""
+    music, or a motion file, by extension); with ``beat_warp``, re-time it so its slow-downs
+    land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`). Returns a
+    one-line summary."""
     from dancekit.models import load_model
 
     suffix = _check_output(out)
@@ -37,6 +40,13 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
         raise ParameterError(f"--seconds must be positive, got {seconds}")
     dancer = load_model(model, checkpoint)
     motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
+    warped = ""
+    if beat_warp:
+        from dancekit.audio import track_beats
+        from dancekit.motion.beat_warp import warp_to_beats
+
+        motion = warp_to_beats(motion, track_beats(audio).beats)
+        warped = f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
     if suffix in VIDEO_SUFFIXES:
         from dancekit.render import render
 
@@ -47,7 +57,7 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
         save_motion(motion, out)
     chosen = motion.meta.get("style", style or "-")
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
-            f"style {chosen}, seed {seed}")
+            f"style {chosen}, seed {seed}{warped}")
 
 
 @command("dance")
@@ -67,10 +77,15 @@ def dance(
     seconds: Annotated[float | None, typer.Option(
         "--seconds", help="Length of the dance; default the length of the music.")] = None,
     size: Annotated[int, typer.Option("--size", help="Video size in pixels.")] = 512,
+    beat_warp: Annotated[bool, typer.Option(
+        "--beat-warp/--no-beat-warp", help="Re-time the dance so its slow-downs land on the "
+        "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat).")]
+        = False,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file."""
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
-                             style=style.value if style else None, seconds=seconds, size=size))
+                             style=style.value if style else None, seconds=seconds, size=size,
+                             beat_warp=beat_warp))
 
 
 @command("demo")

@@ -1,8 +1,9 @@
 """Motion: the canonical type, skeletons, rotations and kinematics."""
 
+from dancekit.motion.beat_warp import warp_to_beats
 from dancekit.motion.core import Motion
 from dancekit.motion.kinematics import forward_kinematics, rest_pose
-from dancekit.motion.processing import foot_contacts, normalize_root, resample, smooth
+from dancekit.motion.processing import foot_contacts, normalize_root, resample, retime, smooth
 from dancekit.motion.skeletons import Skeleton, get_skeleton, list_skeletons, register_skeleton
 
 __all__ = [
@@ -16,5 +17,7 @@ __all__ = [
     "register_skeleton",
     "resample",
     "rest_pose",
+    "retime",
     "smooth",
+    "warp_to_beats",
 ]

@@ -21,22 +21,32 @@ def resample(motion: Motion, fps: float) -> Motion:
         raise ParameterError(f"fps must be positive, got {fps}")
     if abs(fps - motion.fps) < 1e-9:
         return motion
+    n_dst = max(1, int(np.floor((motion.num_frames - 1) * fps / motion.fps + 1e-9)) + 1)
+    return retime(motion, np.arange(n_dst) / fps, fps=fps)
+
+
+def retime(motion: Motion, times: np.ndarray, *, fps: float | None = None) -> Motion:
+    """The motion as it is at each of ``times`` (seconds from its first frame, clipped to
+    its span), one output frame per time, at ``fps`` (default: the motion's). Positions and
+    root are interpolated linearly, rotations by slerp, with positions then recomputed by FK
+    (bone lengths kept). Resampling and time warps (:mod:`dancekit.motion.beat_warp`) are
+    both this with different times."""
+    times = np.asarray(times, dtype=np.float64)
+    fps = motion.fps if fps is None else fps
     T = motion.num_frames
+    if T == 1:
+        return motion.replace(fps=fps)
     t_src = np.arange(T) / motion.fps
-    n_dst = max(1, int(np.floor((T - 1) * fps / motion.fps + 1e-9)) + 1)
-    t_dst = np.arange(n_dst) / fps
 
     def lerp(a: np.ndarray) -> np.ndarray:
         flat = a.reshape(T, -1)
-        out = np.stack([np.interp(t_dst, t_src, flat[:, k]) for k in range(flat.shape[1])], 1)
-        return out.reshape(n_dst, *a.shape[1:])
+        out = np.stack([np.interp(times, t_src, flat[:, k]) for k in range(flat.shape[1])], 1)
+        return out.reshape(len(times), *a.shape[1:])
 
-    if T == 1:
-        return motion.replace(fps=fps)
     root = None if motion.root is None else lerp(motion.root)
     conf = None if motion.confidence is None else lerp(motion.confidence)
     if motion.rotations is not None and motion.skeleton.offsets is not None and root is not None:
-        rot = slerp_axis_angle(motion.rotations, t_src, t_dst)
+        rot = slerp_axis_angle(motion.rotations, t_src, times)
         pos = forward_kinematics(rot, root, motion.skeleton)
         return motion.replace(positions=pos, fps=fps, rotations=rot, root=root, confidence=conf)
     return motion.replace(positions=lerp(motion.positions), fps=fps, rotations=None, root=root,
