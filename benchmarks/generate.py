@@ -4,6 +4,7 @@ Splits the wall time of ``dancekit dance`` into its stages, each timed on its ow
 
 * music features (FACT's 35-d at 30 fps, cold disk cache; the beat tracker included),
 * generation alone (the autoregressive transformer, features already in memory),
+* the beat warp onto the tracked beats (``dancekit dance``'s default; beat tracking included),
 * rendering the MP4 with the music muxed in,
 
 then times the command end to end in a fresh process (imports and model loading included).
@@ -107,6 +108,10 @@ def main() -> None:
             t, res = timed(lambda: model.generate_features(audio, frames, seed), 1)
             steps[step, blend] = (t, features_to_motion(res[0], fps))
         c.generate_step, c.blend_frames = chosen
+        from dancekit.audio import track_beats
+        from dancekit.motion import warp_to_beats
+
+        t_warp, _ = timed(lambda: warp_to_beats(motion, track_beats(song).beats), args.repeats)
         t_render, _ = timed(lambda: render(motion, tmp / "dance.mp4", audio=song,
                                            progress=False), args.repeats)
         cmd = [sys.executable, "-c", "from dancekit.cli import main; main()", "dance",
@@ -128,8 +133,9 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| music features (cold cache) | {t_feat:.2f} | |")
     print(f"| generation alone | {t_gen:.2f} | {seconds / t_gen:.0f}x |")
+    print(f"| beat warp (tracking the beats included) | {t_warp:.2f} | |")
     print(f"| render MP4 with music | {t_render:.2f} | |")
-    print(f"| sum of stages | {t_feat + t_gen + t_render:.2f} | |")
+    print(f"| sum of stages | {t_feat + t_gen + t_warp + t_render:.2f} | |")
     print(f"| `dancekit dance song.wav -o dance.mp4` (fresh process) | {t_cli:.2f} | |")
     print()
     print("Frames kept per generation window (`generate_step`) and cross-faded into the next")

@@ -12,8 +12,11 @@ Two tables.
    * real held-out motion (the dance made for that song),
    * a random real clip that ignores the music (the dance of another held-out song),
    * the procedural choreographer,
-   * FACT as ``dancekit dance`` runs it (seed clip from the checkpoint's seed bank),
-   * FACT seeded with the real first two seconds (the paper's protocol).
+   * FACT with the seed clip from the checkpoint's seed bank,
+   * FACT seeded with the real first two seconds (the paper's protocol),
+   * the random clip, the procedural dance and FACT (seed bank) re-timed onto the tracked beats
+     by the beat warper, as ``dancekit dance`` does by default: the warp would align
+     music-ignoring motion too, so compare warped with warped and raw with raw.
 
    All clips are scored on the same span, from 2 s (after FACT's seed) for ``--seconds``.
 
@@ -34,11 +37,12 @@ from pathlib import Path
 
 import numpy as np
 
+from dancekit.audio import track_beats
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.metrics.beats import speed_envelope
 from dancekit.models import load_model
-from dancekit.motion import Motion, resample
+from dancekit.motion import Motion, resample, warp_to_beats
 
 BALLROOM = Path(__file__).resolve().parents[2] / "shared" / "data" / "ballroom"
 FPS = 30.0
@@ -132,25 +136,33 @@ def main() -> None:
     fact = (load_model("fact") if args.checkpoint is None
             else load_model("fact", checkpoint=args.checkpoint))
     beats = [beats_of(p.audio) for p in pairs]
+    others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
+    tracked = [track_beats(p.audio).beats for p in pairs]  # what `dancekit dance` warps onto
+    warped = {"random real clip (ignores the music)": others}
     systems: dict[str, list[Motion]] = {
         "real held-out dance": [crop(p.motion, args.seconds) for p in pairs],
-        "random real clip (ignores the music)": [
-            crop(pairs[(i + 1) % len(pairs)].motion, args.seconds) for i in range(len(pairs))],
+        "random real clip (ignores the music)": [crop(m, args.seconds) for m in others],
     }
     try:
         procedural = load_model("procedural")
-        systems["procedural choreographer"] = [
-            crop(procedural.generate(p.audio, seed=i, style=p.style), args.seconds)
-            for i, p in enumerate(pairs)]
+        warped["procedural choreographer"] = [procedural.generate(p.audio, seed=i, style=p.style)
+                                              for i, p in enumerate(pairs)]
+        systems["procedural choreographer"] = [crop(m, args.seconds)
+                                               for m in warped["procedural choreographer"]]
     except Exception as err:  # noqa: BLE001 - report, do not hide, a missing baseline
         print(f"(procedural baseline unavailable: {err})")
     style = (lambda p: p.style if p.style in fact.config.styles else None)  # noqa: E731
-    systems["FACT (dancekit dance: seed bank)"] = [
-        crop(fact.generate(p.audio, seed=i, style=style(p)), args.seconds)
-        for i, p in enumerate(pairs)]
+    warped["FACT (seed bank)"] = [fact.generate(p.audio, seed=i, style=style(p))
+                                  for i, p in enumerate(pairs)]
+    systems["FACT (seed bank)"] = [crop(m, args.seconds) for m in warped["FACT (seed bank)"]]
     systems["FACT (real 2 s seed, paper protocol)"] = [
         crop(fact.generate(p.audio, seed_motion=resample(p.motion, FPS)[:int(START * FPS)],
                            style=style(p)), args.seconds) for p in pairs]
+    for name, motions in warped.items():  # the beat warp, also on what ignores the music
+        label = ("FACT + beat warp (as `dancekit dance` runs it)" if name.startswith("FACT")
+                 else f"{name} + beat warp")
+        systems[label] = [crop(warp_to_beats(m, b), args.seconds)
+                          for m, b in zip(motions, tracked, strict=True)]
 
     print(f"held-out synth pairs: {len(pairs)} from {args.heldout}; FID reference: "
           f"{len(ref)} real synth dances from {args.reference}; scored {args.seconds:g} s "

@@ -28,7 +28,7 @@ def _check_output(out: Path) -> str:
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
-                  beat_warp: bool = False) -> str:
+                  beat_warp: bool = True) -> str:
     """Generate a dance for ``audio`` with ``model`` and write it to ``out`` (video with the
     music, or a motion file, by extension); with ``beat_warp``, re-time it so its slow-downs
     land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`). Returns a
@@ -80,7 +80,7 @@ def dance(
     beat_warp: Annotated[bool, typer.Option(
         "--beat-warp/--no-beat-warp", help="Re-time the dance so its slow-downs land on the "
         "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat).")]
-        = False,
+        = True,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file."""
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
