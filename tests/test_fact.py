@@ -12,6 +12,7 @@ from dancekit import CheckpointError, Motion, ParameterError
 from dancekit.data.windows import Sequence
 from dancekit.models import load_model
 from dancekit.models.fact import (
+    ADDED_KEYS,
     FACT,
     FACTConfig,
     beat_phase,
@@ -149,16 +150,44 @@ def test_rollout_training_learns():
 
 
 def test_beat_phase_is_a_clock_between_beats():
-    onehot = np.zeros(50)
-    onehot[[10, 20, 36]] = 1  # the period changes from 10 to 16 frames
-    sin, cos = beat_phase(onehot).T
+    sin, cos = beat_phase(np.array([10, 20, 36]), 50).T  # the period changes from 10 to 16
     np.testing.assert_allclose(cos[[10, 20, 36]], 1, atol=1e-6)  # phase 0 on the beats
     np.testing.assert_allclose(cos[[15, 28]], -1, atol=1e-6)  # halfway, whatever the period
     # outside the beats the clock runs on at the median period (13 frames)
     np.testing.assert_allclose(cos[49], 1, atol=1e-6)
     phase = np.mod(np.arctan2(sin, cos) / (2 * np.pi), 1.0)
     np.testing.assert_allclose(phase[2], 1 - 8 / 13, atol=1e-6)
-    assert not beat_phase(np.eye(1, 30, 4)[0]).any()  # one beat: no clock
+    assert not beat_phase(np.array([4]), 30).any()  # one beat: no clock
+    sin, cos = beat_phase(np.array([2.5, 12.5]), 20).T  # beats between frames (tracked times)
+    np.testing.assert_allclose(cos[[5, 10]], np.cos(2 * np.pi * 0.25), atol=1e-6)
+
+
+def test_beat_clock_runs_on_the_tracked_beats(tmp_path, monkeypatch):
+    """phase_source="tracker" (the default) takes the clock from dancekit's beat tracker,
+    cached like the features: phase 0 within a frame of every click of a metronome;
+    checkpoints from before the key read the features' own beat one-hots."""
+    import soundfile as sf
+
+    from dancekit.audio import cached_features
+    from dancekit.audio.clicks import click_track
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    audio, clicks, _ = click_track(120, 12.0, offset=0.37)
+    path = tmp_path / "clicks.wav"
+    sf.write(path, audio.samples, audio.sr)
+    model = tiny_model(beat_phase=True)
+    assert model.config.phase_source == "tracker"
+    feats = model.music_features(path)
+    assert feats.shape[1] == 37
+    beats = cached_features(path, "beats")
+    assert np.abs(beats[:, None] - clicks[None]).min(axis=1).max() < 0.03
+    angle = np.arctan2(feats[:, 35], feats[:, 36])  # 0 on a beat
+    inside = clicks[(clicks > 1) & (clicks < 11)]
+    frames = inside * model.config.fps
+    step = 2 * np.pi / (0.5 * model.config.fps)  # phase advance per frame
+    for f in frames:  # the clock crosses zero within one frame of each click
+        assert np.abs(angle[int(np.floor(f)):int(np.floor(f)) + 2]).min() <= step
+    assert ADDED_KEYS["phase_source"] == "features"
 
 
 def test_beat_phase_model_reads_37_music_channels():

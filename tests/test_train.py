@@ -52,7 +52,8 @@ def make_sequences(n: int = 6, frames: int = 90, seed: int = 0,
         audio[:, 1:21] = rng.normal(0, 1, 20)
         audio[:, 34] = (np.cos(angle) > 0.99).astype(np.float32)
         if phase:
-            audio = np.concatenate([audio, beat_phase(audio[:, 34])], axis=1)
+            beats = np.flatnonzero(audio[:, 34])
+            audio = np.concatenate([audio, beat_phase(beats, frames)], axis=1)
         out.append(Sequence(f"toy/{i}", motion, audio, "ab"[i % 2]))
     return out
 

@@ -286,9 +286,18 @@ def _chroma_blocks(chroma: Callable[..., np.ndarray], y: np.ndarray, sr: int, tu
     return out
 
 
+def tracked_beats(audio: str | os.PathLike | Audio) -> np.ndarray:
+    """Beat times in seconds from :func:`dancekit.audio.beats.track_beats` (B,): a cached
+    kind like the features, so a training run or a dance reads each song's beats once."""
+    from dancekit.audio.beats import track_beats
+
+    return np.asarray(track_beats(audio).beats, dtype=np.float64)
+
+
 _KINDS: dict[str, Callable[..., np.ndarray]] = {
     "fact": fact_features,
     "dance_revolution": dance_revolution_features,
+    "beats": tracked_beats,
 }
 
 
@@ -310,7 +319,7 @@ def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
     ----------
     audio_path : path or Audio
         The music (an in-memory Audio is keyed by its samples and rate).
-    kind : {"fact", "dance_revolution"}
+    kind : {"fact", "dance_revolution", "beats"}
     cache_dir : path, optional
         Defaults to :func:`default_cache_dir`.
     **params

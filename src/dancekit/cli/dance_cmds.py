@@ -42,10 +42,10 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
     warped = ""
     if beat_warp:
-        from dancekit.audio import track_beats
+        from dancekit.audio import cached_features
         from dancekit.motion.beat_warp import warp_to_beats
 
-        motion = warp_to_beats(motion, track_beats(audio).beats)
+        motion = warp_to_beats(motion, cached_features(audio, "beats"))
         warped = f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
     if suffix in VIDEO_SUFFIXES:
         from dancekit.render import render

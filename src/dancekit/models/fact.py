@@ -67,7 +67,8 @@ OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
-                              "choice_temperature": 1.0, "join_frames": 0, "rhythm_loss": 0.0}
+                              "choice_temperature": 1.0, "join_frames": 0, "rhythm_loss": 0.0,
+                              "phase_source": "features"}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -191,10 +192,16 @@ class FACTConfig:
     # losses alone taught a flat speed (1.00 +- 0.03 across the beat, docs/results.md), so
     # the body's slow-downs fell anywhere and the Beat Align Score was that of random clips
     rhythm_loss: float = 0.0
-    # append the phase within the beat (sin, cos; from the features' own beat one-hots) to the
-    # music features: a dense clock where the one-hots are sparse spikes, so every predicted
-    # frame knows where it falls in the beat (not in the paper; False is the paper's input)
+    # append the phase within the beat (sin, cos) to the music features: a dense clock where
+    # the one-hots are sparse spikes, so every predicted frame knows where it falls in the
+    # beat (not in the paper; False is the paper's input)
     beat_phase: bool = True
+    # where that clock's beats come from: "tracker", dancekit's beat tracker (F 0.999 on synth
+    # songs), or "features", the 35-d features' own beat one-hot, which is librosa's
+    # beat_track as the paper defines it: on the synth songs it scored F 0.68, ~50 ms late,
+    # with songs at half tempo or on the off-beat, and models trained on that clock learned
+    # no rhythm at all (speed 0.98-1.0x of the mean on the beat; real dancers 0.62x)
+    phase_source: str = "tracker"
     # alternative continuations predicted per window (multiple-choice learning): training
     # updates mainly the one closest to the real frames, a choice head learns how often each
     # is the closest, and generation draws one per window. With one deterministic prediction
@@ -268,6 +275,9 @@ class FACTConfig:
         if not self.choice_temperature >= 0:
             raise ParameterError(f"FACT config choice_temperature must be >= 0, got "
                                  f"{self.choice_temperature!r}")
+        if self.phase_source not in ("tracker", "features"):
+            raise ParameterError(f"FACT config phase_source must be 'tracker' or 'features', "
+                                 f"got {self.phase_source!r}")
         if not isinstance(self.join_frames, int) or not (
                 0 <= self.join_frames <= min(self.generate_step, self.future_frames - 2)) or (
                 self.join_frames and self.motion_frames < 2):
@@ -727,13 +737,18 @@ class FACT(nn.Module):
 
     def music_features(self, audio: Any) -> np.ndarray:
         """FACT's 35-d music features at ``config.fps`` (disk-cached by content), (T, 35),
-        with the beat phase appended (T, 37) when the config asks for it."""
+        with the beat phase appended (T, 37) when the config asks for it (from the cached
+        beats of ``config.phase_source``)."""
         from dancekit.audio import cached_features
 
-        feats = np.asarray(cached_features(audio, "fact", fps=int(self.config.fps)),
-                           dtype=np.float32)
-        if self.config.beat_phase:
-            feats = np.concatenate([feats, beat_phase(feats[:, BEAT_COLUMN])], axis=1)
+        c = self.config
+        feats = np.asarray(cached_features(audio, "fact", fps=int(c.fps)), dtype=np.float32)
+        if c.beat_phase:
+            if c.phase_source == "tracker":
+                beats = cached_features(audio, "beats") * c.fps
+            else:
+                beats = np.flatnonzero(feats[:, BEAT_COLUMN] > 0.5)
+            feats = np.concatenate([feats, beat_phase(beats, len(feats))], axis=1)
         return feats
 
     def style_index(self, style: str) -> int:
@@ -790,18 +805,19 @@ class FACT(nn.Module):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def beat_phase(beat_onehot: np.ndarray) -> np.ndarray:
-    """(T,) beat one-hots -> (T, 2) sin and cos of the phase within the beat.
+def beat_phase(beat_frames: np.ndarray, frames: int) -> np.ndarray:
+    """Beats (in frames, fractional allowed, increasing) -> (frames, 2) sin and cos of the
+    phase within the beat at each frame.
 
     The phase runs linearly from one beat to the next; before the first and after the last
     beat it continues at the median beat period. With fewer than two beats there is no
     clock to read, and both channels are zero.
     """
-    beats = np.flatnonzero(beat_onehot > 0.5).astype(np.float64)
+    beats = np.asarray(beat_frames, dtype=np.float64).ravel()
     if len(beats) < 2:
-        return np.zeros((len(beat_onehot), 2), np.float32)
+        return np.zeros((frames, 2), np.float32)
     period = float(np.median(np.diff(beats)))
-    t = np.arange(len(beat_onehot), dtype=np.float64)
+    t = np.arange(frames, dtype=np.float64)
     index = np.interp(t, beats, np.arange(len(beats)))  # fractional beat count inside
     index = np.where(t < beats[0], (t - beats[0]) / period, index)
     index = np.where(t > beats[-1], len(beats) - 1 + (t - beats[-1]) / period, index)
