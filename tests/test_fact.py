@@ -119,14 +119,14 @@ def test_rollout_training_feeds_back_predictions():
     # one hypothesis: with several, the one a later pass continues is the one closest to the
     # real frames (the only thing it learns of them), so perturbing them may change the choice
     model = tiny_model(rollout_passes=3, generate_step=4, velocity_loss=1.0,
-                       energy_loss=1.0, rhythm_loss=1.0, hypotheses=1)
+                       energy_loss=1.0, hypotheses=1)
     c = model.config
     batch = _rollout_batch(model)
     assert batch["motion"].shape[1] == c.motion_frames + 2 * 4 + c.future_frames
     assert batch["audio"].shape[1] == c.audio_frames + 2 * 4
     model.eval()
     _, parts = model.loss(batch)
-    assert {"feature_loss", "position_loss", "velocity_loss", "energy_loss", "rhythm_loss",
+    assert {"feature_loss", "position_loss", "velocity_loss", "energy_loss",
             "pass0_feature_loss",
             "pass2_feature_loss"} <= set(parts)
     # frames 0..Sm+8 are seed or predicted by passes 0/1; perturb the real ones that passes
@@ -385,11 +385,11 @@ def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path)
     model = prepared(hypotheses=1)
     path = tmp_path / "old.safetensors"
     old = {k: v for k, v in model.config.to_dict().items()
-           if k not in ("hypotheses", "choice_loss", "rhythm_loss", "join_frames")}
+           if k not in ("hypotheses", "choice_loss", "join_frames", "phase_source")}
     _save(model, path, old)
     back = FACT.from_checkpoint(path)
     assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
-    assert back.config.rhythm_loss == 0.0 and back.config.join_frames == 0
+    assert back.config.join_frames == 0 and back.config.phase_source == "features"
 
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):

@@ -67,7 +67,7 @@ OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
-                              "choice_temperature": 1.0, "join_frames": 0, "rhythm_loss": 0.0,
+                              "choice_temperature": 1.0, "join_frames": 0,
                               "phase_source": "features"}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
@@ -186,12 +186,6 @@ class FACTConfig:
     # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
     # by standing still (the mean of many possible moves is no move at all)
     energy_loss: float = 0.5
-    # weight of a loss on the whole body's speed frame by frame (mean over joints). Real
-    # dancers slow down on the beat (synth dances: 0.6x the mean speed on the beat, 1.4x
-    # between beats), and that rhythm is predictable when the exact move is not; the pose
-    # losses alone taught a flat speed (1.00 +- 0.03 across the beat, docs/results.md), so
-    # the body's slow-downs fell anywhere and the Beat Align Score was that of random clips
-    rhythm_loss: float = 0.0
     # append the phase within the beat (sin, cos) to the music features: a dense clock where
     # the one-hots are sparse spikes, so every predicted frame knows where it falls in the
     # beat (not in the paper; False is the paper's input)
@@ -224,7 +218,6 @@ class FACTConfig:
                    cross_layers=12, generate_step=1, seed_noise=0.0, seed_offset_noise=0.0,
                    predict_change=False, future_queries=False, velocity_input=False,
                    linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
-                   rhythm_loss=0.0,
                    beat_phase=False, anchor_seconds=0.0, hypotheses=1)
 
     @classmethod
@@ -270,7 +263,7 @@ class FACTConfig:
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
         if min(self.position_loss, self.velocity_loss, self.energy_loss,
-               self.rhythm_loss, self.choice_loss) < 0:
+               self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if not self.choice_temperature >= 0:
             raise ParameterError(f"FACT config choice_temperature must be >= 0, got "
@@ -588,8 +581,7 @@ class FACT(nn.Module):
                 terms["other_loss"] = rest.mean()
                 terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
-            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0 or (
-                    c.rhythm_loss > 0):
+            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0:
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
@@ -602,13 +594,8 @@ class FACT(nn.Module):
                     speed_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=1)  # (B, J)
                     speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
                     terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
-                if c.rhythm_loss > 0:  # whole-body speed per frame, same unit
-                    body_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=2)  # (B, N)
-                    body_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=2)
-                    terms["rhythm_loss"] = F.mse_loss(body_pred, body_true) / 1e-4
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
                        "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss,
-                       "rhythm_loss": c.rhythm_loss,
                        "other_loss": OTHERS_SHARE, "choice_loss": c.choice_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
