@@ -12,8 +12,9 @@ checked against pretty_midi, and the same audio checks (excerpts that fail are s
 Each piece draws:
 
 * a key (major or harmonic minor), a meter (2/4, 3/4, 4/4, 6/8, 9/8, 12/8 or cut time,
-  annotated as 4/4 quarters like the DEV set's reels) and a tempo, log-uniform over 40-200
-  annotated BPM (the beat unit is pretty_midi's: the quarter, the dotted quarter in 6/8,
+  annotated as 4/4 quarters like the DEV set's reels) and a tempo, log-uniform over that
+  meter's conventional range (together 40-200 annotated BPM; see ``METERS``) (the beat
+  unit is pretty_midi's: the quarter, the dotted quarter in 6/8,
   9/8 and 12/8);
 * a harmony: a chord progression (one chord per bar or half bar, one per beat in a
   chorale) with a cadence every four bars;
@@ -69,10 +70,15 @@ from beats_corpus import (
 )
 from dancekit.utils import progress
 
-#: (numerator, denominator, weight); (2, 2) is cut time, written and annotated as 4/4.
-METERS = ((2, 4, 2), (3, 4, 3), (4, 4, 3), (6, 8, 2), (9, 8, 1), (12, 8, 1), (2, 2, 1))
-#: Annotated-beat tempo range (BPM), drawn log-uniformly.
-BPM_RANGE = (40.0, 200.0)
+#: (numerator, denominator, weight, annotated-beat BPM range drawn log-uniformly); (2, 2) is
+#: cut time, written and annotated as 4/4 quarters. The ranges are the conventional ones of
+#: each meter (a 3/4 presto or a quick waltz near 180, a slow air in 6/8 near 40 dotted
+#: quarters, a reel in cut time up to 200 quarters), together 40-200: one range for every
+#: meter would teach that three quick even pulses are as often a fast 3/4 bar as the quavers
+#: of a slow 6/8 beat, which composers' music does not bear out.
+METERS = ((2, 4, 2, (56, 160)), (3, 4, 3, (48, 184)), (4, 4, 3, (44, 160)),
+          (6, 8, 2, (40, 136)), (9, 8, 1, (40, 132)), (12, 8, 1, (40, 120)),
+          (2, 2, 1, (96, 200)))
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 11)  # harmonic minor: a major dominant
 #: Chord degree -> the degrees that may follow it (common-practice progressions).
@@ -201,16 +207,19 @@ class Composer:
         # Phrases of 4 bars (2 when bars are long), so cadences come every 8-16 beats.
         self.phrase = 2 if self.beats >= 4 and rng.random() < 0.4 else 4
 
-    def harmony(self, per_beat: bool = False) -> list[tuple[Fraction, int]]:
-        """(start, chord degree): one chord per beat, per half bar or per bar."""
-        if per_beat:
-            span = self.unit
-        elif self.beats >= 4 and self.rng.random() < 0.5:
-            span = self.bar / 2
-        else:
-            span = self.bar
-        per_bar = int(self.bar / span)
-        degrees = progression(self.rng, self.bars * per_bar, self.phrase * per_bar)
+    def harmony(self, per_minute: float) -> list[tuple[Fraction, int]]:
+        """(start, chord degree): one chord per beat, half bar, bar or two bars, whichever
+        changes chords nearest ``per_minute`` times a minute (harmonic rhythm slows down as
+        the beat speeds up: a chorale at 70 BPM changes on every beat, a quick reel once a
+        bar)."""
+        spans = {self.unit, self.bar, 2 * self.bar}
+        if self.beats % 2 == 0:
+            spans.add(self.bar / 2)
+        span = min(sorted(spans), key=lambda x: abs(math.log(
+            self.beat_bpm / float(x / self.unit) / per_minute)))
+        count = int(math.ceil(self.bars * self.bar / span))
+        per_phrase = max(1, int(self.phrase * self.bar / span))
+        degrees = progression(self.rng, count, per_phrase)
         return [(k * span, d) for k, d in enumerate(degrees)]
 
     def melody(self, chords: list[tuple[Fraction, int]], rate: float, low: int = 62,
@@ -246,16 +255,28 @@ class Composer:
         return out
 
     def voice(self, chords: list[tuple[Fraction, int]], low: int, high: int,
-              rhythm: Fraction) -> list[tuple[Fraction, Fraction, int]]:
-        """A smooth inner voice on chord tones, one note per ``rhythm`` quarters."""
-        out, last = [], (low + high) // 2
+              rhythm: Fraction, passing: float = 0.0) -> list[tuple[Fraction, Fraction, int]]:
+        """A smooth inner voice on chord tones, one note per ``rhythm`` quarters; with
+        probability ``passing`` a note gives its second half to a passing tone of the scale
+        towards the next one (the quavers of a chorale's inner voices)."""
+        line, last = [], (low + high) // 2
         t = Fraction(0)
         while t < self.bars * self.bar:
             tones = self.key.triad(chord_at(chords, t))
             options = [p for p in range(low, high + 1) if p % 12 in tones]
             last = min(options, key=lambda p: (abs(p - last), p))
-            out.append((t, rhythm, last))
+            line.append((t, rhythm, last))
             t += rhythm
+        scale = {(self.key.tonic + d) % 12 for d in self.key.scale}
+        out = []
+        for (t, length, pitch), (_, _, following) in zip(line, line[1:] + line[-1:], strict=True):
+            between = [p for p in range(min(pitch, following) + 1, max(pitch, following))
+                       if p % 12 in scale]
+            if between and self.rng.random() < passing:
+                out += [(t, length / 2, pitch),
+                        (t + length / 2, length / 2, between[len(between) // 2])]
+            else:
+                out.append((t, length, pitch))
         return out
 
     def bass_line(self, chords: list[tuple[Fraction, int]], style: str
@@ -295,12 +316,13 @@ def nearest_chord_degree(degree: int, chord: int) -> int:
 
 def compose_excerpt(rng: np.random.Generator, synth, sfid: int, source: str) -> dict | None:
     """Compose, arrange and render one excerpt; None if its window does not fit."""
-    numerator, denominator = pick(rng, [m[:2] for m in METERS], [m[2] for m in METERS])
-    beat_bpm = float(np.exp(rng.uniform(*np.log(BPM_RANGE))))
+    numerator, denominator, _, bpm_range = pick(rng, METERS, [m[2] for m in METERS])
+    beat_bpm = float(np.exp(rng.uniform(*np.log(bpm_range))))
     cut = (numerator, denominator) == (2, 2)
-    if cut:  # reels and hornpipes in cut time: quick quarters
-        beat_bpm = float(np.exp(rng.uniform(np.log(96), np.log(BPM_RANGE[1]))))
-    texture = str(pick(rng, [t for t, _ in TEXTURES], [w for _, w in TEXTURES]))
+    # Chorales move in slow beats; a hymn-like texture at a quick tempo is rare.
+    texture = str(pick(rng, [t for t, _ in TEXTURES], [w * (0.3 if t == "chorale" and beat_bpm
+                                                             > 110 else 1.0)
+                                                         for t, w in TEXTURES]))
     kind = str(pick(rng, [k for k, _ in TEMPO_KINDS], [w for _, w in TEMPO_KINDS]))
     if kind == "fermatas" and texture != "chorale":  # fermata slow-downs are the chorales'
         kind = "rubato"
@@ -324,16 +346,18 @@ def compose_excerpt(rng: np.random.Generator, synth, sfid: int, source: str) -> 
     accomp: list[Note] = []
     arrangement = texture
     if texture == "chorale":
-        chords = piece.harmony(per_beat=True)
+        chords = piece.harmony(per_minute=float(rng.uniform(50, 100)))
         table = pick(rng, CHORALE_SETS)
         soprano = piece.melody(chords, rate=min(rate, 2.2 * beat_bpm / 60), low=64, high=79)
-        parts = [(0, soprano), (1, piece.voice(chords, 57, 69, unit)),
-                 (2, piece.voice(chords, 50, 62, unit)), (3, piece.bass_line(chords, "beats"))]
+        passing = float(rng.uniform(0, 0.4)) if beat_bpm < 110 else 0.0
+        parts = [(0, soprano), (1, piece.voice(chords, 57, 69, unit, passing)),
+                 (2, piece.voice(chords, 50, 62, unit, passing)),
+                 (3, piece.bass_line(chords, "beats"))]
         for channel, program in enumerate(table):
             programs[channel] = program
         arrangement += f" ({'/'.join(str(p) for p in table)})"
     else:
-        chords = piece.harmony()
+        chords = piece.harmony(per_minute=float(np.exp(rng.uniform(np.log(15), np.log(70)))))
         tune = piece.melody(chords, rate)
         if texture == "quartet":
             reduction = rng.random() < 0.5
