@@ -24,6 +24,16 @@ learning rate, one CPU thread, everything seeded: the same command gives the sam
 (the folders are draws of ``benchmarks/beats_corpus.py``; seeds 10-13 were drawn for this
 network with ``--exclude`` of every earlier draw, see ``src/dancekit/weights/beats/README.md``).
 
+Folders of ``benchmarks/beats_scores.py`` (procedurally composed pieces; collection
+``procedural``) are read the same way. The leave-collections-out check of ``docs/audio.md``
+trains on O'Neill's tunes (plus the procedural pieces) and scores the other collections:
+
+    python benchmarks/train_beat_net.py --train $C/beats_corpus ... $C/beats_scores_s2 \
+        --exclude $C/beats_corpus_s2 $C/beats_corpus_s5 $C/beats_corpus_s6 --steps 2500 \
+        --collection "O'Neill's 1850 collection" procedural --out RUN
+    python benchmarks/beats.py --dir $C/beats_corpus $C/beats_corpus_s10 $C/beats_corpus_s11 \
+        --skip-collection "O'Neill's 1850 collection" --weights RUN/beat_tcn.safetensors --no-synth
+
 Spectrograms are cached in ``--cache`` (``~/.cache/dancekit/beat_net``) keyed by file name.
 """
 
@@ -153,7 +163,8 @@ def loss_of(net: BeatTCN, spec, beat, down, tempo) -> torch.Tensor:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, nargs="+", required=True, metavar="DIR",
-                        help="folders of excerpts made by benchmarks/beats_corpus.py")
+                        help="folders of excerpts made by benchmarks/beats_corpus.py or "
+                        "benchmarks/beats_scores.py")
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], metavar="DIR",
                         help="held-out folders: their pieces are never trained on")
     parser.add_argument("--synth", type=int, default=8, metavar="N",
