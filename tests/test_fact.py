@@ -391,6 +391,24 @@ def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path)
     assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
     assert back.config.join_frames == 0 and back.config.phase_source == "features"
 
+def test_music_windows_encoded_ahead_in_any_chunks_give_the_same_dance(monkeypatch):
+    """Generation encodes the music of many windows in one batch (the audio transformer never
+    sees the dance); however the windows are chunked, two songs with their own styles get
+    the dance each gets with one window encoded at a time."""
+    import dancekit.models.fact as fact
+
+    model = prepared(hypotheses=2)
+    audio = torch.randn(2, 90, model.audio_dim)
+    seed, style = model.seeds[:2], torch.tensor([0, 1])
+    dances = []
+    for chunk in (1, 3, 64):
+        monkeypatch.setattr(fact, "AUDIO_BATCH", chunk)
+        dances.append(model.generate_features(audio, 90, seed, style,
+                                              torch.Generator().manual_seed(0)))
+    torch.testing.assert_close(dances[1], dances[0], rtol=0, atol=1e-5)
+    torch.testing.assert_close(dances[2], dances[0], rtol=0, atol=1e-5)
+
+
 @pytest.mark.parametrize("frames", [5, 13, 61, 250])
 def test_generates_any_length(frames):
     model = prepared()

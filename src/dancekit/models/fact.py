@@ -62,6 +62,7 @@ MOTION_DIM = 3 + JOINTS * 6  # root translation + 6D rotation per joint = 147
 AUDIO_DIM = 35  # FACT music features: envelope, 20 MFCC, 12 chroma, peak and beat one-hots
 BEAT_COLUMN = 34  # the beat one-hot among them
 BASE_LAG = 5  # the linear base also sees the change over this many frames
+AUDIO_BATCH = 64  # music windows the audio transformer encodes at once in generation
 # loss weight of the hypotheses that were not the closest (relaxed winner-takes-all)
 OTHERS_SHARE = 0.05
 # config keys added after checkpoints were shipped, with the value that reproduces how those
@@ -360,24 +361,30 @@ class FACT(nn.Module):
         return self._decode(x, motion, audio), self._choice_logits(x)
 
     def _read_out(self, motion: torch.Tensor, audio: torch.Tensor,
-                  style: torch.Tensor | None) -> torch.Tensor:
-        """The cross-modal transformer's outputs for the N predicted frames (B, N, C)."""
+                  style: torch.Tensor | None, encoded: torch.Tensor | None = None) -> torch.Tensor:
+        """The cross-modal transformer's outputs for the N predicted frames (B, N, C).
+        ``encoded``: the audio transformer's output for ``audio``, when already computed."""
         B, Sm, _ = motion.shape
-        if style is None:
-            style = torch.full((B,), len(self.config.styles), dtype=torch.long,
-                               device=motion.device)
         tokens = motion
         if self.config.velocity_input:  # the first frame's change is unknown: zero
             change = F.pad(motion.diff(dim=1), (0, 0, 1, 0)) / self.velocity_std
             tokens = torch.cat([motion, change], dim=-1)
         m = self.motion_tf(self.motion_in(tokens))  # (B, Sm, C)
-        a = self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])  # (B, Sa, C)
+        a = self._encode_audio(audio, style) if encoded is None else encoded  # (B, Sa, C)
         # full attention over both streams; only the first N outputs are read out
         N = self.config.future_frames
         streams = [m, a]
         if self.config.future_queries:  # frame Sm + k's query starts from its own music
             streams.insert(0, a[:, Sm:Sm + N] + self.query_emb)
         return self.cross_tf(torch.cat(streams, dim=1), keep=N)  # (B, N, C)
+
+    def _encode_audio(self, audio: torch.Tensor, style: torch.Tensor | None) -> torch.Tensor:
+        """The audio transformer over music windows (B, Sa, 37) -> (B, Sa, C); it never sees
+        the motion, so generation encodes many windows in one batch."""
+        if style is None:
+            style = torch.full((audio.shape[0],), len(self.config.styles), dtype=torch.long,
+                               device=audio.device)
+        return self.audio_tf(self.audio_in(audio) + self.style_emb(style)[:, None])
 
     def _choice_logits(self, x: torch.Tensor) -> torch.Tensor:
         if self.config.hypotheses == 1:
@@ -655,12 +662,26 @@ class FACT(nn.Module):
         anchored[[0, 2]] = 0
         slow = (self._norm_motion(seed) * anchored).mean(dim=1)  # (B, 147)
         tau = c.anchor_seconds * c.fps
+        # every window starts generate_step frames after the last, and the audio transformer
+        # does not depend on the dance: encode the windows' music ahead, AUDIO_BATCH at a time
+        # (the same numbers, in large batches instead of one small pass per window)
+        starts = list(range(0, max(frames - c.motion_frames, 0), c.generate_step))
+        encoded: dict[int, torch.Tensor] = {}
         t = 0
         while t + c.motion_frames < frames:
+            if t not in encoded:
+                encoded.clear()
+                chunk = [u for u in starts if u >= t][:AUDIO_BATCH]
+                music = torch.stack([audio[:, u:u + c.audio_frames] for u in chunk], dim=1)
+                flat = music.flatten(0, 1)  # (B * W, Sa, 37), song-major
+                codes = self._encode_audio(
+                    flat, None if style is None else style.repeat_interleave(len(chunk)))
+                codes = codes.unflatten(0, (B, len(chunk)))
+                encoded.update({u: codes[:, i] for i, u in enumerate(chunk)})
             window = out[:, t:t + c.motion_frames]
             offset = _pad_root(_root_offset(window))
             seed_n, music = self._norm_motion(window - offset), audio[:, t:t + c.audio_frames]
-            x = self._read_out(seed_n, music, style)
+            x = self._read_out(seed_n, music, style, encoded[t])
             logits = self._choice_logits(x)
             if generator is None or c.hypotheses == 1 or c.choice_temperature == 0:
                 choice = logits.argmax(dim=1)
