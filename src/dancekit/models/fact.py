@@ -144,10 +144,10 @@ class FACTConfig:
     # frames: removes the jump at window boundaries, so generate_step can grow (speed)
     blend_frames: int = 0
     # generation only: redraw each window's first join_frames frames as a smooth curve
-    # (continuous position and velocity) from the dance so far into the window's own motion
-    # (0: off). Without it every window start (each 20 frames, 0.67 s) was a jolt of twice the
-    # acceleration inside windows, whatever hypothesis was drawn: a kinematic rhythm that
-    # ignores the music's (docs/results.md, session 4)
+    # (continuous position and velocity) from the dance so far into the window's own motion.
+    # Window starts (each 20 frames, 0.67 s) carry twice the acceleration of the frames inside
+    # a window; joining halves the jitter but cost Beat Align Score and FID_k on the
+    # selection set (docs/results.md, session 4), so it is off (0) by default
     join_frames: int = 0
     # generation only: pull the dance's slowly drifting average pose back towards the
     # training data's average with this time constant (0: off). A model that predicts changes
@@ -672,10 +672,10 @@ class FACT(nn.Module):
             if t not in encoded:
                 encoded.clear()
                 chunk = [u for u in starts if u >= t][:AUDIO_BATCH]
-                music = torch.stack([audio[:, u:u + c.audio_frames] for u in chunk], dim=1)
-                flat = music.flatten(0, 1)  # (B * W, Sa, 37), song-major
-                codes = self._encode_audio(
-                    flat, None if style is None else style.repeat_interleave(len(chunk)))
+                windows = torch.stack([audio[:, u:u + c.audio_frames] for u in chunk], dim=1)
+                codes = self._encode_audio(  # (B * W, Sa, 37), song-major
+                    windows.flatten(0, 1),
+                    None if style is None else style.repeat_interleave(len(chunk)))
                 codes = codes.unflatten(0, (B, len(chunk)))
                 encoded.update({u: codes[:, i] for i, u in enumerate(chunk)})
             window = out[:, t:t + c.motion_frames]
