@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from dancekit.audio import track_beats
+from dancekit.audio import cached_features
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.models import load_model
@@ -82,23 +82,20 @@ def main() -> None:
     others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
     rows = [("real dances (each to its own song)", [crop(p.motion, args.seconds) for p in pairs]),
             ("real clips that ignore the music", [crop(m, args.seconds) for m in others])]
-    tracked = {}
-    if any(":" in s and "warp=1" in s.partition(":")[2] for s in args.setting):
+    settings = [(setting, *load_setting(setting)) for setting in args.setting]
+    # beat-warped dances use the tracker's beats, cached as `dancekit dance` reads them
+    if any(warp for _, _, warp in settings):
         # the fair baseline for warped dances: the same warp applied to music-ignoring clips
-        tracked = {p.audio: track_beats(p.audio).beats for p in pairs}
         rows.append(("the same clips, beat-warped", [
-            crop(warp_to_beats(m, tracked[p.audio]), args.seconds)
+            crop(warp_to_beats(m, cached_features(p.audio, "beats")), args.seconds)
             for m, p in zip(others, pairs, strict=True)]))
-    for setting in args.setting:
-        model, warp = load_setting(setting)
+    for setting, model, warp in settings:
         style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
         dances = []
         for i, p in enumerate(pairs):
             dance = model.generate(p.audio, seed=i, style=style(p))
-            if warp:  # on the tracker's beats, as `dancekit dance` does
-                if p.audio not in tracked:
-                    tracked[p.audio] = track_beats(p.audio).beats
-                dance = warp_to_beats(dance, tracked[p.audio])
+            if warp:
+                dance = warp_to_beats(dance, cached_features(p.audio, "beats"))
             dances.append(crop(dance, args.seconds))
         rows.append((setting, dances))
     for name, dances in rows:

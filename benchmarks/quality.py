@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dancekit.audio import track_beats
+from dancekit.audio import cached_features
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.metrics.beats import speed_envelope
@@ -137,7 +137,7 @@ def main() -> None:
             else load_model("fact", checkpoint=args.checkpoint))
     beats = [beats_of(p.audio) for p in pairs]
     others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
-    tracked = [track_beats(p.audio).beats for p in pairs]  # what `dancekit dance` warps onto
+    tracked = [cached_features(p.audio, "beats") for p in pairs]  # what `dancekit dance` warps onto
     warped = {"random real clip (ignores the music)": others}
     systems: dict[str, list[Motion]] = {
         "real held-out dance": [crop(p.motion, args.seconds) for p in pairs],
