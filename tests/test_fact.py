@@ -142,6 +142,34 @@ def test_rollout_training_feeds_back_predictions():
         torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
+def test_rollout_draw_seeds_the_next_pass_as_generation_would():
+    """With rollout_draw, a later training pass continues the hypothesis generation draws
+    (at temperature 0: the most likely), not the one closest to the real frames."""
+    def second_pass_input(draw: float, generate: bool) -> torch.Tensor:
+        torch.manual_seed(0)
+        model = tiny_model(hypotheses=4, rollout_passes=2, generate_step=4, anchor_seconds=0.0,
+                           rollout_draw=draw, choice_temperature=0.0)
+        batch = _rollout_batch(model)
+        model.eval()
+        seen: list[torch.Tensor] = []
+        hook = model.motion_in.register_forward_hook(lambda m, i, o: seen.append(i[0]))
+        if generate:
+            c = model.config
+            model.generate_features(batch["audio"], c.motion_frames + 8,
+                                    batch["motion"][:, :c.motion_frames], batch["style"])
+        else:
+            model.loss(batch, torch.Generator().manual_seed(0))
+        hook.remove()
+        return seen[1]
+
+    generated = second_pass_input(1.0, generate=True)
+    torch.testing.assert_close(second_pass_input(1.0, generate=False), generated)
+    closest = second_pass_input(0.0, generate=False)
+    assert not torch.allclose(closest, generated)  # some rows' closest is not the likeliest
+    with pytest.raises(ParameterError, match="rollout_draw"):
+        FACTConfig.from_dict({"rollout_draw": 1.5}, complete=False)
+
+
 def test_rollout_training_learns():
     model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
                        rollout_passes=2, generate_step=4, velocity_loss=0.5, linear_base=False)
@@ -385,11 +413,13 @@ def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path)
     model = prepared(hypotheses=1)
     path = tmp_path / "old.safetensors"
     old = {k: v for k, v in model.config.to_dict().items()
-           if k not in ("hypotheses", "choice_loss", "join_frames", "phase_source")}
+           if k not in ("hypotheses", "choice_loss", "join_frames", "phase_source",
+                        "rollout_draw")}
     _save(model, path, old)
     back = FACT.from_checkpoint(path)
     assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
     assert back.config.join_frames == 0 and back.config.phase_source == "features"
+    assert back.config.rollout_draw == 0.0
 
 def test_music_windows_encoded_ahead_in_any_chunks_give_the_same_dance(monkeypatch):
     """Generation encodes the music of many windows in one batch (the audio transformer never
