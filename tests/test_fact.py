@@ -13,6 +13,7 @@ from dancekit.data.windows import Sequence
 from dancekit.models import load_model
 from dancekit.models.fact import (
     ADDED_KEYS,
+    BEAT_COLUMN,
     FACT,
     FACTConfig,
     beat_phase,
@@ -216,6 +217,16 @@ def test_beat_clock_runs_on_the_tracked_beats(tmp_path, monkeypatch):
     for f in frames:  # the clock crosses zero within one frame of each click
         assert np.abs(angle[int(np.floor(f)):int(np.floor(f)) + 2]).min() <= step
     assert ADDED_KEYS["phase_source"] == "features"
+
+
+def test_validation_scores_rhythm_against_the_models_own_clock():
+    beats = np.array([10.3, 40.7, 71.2, 101.4])
+    feats = np.zeros((130, 37), np.float32)
+    feats[[5, 60], BEAT_COLUMN] = 1  # the 35-d features' librosa one-hot says otherwise
+    feats[:, 35:] = beat_phase(beats, 130)
+    np.testing.assert_array_equal(tiny_model()._music_beats(feats), [10, 41, 71, 101])
+    old_clock = tiny_model(phase_source="features")
+    np.testing.assert_array_equal(old_clock._music_beats(feats), [5, 60])
 
 
 def test_beat_phase_model_reads_37_music_channels():

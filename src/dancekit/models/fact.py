@@ -483,8 +483,9 @@ class FACT(nn.Module):
     def validation_metrics(self, sequences: list[Sequence], seconds: float,
                            count: int) -> dict[str, float]:
         """Dance to held-out music from each sequence's own first two seconds and compare with
-        the real dances: FID_k, FID_g, Beat Align Score (against the beats in the music
-        features), jitter, and the ratio of mean joint speeds (near 0 means freezing)."""
+        the real dances: FID_k, FID_g, Beat Align Score (against the beats of the model's own
+        clock, :meth:`_music_beats`), jitter, and the ratio of mean joint speeds (near 0
+        means freezing)."""
         from dancekit.metrics import evaluate
 
         c = self.config
@@ -502,7 +503,7 @@ class FACT(nn.Module):
         gen_pos, real_pos = _fk(gen[:, tail]), _fk(real[:, tail])
         speed_gen = gen_pos.diff(dim=1).norm(dim=-1).mean()
         speed_real = real_pos.diff(dim=1).norm(dim=-1).mean()
-        beats = [np.flatnonzero(s.audio[tail, BEAT_COLUMN]) / c.fps for s in chosen]
+        beats = [self._music_beats(s.audio[tail]) / c.fps for s in chosen]
         result = evaluate([Motion(p.numpy(), c.fps, SKELETON) for p in gen_pos],
                           [Motion(p.numpy(), c.fps, SKELETON) for p in real_pos],
                           music_beats=beats, bootstrap=0)
@@ -511,6 +512,18 @@ class FACT(nn.Module):
             if name in result["metrics"]:
                 out[name] = result["metrics"][name]["value"]
         return out
+
+    def _music_beats(self, audio: np.ndarray) -> np.ndarray:
+        """Beat frames of music feature rows (T, 35 or 37): where the beat phase wraps when
+        the clock comes from the tracker (the beats the model reads), else the librosa
+        one-hot of the 35-d features."""
+        c = self.config
+        if not (c.beat_phase and c.phase_source == "tracker"):
+            return np.flatnonzero(audio[:, BEAT_COLUMN] > 0.5)
+        angle = np.arctan2(audio[:, AUDIO_DIM], audio[:, AUDIO_DIM + 1])  # 0 on a beat
+        after = np.flatnonzero((angle[:-1] < 0) & (angle[1:] >= 0)
+                               & (audio[1:, AUDIO_DIM + 1] > 0)) + 1
+        return np.where(-angle[after - 1] < angle[after], after - 1, after)  # the nearer
 
     # --- data preparation (called by the Trainer once, on the training split) ----------------
     def prepare(self, sequences: list[Any]) -> None:
