@@ -2,9 +2,10 @@
 
 Dances every song of a ``dancekit synth`` folder with each checkpoint and setting and prints
 FID_k, FID_g, Div_k, Beat Align Score (against the songs' true beats), the body's speed on the
-beat over its mean speed (``quality.beat_speed``), jitter and mean joint speed, the same
-20 s span and corrected protocol as ``quality.py``. Run it on a set that no
-reported number uses (docs/results.md used ``dancekit synth --n 24 --seconds 30 --seed 2``),
+beat over its mean speed (``quality.beat_speed``), jitter, mean joint speed and sweep (mean
+joint displacement over a third of a second, ``quality.sweep``), on the same 20 s span and
+with the same corrected protocol as ``quality.py``. Run it on a set that no reported number
+uses (docs/results.md used ``dancekit synth --n 24 --seconds 30 --seed 2``),
 so that choosing a setting does not tune to the held-out songs.
 
     python benchmarks/fact_settings.py --songs SELECT_DIR --reference TRAIN_DIR \
@@ -32,7 +33,7 @@ from dancekit.models import load_model
 from dancekit.motion.beat_warp import warp_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import beat_speed, beats_of, crop, mean_speed  # noqa: E402
+from quality import beat_speed, beats_of, crop, mean_speed, sweep  # noqa: E402
 
 KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
         "step": ("generate_step", int), "blend": ("blend_frames", int),
@@ -77,8 +78,8 @@ def main() -> None:
     print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} real dances; "
           f"{args.seconds:g} s from 2 s at 30 fps; corrected protocol")
     print()
-    print("| setting | FID_k | FID_g | Div_k | BAS | beat speed | jitter | speed |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| setting | FID_k | FID_g | Div_k | BAS | beat speed | jitter | speed | sweep |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
     rows = [("real dances (each to its own song)", [crop(p.motion, args.seconds) for p in pairs]),
             ("real clips that ignore the music", [crop(m, args.seconds) for m in others])]
@@ -104,7 +105,7 @@ def main() -> None:
             r = evaluate(dances, ref, music_beats=beats, bootstrap=0)["metrics"]
         cells = [f"{r[k]['value']:.3g}" for k in ("fid_k", "fid_g", "div_k", "bas")]
         cells += [f"{beat_speed(dances, beats):.3g}", f"{r['jitter']['value']:.3g}",
-                  f"{mean_speed(dances):.3g}"]
+                  f"{mean_speed(dances):.3g}", f"{sweep(dances):.3g}"]
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
