@@ -413,6 +413,11 @@ def test_hypotheses_are_drawn_with_the_generator():
     index = torch.tensor([3, 1])
     torch.testing.assert_close(model._decode(x, seed, music, index)[:, 0],
                                model._decode(x, seed, music)[torch.arange(2), index])
+    # the same linear base from the rearranged weights generation uses, one song or several
+    for rows in (slice(0, 1), slice(0, 2)):
+        torch.testing.assert_close(
+            model._decode(x[rows], seed[rows], music[rows], index[rows], model._base_split()),
+            model._decode(x[rows], seed[rows], music[rows], index[rows]))
     model.config.choice_temperature = 0.0  # temperature 0: the most likely, whatever the draw
     torch.testing.assert_close(likely, model.generate_features(
         audio, 80, model.seeds[:1], generator=torch.Generator().manual_seed(2)))

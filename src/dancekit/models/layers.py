@@ -29,8 +29,12 @@ class SelfAttention(nn.Module):
         caller keeps), which saves their share of the work."""
         B, T, C = x.shape
         Q = T if queries is None else queries
-        q, k, v = self.qkv(x).split(C, dim=2)
-        q = q[:, :Q].view(B, Q, self.heads, C // self.heads).transpose(1, 2)  # (B, nh, Q, hs)
+        if Q == T:
+            q, k, v = self.qkv(x).split(C, dim=2)
+        else:  # keys and values for every position, queries only where they are kept
+            q = F.linear(x[:, :Q], self.qkv.weight[:C], self.qkv.bias[:C])
+            k, v = F.linear(x, self.qkv.weight[C:], self.qkv.bias[C:]).split(C, dim=2)
+        q = q.reshape(B, Q, self.heads, C // self.heads).transpose(1, 2)  # (B, nh, Q, hs)
         k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2)
                 for t in (k, v))  # (B, nh, T, hs)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=self.causal,
