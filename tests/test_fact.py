@@ -171,6 +171,25 @@ def test_rollout_draw_seeds_the_next_pass_as_generation_would():
         FACTConfig.from_dict({"rollout_draw": 1.5}, complete=False)
 
 
+def test_sweep_tells_sustained_motion_from_shaking_at_the_same_speed():
+    """sweep_loss's statistic: a joint moving steadily and one shaking back and forth at the
+    same speed per frame differ by far in displacement over a third of a second."""
+    from dancekit.models.fact import _sweep
+
+    t = torch.arange(21, dtype=torch.float64)
+    steady = torch.zeros(1, 21, 1, 3)
+    steady[..., 0] = 0.01 * t[:, None]
+    shaking = torch.zeros(1, 21, 1, 3)
+    shaking[..., 0] = 0.01 * (t % 2)[:, None]
+    torch.testing.assert_close(steady.diff(dim=1).norm(dim=-1).mean(),
+                               shaking.diff(dim=1).norm(dim=-1).mean())  # same speed
+    assert float(_sweep(steady, 10)) == pytest.approx(0.1)
+    assert float(_sweep(shaking, 10)) == 0.0
+    model = tiny_model(sweep_loss=1.0, rollout_passes=1)
+    _, parts = model.loss(_rollout_batch(model))
+    assert parts["sweep_loss"] > 0
+
+
 def test_rollout_training_learns():
     model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
                        rollout_passes=2, generate_step=4, velocity_loss=0.5, linear_base=False)
@@ -430,12 +449,12 @@ def test_checkpoints_older_than_a_config_key_load_as_they_were_trained(tmp_path)
     path = tmp_path / "old.safetensors"
     old = {k: v for k, v in model.config.to_dict().items()
            if k not in ("hypotheses", "choice_loss", "join_frames", "phase_source",
-                        "rollout_draw")}
+                        "rollout_draw", "sweep_loss")}
     _save(model, path, old)
     back = FACT.from_checkpoint(path)
     assert back.config.hypotheses == 1 and back.config.choice_loss == 0.0
     assert back.config.join_frames == 0 and back.config.phase_source == "features"
-    assert back.config.rollout_draw == 0.0
+    assert back.config.rollout_draw == 0.0 and back.config.sweep_loss == 0.0
 
 def test_music_windows_encoded_ahead_in_any_chunks_give_the_same_dance(monkeypatch):
     """Generation encodes the music of many windows in one batch (the audio transformer never

@@ -65,11 +65,13 @@ BASE_LAG = 5  # the linear base also sees the change over this many frames
 AUDIO_BATCH = 64  # music windows the audio transformer encodes at once in generation
 # loss weight of the hypotheses that were not the closest (relaxed winner-takes-all)
 OTHERS_SHARE = 0.05
+SWEEP_SECONDS = 1 / 3  # the span of sweep_loss's displacements (benchmarks' "sweep" column)
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
                               "choice_temperature": 1.0, "join_frames": 0,
-                              "phase_source": "features", "rollout_draw": 0.0}
+                              "phase_source": "features", "rollout_draw": 0.0,
+                              "sweep_loss": 0.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -194,6 +196,12 @@ class FACTConfig:
     # one: a statistic, not a frame-by-frame target, so an uncertain future cannot lower it
     # by standing still (the mean of many possible moves is no move at all)
     energy_loss: float = 0.5
+    # weight of a loss matching each joint's mean displacement over a third of a second
+    # (SWEEP_SECONDS) within the predicted frames, with the last seed frame, to the real one:
+    # sustained motion, which the kinetic features weigh and shaking in place cannot fake.
+    # A window's later frames are the most uncertain, and their hypotheses moved at 0.74-0.84
+    # of the real speed (docs/results.md, session 5)
+    sweep_loss: float = 0.0
     # append the phase within the beat (sin, cos) to the music features: a dense clock where
     # the one-hots are sparse spikes, so every predicted frame knows where it falls in the
     # beat (not in the paper; False is the paper's input)
@@ -270,7 +278,7 @@ class FACTConfig:
         if self.linear_base and (not self.predict_change or self.motion_frames < BASE_LAG + 1):
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
-        if min(self.position_loss, self.velocity_loss, self.energy_loss,
+        if min(self.position_loss, self.velocity_loss, self.energy_loss, self.sweep_loss,
                self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if not 0 <= self.rollout_draw <= 1:
@@ -637,7 +645,7 @@ class FACT(nn.Module):
                 terms["other_loss"] = rest.mean()
                 terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
-            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0:
+            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0 or c.sweep_loss:
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
@@ -650,8 +658,13 @@ class FACT(nn.Module):
                     speed_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=1)  # (B, J)
                     speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
                     terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
+                if c.sweep_loss > 0:  # (10 cm)^2 as the unit
+                    lag = min(max(1, round(SWEEP_SECONDS * c.fps)), c.future_frames)
+                    terms["sweep_loss"] = F.mse_loss(_sweep(pos_pred, lag),
+                                                     _sweep(pos_true, lag)) / 0.01
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
                        "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss,
+                       "sweep_loss": c.sweep_loss,
                        "other_loss": OTHERS_SHARE, "choice_loss": c.choice_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
@@ -872,6 +885,12 @@ class FACT(nn.Module):
 
 
 # --- helpers -----------------------------------------------------------------------------------
+def _sweep(positions: torch.Tensor, lag: int) -> torch.Tensor:
+    """(B, T, J, 3) joint positions -> (B, J): each joint's mean displacement over ``lag``
+    frames."""
+    return (positions[:, lag:] - positions[:, :-lag]).norm(dim=-1).mean(dim=1)
+
+
 def beat_phase(beat_frames: np.ndarray, frames: int) -> np.ndarray:
     """Beats (in frames, fractional allowed, increasing) -> (frames, 2) sin and cos of the
     phase within the beat at each frame.
