@@ -216,7 +216,7 @@ class FACTConfig:
     # updates mainly the one closest to the real frames, a choice head learns how often each
     # is the closest, and generation draws one per window. With one deterministic prediction
     # the moves a song allows are averaged into standing nearly still (regression to the mean)
-    hypotheses: int = 32
+    hypotheses: int = 96
     choice_loss: float = 0.1  # weight of the choice head's cross-entropy
     # generation only: the choice head's logits are divided by this before each draw. 1 draws
     # with the learned odds (most varied, but switching between unlikely hypotheses makes
