@@ -184,10 +184,10 @@ class FACTConfig:
     rollout_passes: int = 2
     # share of training windows whose next roll-out pass is seeded with a hypothesis drawn
     # from the choice head (at choice_temperature), as generation draws, instead of the one
-    # closest to the real frames. Seeded with the closest one only, the model never saw its
-    # own choices and lost energy window by window in generation (its 10-frame displacement
-    # fell from 0.91 to 0.6 of real over 30 s); the real future after a drawn seed teaches it
-    # to come back. Dance Revolution's auto-condition, on FACT's windows
+    # closest to the real frames (Dance Revolution's auto-condition, on FACT's windows): meant
+    # to teach the model to come back from its own choices, since its dances lose sustained
+    # motion window by window. Measured at 1 (docs/results.md, session 5): no better FID,
+    # more jitter, the same loss late in each window; off
     rollout_draw: float = 0.0
     # weight of a loss on joint velocities, including the step from the seed's last frame
     # to the first predicted one: what makes consecutive windows join smoothly
@@ -200,7 +200,8 @@ class FACTConfig:
     # (SWEEP_SECONDS) within the predicted frames, with the last seed frame, to the real one:
     # sustained motion, which the kinetic features weigh and shaking in place cannot fake.
     # A window's later frames are the most uncertain, and their hypotheses moved at 0.74-0.84
-    # of the real speed (docs/results.md, session 5)
+    # of the real speed. At weight 3 it overshot (2.4 times the real speed, docs/results.md,
+    # session 5); off
     sweep_loss: float = 0.0
     # append the phase within the beat (sin, cos) to the music features: a dense clock where
     # the one-hots are sparse spikes, so every predicted frame knows where it falls in the
@@ -645,7 +646,7 @@ class FACT(nn.Module):
                 terms["other_loss"] = rest.mean()
                 terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
-            if c.position_loss > 0 or c.velocity_loss > 0 or c.energy_loss > 0 or c.sweep_loss:
+            if max(c.position_loss, c.velocity_loss, c.energy_loss, c.sweep_loss) > 0:
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
