@@ -445,9 +445,15 @@ class FACT(nn.Module):
         B, N = motion.shape[0], c.future_frames
         parts = [_seed_state(motion)[:, None].expand(B, N, -1)]
         if c.beat_phase:
-            parts.append(audio[:, c.motion_frames:c.motion_frames + N, AUDIO_DIM:AUDIO_DIM + 2])
+            parts.append(self._predicted_phase(audio))
         parts.append(motion.new_ones(B, N, 1))
         return torch.cat(parts, dim=-1)
+
+    def _predicted_phase(self, audio: torch.Tensor) -> torch.Tensor:
+        """The beat-phase channels (B, N, 2) of the music at the N predicted frames."""
+        c = self.config
+        return audio[:, c.motion_frames:c.motion_frames + c.future_frames,
+                     AUDIO_DIM:AUDIO_DIM + 2]
 
     def _base_split(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The linear base's weights rearranged for one dance at a time: the seed's part
@@ -466,8 +472,8 @@ class FACT(nn.Module):
         B, N = motion.shape[0], c.future_frames
         out = (_seed_state(motion) @ now_weight).view(B, N, MOTION_DIM)
         if c.beat_phase:
-            phase = audio[:, c.motion_frames:c.motion_frames + N, AUDIO_DIM:AUDIO_DIM + 2]
-            out = out + torch.einsum("bnf,nfd->bnd", phase, rest_weight[:, :2])
+            out = out + torch.einsum("bnf,nfd->bnd", self._predicted_phase(audio),
+                                     rest_weight[:, :2])
         return out + rest_weight[:, -1]
 
     def _fit_linear_base(self, sequences: list[Any], ridge: float = 1.0) -> None:
