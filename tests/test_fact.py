@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -188,6 +189,43 @@ def test_sweep_tells_sustained_motion_from_shaking_at_the_same_speed():
     model = tiny_model(sweep_loss=1.0, rollout_passes=1)
     _, parts = model.loss(_rollout_batch(model))
     assert parts["sweep_loss"] > 0
+
+
+def test_speed_loss_scores_when_a_joint_moves_not_which_way():
+    """speed_loss compares per-frame speeds: the real move mirrored costs nothing there (the
+    velocity loss does count it), the same moves with their pause shifted off the beat cost
+    there although the mean speed (energy_loss) is the same."""
+    model = tiny_model(speed_loss=1.0, velocity_loss=1.0, energy_loss=1.0, hypotheses=1,
+                       rollout_passes=1, position_loss=0.0)
+    c = model.config
+    batch = _rollout_batch(model)
+    n = c.future_frames
+    root = torch.zeros(1, c.motion_frames + n, 3)
+    pause = torch.ones(n)
+    pause[n // 2] = 0.0  # the dancer stops on the beat in the middle of the window
+    root[0, c.motion_frames:, 0] = 0.01 * pause.cumsum(0)
+    motion = batch["motion"][:1].clone()
+    motion[..., :3] = root
+    motion[..., 3:] = motion[:, c.motion_frames - 1:c.motion_frames, 3:]  # joints held still
+    target = motion[:, c.motion_frames:]
+    mirrored = target.clone()
+    mirrored[..., 0] = -target[..., 0]
+    late = target.clone()
+    shifted = torch.roll(pause, 1)
+    late[0, :, 0] = 0.01 * shifted.cumsum(0)
+
+    def terms(prediction: torch.Tensor) -> dict[str, float]:
+        predicted = model._norm_motion(prediction)[:, None]  # one hypothesis
+        with mock.patch.object(model, "hypotheses",
+                               return_value=(predicted, torch.zeros(1, 1))):
+            return model.loss({**batch, "motion": motion, "audio": batch["audio"][:1],
+                               "style": batch["style"][:1]})[1]
+
+    exact, flipped, off_beat = terms(target), terms(mirrored), terms(late)
+    assert exact["speed_loss"] < 1e-6 and flipped["speed_loss"] < 1e-6
+    assert flipped["velocity_loss"] > 0.5
+    assert off_beat["speed_loss"] > 0.05
+    assert off_beat["energy_loss"] < 1e-6
 
 
 def test_rollout_training_learns():

@@ -71,7 +71,7 @@ SWEEP_SECONDS = 1 / 3  # the span of sweep_loss's displacements (benchmarks' "sw
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
                               "choice_temperature": 1.0, "join_frames": 0,
                               "phase_source": "features", "rollout_draw": 0.0,
-                              "sweep_loss": 0.0}
+                              "sweep_loss": 0.0, "speed_loss": 0.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -203,6 +203,12 @@ class FACTConfig:
     # of the real speed. At weight 3 it overshot (2.4 times the real speed, docs/results.md,
     # session 5); off
     sweep_loss: float = 0.0
+    # weight of a loss matching each joint's speed at each predicted frame (magnitudes only)
+    # to the real one: real dancers slow down on the beat (0.4 of their mean speed within a
+    # tenth of a beat of it), and the beat phase says exactly when, but a loss on velocity
+    # vectors averages uncertain directions into slower moves everywhere; magnitudes keep
+    # the timing of the slow-downs without asking for their direction
+    speed_loss: float = 0.0
     # append the phase within the beat (sin, cos) to the music features: a dense clock where
     # the one-hots are sparse spikes, so every predicted frame knows where it falls in the
     # beat (not in the paper; False is the paper's input)
@@ -280,7 +286,7 @@ class FACTConfig:
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
         if min(self.position_loss, self.velocity_loss, self.energy_loss, self.sweep_loss,
-               self.choice_loss) < 0:
+               self.speed_loss, self.choice_loss) < 0:
             raise ParameterError("FACT config loss weights must not be negative")
         if not 0 <= self.rollout_draw <= 1:
             raise ParameterError(f"FACT config rollout_draw must be in [0, 1], got "
@@ -652,7 +658,8 @@ class FACT(nn.Module):
                 terms["other_loss"] = rest.mean()
                 terms["choice_loss"] = F.cross_entropy(logits, best)
             pred_raw = pred * self.motion_std + self.motion_mean
-            if max(c.position_loss, c.velocity_loss, c.energy_loss, c.sweep_loss) > 0:
+            if max(c.position_loss, c.velocity_loss, c.energy_loss, c.sweep_loss,
+                   c.speed_loss) > 0:
                 last = seed[:, -1:] - offset
                 pos_pred = _fk(torch.cat([last, pred_raw], dim=1))
                 pos_true = _fk(torch.cat([motion[:, end - 1:end] - offset, target], dim=1))
@@ -661,17 +668,20 @@ class FACT(nn.Module):
                 if c.velocity_loss > 0:  # (1 cm per frame)^2 as the unit
                     terms["velocity_loss"] = F.mse_loss(pos_pred.diff(dim=1),
                                                         pos_true.diff(dim=1)) / 1e-4
+                speed_pred = pos_pred.diff(dim=1).norm(dim=-1)  # (B, N, J)
+                speed_true = pos_true.diff(dim=1).norm(dim=-1)
                 if c.energy_loss > 0:  # (1 cm per frame)^2 as the unit
-                    speed_pred = pos_pred.diff(dim=1).norm(dim=-1).mean(dim=1)  # (B, J)
-                    speed_true = pos_true.diff(dim=1).norm(dim=-1).mean(dim=1)
-                    terms["energy_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
+                    terms["energy_loss"] = F.mse_loss(speed_pred.mean(dim=1),
+                                                      speed_true.mean(dim=1)) / 1e-4
+                if c.speed_loss > 0:  # (1 cm per frame)^2 as the unit
+                    terms["speed_loss"] = F.mse_loss(speed_pred, speed_true) / 1e-4
                 if c.sweep_loss > 0:  # (10 cm)^2 as the unit
                     lag = min(max(1, round(SWEEP_SECONDS * c.fps)), c.future_frames)
                     terms["sweep_loss"] = F.mse_loss(_sweep(pos_pred, lag),
                                                      _sweep(pos_true, lag)) / 0.01
             weights = {"feature_loss": 1.0, "position_loss": c.position_loss,
                        "velocity_loss": c.velocity_loss, "energy_loss": c.energy_loss,
-                       "sweep_loss": c.sweep_loss,
+                       "sweep_loss": c.sweep_loss, "speed_loss": c.speed_loss,
                        "other_loss": OTHERS_SHARE, "choice_loss": c.choice_loss}
             for name, value in terms.items():
                 total = total + weights[name] * value / c.rollout_passes
