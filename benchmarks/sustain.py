@@ -1,6 +1,7 @@
-"""Where FACT loses sustained motion: over a whole dance, and along each predicted window.
+"""Where FACT loses sustained motion and rhythm: over a whole dance, along each predicted window,
+and on the beat.
 
-Two tables on held-out synth songs (real dances as the yardstick; the model's own drawing at
+Three tables on held-out synth songs (real dances as the yardstick; the model's own drawing at
 its ``choice_temperature``, seeded per song):
 
 1. **Over a dance**: each song is danced from its real first 2 s, and the mean joint
@@ -10,6 +11,10 @@ its ``choice_temperature``, seeded per song):
    the 20 predicted frames of the drawn hypothesis and of the one closest to the real
    frames, over the real speed at that frame. Later frames stand for more possible futures,
    so a hypothesis averages more of them and moves less.
+3. **On the beat**: over the same windows, the speed of the predicted frames within a tenth
+   of a beat of the model's own beat clock (the tracker's beats, which it reads) over their
+   mean speed: real dancers slow down there (about 0.4); a model that learnt the timing of
+   those slow-downs does too, at least in the hypothesis closest to the real frames.
 
     python benchmarks/sustain.py --heldout HELDOUT_DIR [--checkpoint X] [--songs 24]
 """
@@ -56,15 +61,23 @@ def over_a_dance(model, sequences, seconds: float) -> list[tuple[float, float, f
 
 
 @torch.no_grad()
-def along_a_window(model, sequences, stride: int = 40) -> dict[str, np.ndarray]:
+def along_a_window(model, sequences,
+                   stride: int = 40) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Mean joint speed per predicted frame (N,) of the real frames, the drawn hypothesis
-    and the closest one."""
+    and the closest one; and for each, the speed of the predicted frames near a beat of the
+    model's clock over their mean speed."""
     c = model.config
     draws = torch.Generator().manual_seed(0)
     speeds: dict[str, list[np.ndarray]] = {"real": [], "drawn": [], "closest": []}
+    near: list[np.ndarray] = []
     for s in sequences:
         span = max(c.motion_frames + c.future_frames, c.audio_frames)
+        beats = model._music_beats(s.audio).astype(float)
+        period = float(np.median(np.diff(beats))) if len(beats) > 1 else np.inf
         for t in range(0, len(s.motion) - span + 1, stride):
+            predicted = np.arange(c.future_frames) + t + c.motion_frames
+            near.append(np.abs(predicted[:, None] - beats[None, :]).min(axis=1, initial=np.inf)
+                        < 0.1 * period)
             seed = torch.from_numpy(s.motion[t:t + c.motion_frames])[None]
             offset = _pad_root(_root_offset(seed))
             last = (seed - offset)[:, -1:]
@@ -79,7 +92,10 @@ def along_a_window(model, sequences, stride: int = 40) -> dict[str, np.ndarray]:
             for name, motion in [("real", real[0])] + [(k, raw[i]) for k, i in picks.items()]:
                 pos = _fk(torch.cat([last, motion[None]], dim=1).double())[0]
                 speeds[name].append(pos.diff(dim=0).norm(dim=-1).mean(dim=-1).numpy())
-    return {k: np.mean(v, axis=0) for k, v in speeds.items()}
+    on_beat = np.concatenate(near)
+    ratios = {k: float(np.concatenate(v)[on_beat].mean() / np.concatenate(v).mean())
+              for k, v in speeds.items()}
+    return {k: np.mean(v, axis=0) for k, v in speeds.items()}, ratios
 
 
 def main() -> None:
@@ -106,13 +122,18 @@ def main() -> None:
         print(f"| {start:g}-{start + SPAN_SECONDS:g} | {real:.4f} | {gen:.4f} | "
               f"{gen / real:.2f} |")
     print()
-    speeds = along_a_window(model, sequences)
+    speeds, on_beat = along_a_window(model, sequences)
     print("| predicted frame | real speed (m/frame) | drawn / real | closest / real |")
     print("|---:|---:|---:|---:|")
     for i in range(0, len(speeds["real"]), 2):
         r = speeds["real"][i]
         print(f"| {i + 1} | {r:.4f} | {speeds['drawn'][i] / r:.2f} | "
               f"{speeds['closest'][i] / r:.2f} |")
+    print()
+    print("| near-beat speed / mean speed | real | drawn | closest |")
+    print("|---|---:|---:|---:|")
+    print(f"| predicted frames within 0.1 beat of a beat | {on_beat['real']:.2f} | "
+          f"{on_beat['drawn']:.2f} | {on_beat['closest']:.2f} |")
 
 
 if __name__ == "__main__":
