@@ -13,8 +13,9 @@ so that choosing a setting does not tune to the held-out songs.
 
 A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),
 ``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames), ``join``
-(join_frames), and ``warp=1`` (beat-warp each dance onto the tracked beats afterwards);
-``bundled`` names the bundled weights.
+(join_frames), ``warp=1`` (beat-warp each dance onto the tracked beats afterwards) and
+``ease=1`` (then ease it on those beats, :mod:`dancekit.motion.beat_ease`; ``warp=1,ease=1``
+is what ``dancekit dance`` does); ``bundled`` names the bundled weights.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dancekit.audio import cached_features
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.models import load_model
-from dancekit.motion.beat_warp import warp_to_beats
+from dancekit.motion import time_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import beat_speed, beats_of, crop, mean_speed, sweep  # noqa: E402
@@ -41,20 +42,20 @@ KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds
 
 
 def load_setting(setting: str):
-    """A FACT model with the setting's generation keys applied to its config, and whether
-    its dances are beat-warped afterwards (``warp=1``)."""
+    """A FACT model with the setting's generation keys applied to its config, and the
+    re-timing its dances get afterwards (``warp=1``, ``ease=1``; none: ``None``)."""
     path, _, spec = setting.partition(":")
     model = load_model("fact") if path == "bundled" else load_model("fact", checkpoint=path)
-    warp = False
+    retiming = {"warp": False, "ease": False}
     for item in filter(None, spec.split(",")):
         key, _, value = item.partition("=")
-        if key == "warp":
-            warp = bool(int(value))
+        if key in retiming:
+            retiming[key] = bool(int(value))
             continue
         name, kind = KEYS[key]
         setattr(model.config, name, kind(value))
     model.config.validate()
-    return model, warp
+    return model, (tuple(sorted(retiming.items())) if any(retiming.values()) else None)
 
 
 def main() -> None:
@@ -66,8 +67,8 @@ def main() -> None:
     parser.add_argument("--reference-every", type=int, default=3,
                         help="use every n-th reference dance (speed)")
     parser.add_argument("--setting", action="append", required=True,
-                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J,warp=1]; "
-                        "repeatable")
+                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J,"
+                        "warp=1,ease=1]; repeatable")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -84,19 +85,21 @@ def main() -> None:
     rows = [("real dances (each to its own song)", [crop(p.motion, args.seconds) for p in pairs]),
             ("real clips that ignore the music", [crop(m, args.seconds) for m in others])]
     settings = [(setting, *load_setting(setting)) for setting in args.setting]
-    # beat-warped dances use the tracker's beats, cached as `dancekit dance` reads them
-    if any(warp for _, _, warp in settings):
-        # the fair baseline for warped dances: the same warp applied to music-ignoring clips
-        rows.append(("the same clips, beat-warped", [
-            crop(warp_to_beats(m, cached_features(p.audio, "beats")), args.seconds)
-            for m, p in zip(others, pairs, strict=True)]))
-    for setting, model, warp in settings:
+    # re-timed dances use the tracker's beats, cached as `dancekit dance` reads them
+    for retiming in dict.fromkeys(r for _, _, r in settings if r):
+        # the fair baseline for re-timed dances: the same re-timing of music-ignoring clips
+        named = " and ".join({"warp": "beat-warped", "ease": "eased"}[k] for k, on in retiming
+                             if on)
+        rows.append((f"the same clips, {named}", [
+            crop(time_to_beats(m, cached_features(p.audio, "beats"), **dict(retiming)),
+                 args.seconds) for m, p in zip(others, pairs, strict=True)]))
+    for setting, model, retiming in settings:
         style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
         dances = []
         for i, p in enumerate(pairs):
             dance = model.generate(p.audio, seed=i, style=style(p))
-            if warp:
-                dance = warp_to_beats(dance, cached_features(p.audio, "beats"))
+            if retiming:
+                dance = time_to_beats(dance, cached_features(p.audio, "beats"), **dict(retiming))
             dances.append(crop(dance, args.seconds))
         rows.append((setting, dances))
     for name, dances in rows:

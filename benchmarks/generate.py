@@ -5,8 +5,8 @@ Splits the wall time of ``dancekit dance`` into its stages, each timed on its ow
 * music features (FACT's 35-d at 30 fps and the beat clock, cold disk cache; the beat
   tracker included),
 * generation alone (the autoregressive transformer, features already in memory),
-* the beat warp onto the tracked beats (``dancekit dance``'s default; the beats come from the
-  cache the features stage filled),
+* the beat warp onto the tracked beats and the easing on them (``dancekit dance``'s default;
+  the beats come from the cache the features stage filled),
 * rendering the MP4 with the music muxed in,
 
 then times the command end to end in a fresh process (imports and model loading included).
@@ -118,10 +118,10 @@ def main() -> None:
             steps[step, blend] = (t, features_to_motion(res[0], fps))
         c.generate_step, c.blend_frames = chosen
         from dancekit.audio import cached_features
-        from dancekit.motion import warp_to_beats
+        from dancekit.motion import time_to_beats
 
         # as `dancekit dance` does: the beats the clock tracked, read back from the cache
-        t_warp, _ = timed(lambda: warp_to_beats(motion, cached_features(song, "beats")),
+        t_warp, _ = timed(lambda: time_to_beats(motion, cached_features(song, "beats")),
                           args.repeats)
         t_render, _ = timed(lambda: render(motion, tmp / "dance.mp4", audio=song,
                                            progress=False), args.repeats)
@@ -145,7 +145,7 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| music features (cold cache) | {t_feat:.2f} | |")
     print(f"| generation alone | {t_gen:.2f} | {seconds / t_gen:.0f}x |")
-    print(f"| beat warp (beats from the cache) | {t_warp:.2f} | |")
+    print(f"| beat warp and easing (beats from the cache) | {t_warp:.2f} | |")
     print(f"| render MP4 with music | {t_render:.2f} | |")
     print(f"| sum of stages | {t_feat + t_gen + t_warp + t_render:.2f} | |")
     print(f"| `dancekit dance song.wav -o dance.mp4` (fresh process) | {t_cli:.2f} | |")

@@ -17,8 +17,9 @@ Two tables.
    * FACT with the seed clip from the checkpoint's seed bank,
    * FACT seeded with the real first two seconds (the paper's protocol),
    * the random clip, the procedural dance and FACT (seed bank) re-timed onto the tracked beats
-     by the beat warper, as ``dancekit dance`` does by default: the warp would align
-     music-ignoring motion too, so compare warped with warped and raw with raw.
+     by the beat warper, and then eased on them (``dancekit.motion.time_to_beats``), as
+     ``dancekit dance`` does by default: the re-timing would align music-ignoring motion too,
+     so compare re-timed with re-timed and raw with raw.
 
    All clips are scored on the same span, from 2 s (after FACT's seed) for ``--seconds``.
 
@@ -42,9 +43,9 @@ import numpy as np
 from dancekit.audio import cached_features
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
-from dancekit.metrics.beats import speed_envelope
+from dancekit.metrics.beats import beat_speed_ratio
 from dancekit.models import load_model
-from dancekit.motion import Motion, resample, warp_to_beats
+from dancekit.motion import Motion, resample, time_to_beats
 
 BALLROOM = Path(__file__).resolve().parents[2] / "shared" / "data" / "ballroom"
 FPS = 30.0
@@ -82,19 +83,12 @@ def sweep(motions: list[Motion]) -> float:
 
 
 def beat_speed(motions: list[Motion], beats: list[np.ndarray]) -> float:
-    """Whole-body speed near the music's beats (within a tenth of a beat) over the mean speed:
-    below 1 when dancers slow down on the beat (real synth dances: about 0.6), 1 when the speed
-    ignores the beat. The Beat Align Score's kinematic beats are those slow-downs."""
-    ratios = []
-    for motion, times in zip(motions, beats, strict=True):
-        env, t = speed_envelope(motion)
-        inside = times[(times >= 0) & (times <= t[-1])]
-        if inside.size < 2:
-            continue
-        period = np.median(np.diff(inside))
-        near = np.abs(t[:, None] - inside[None, :]).min(axis=1) < 0.1 * period
-        ratios.append(env[near].mean() / env.mean())
-    return float(np.mean(ratios))
+    """Mean :func:`dancekit.metrics.beats.beat_speed_ratio` (whole-body speed within a tenth
+    of a beat of the music's beats over the mean speed): below 1 when dancers slow down on
+    the beat (real synth dances: about 0.6), 1 when the speed ignores the beat. The Beat
+    Align Score's kinematic beats are those slow-downs."""
+    ratios = [beat_speed_ratio(m, b) for m, b in zip(motions, beats, strict=True)]
+    return float(np.nanmean(ratios))
 
 
 def score(gen: list[Motion], ref: list[Motion], beats: list[np.ndarray] | None) -> dict:
@@ -172,10 +166,14 @@ def main() -> None:
     systems["FACT (real 2 s seed, paper protocol)"] = [
         crop(fact.generate(p.audio, seed_motion=resample(p.motion, FPS)[:int(START * FPS)],
                            style=style(p)), args.seconds) for p in pairs]
-    for name, motions in warped.items():  # the beat warp, also on what ignores the music
-        label = ("FACT + beat warp (as `dancekit dance` runs it)" if name.startswith("FACT")
-                 else f"{name} + beat warp")
-        systems[label] = [crop(warp_to_beats(m, b), args.seconds)
+    for name, motions in warped.items():  # the re-timing, also of what ignores the music
+        systems[f"{name} + beat warp"] = [crop(time_to_beats(m, b, ease=False), args.seconds)
+                                          for m, b in zip(motions, tracked, strict=True)]
+    for name, motions in warped.items():
+        label = f"{name} + beat warp + easing"
+        if name.startswith("FACT"):
+            label += " (as `dancekit dance` runs it)"
+        systems[label] = [crop(time_to_beats(m, b), args.seconds)
                           for m, b in zip(motions, tracked, strict=True)]
 
     print(f"held-out synth pairs: {len(pairs)} from {args.heldout}; FID reference: "

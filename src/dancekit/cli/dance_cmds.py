@@ -28,11 +28,12 @@ def _check_output(out: Path) -> str:
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
-                  beat_warp: bool = True) -> str:
+                  beat_warp: bool = True, beat_ease: bool = True) -> str:
     """Generate a dance for ``audio`` with ``model`` and write it to ``out`` (video with the
     music, or a motion file, by extension); with ``beat_warp``, re-time it so its slow-downs
-    land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`). Returns a
-    one-line summary."""
+    land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`), with
+    ``beat_ease`` so it slows down on them (:func:`dancekit.motion.beat_ease.ease_to_beats`).
+    Returns a one-line summary."""
     from dancekit.models import load_model
 
     suffix = _check_output(out)
@@ -40,13 +41,17 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
         raise ParameterError(f"--seconds must be positive, got {seconds}")
     dancer = load_model(model, checkpoint)
     motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
-    warped = ""
-    if beat_warp:
+    retimed = ""
+    if beat_warp or beat_ease:
         from dancekit.audio import cached_features
-        from dancekit.motion.beat_warp import warp_to_beats
+        from dancekit.motion import time_to_beats
 
-        motion = warp_to_beats(motion, cached_features(audio, "beats"))
-        warped = f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
+        motion = time_to_beats(motion, cached_features(audio, "beats"), warp=beat_warp,
+                               ease=beat_ease)
+        if beat_warp:
+            retimed += f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
+        if beat_ease:
+            retimed += f", eased on the beat at {motion.meta['beat_ease']['strength']:.2f}"
     if suffix in VIDEO_SUFFIXES:
         from dancekit.render import render
 
@@ -57,7 +62,7 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
         save_motion(motion, out)
     chosen = motion.meta.get("style", style or "-")
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
-            f"style {chosen}, seed {seed}{warped}")
+            f"style {chosen}, seed {seed}{retimed}")
 
 
 @command("dance")
@@ -81,11 +86,15 @@ def dance(
         "--beat-warp/--no-beat-warp", help="Re-time the dance so its slow-downs land on the "
         "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat).")]
         = True,
+    beat_ease: Annotated[bool, typer.Option(
+        "--beat-ease/--no-beat-ease", help="Then slow the dance down on the beats, as dancers "
+        "do, where it does not already (re-timing inside each beat; poses are kept).")]
+        = True,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file."""
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
                              style=style.value if style else None, seconds=seconds, size=size,
-                             beat_warp=beat_warp))
+                             beat_warp=beat_warp, beat_ease=beat_ease))
 
 
 @command("demo")

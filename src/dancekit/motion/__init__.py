@@ -1,5 +1,6 @@
 """Motion: the canonical type, skeletons, rotations and kinematics."""
 
+from dancekit.motion.beat_ease import ease_to_beats, time_to_beats
 from dancekit.motion.beat_warp import warp_to_beats
 from dancekit.motion.core import Motion
 from dancekit.motion.kinematics import forward_kinematics, rest_pose
@@ -9,6 +10,7 @@ from dancekit.motion.skeletons import Skeleton, get_skeleton, list_skeletons, re
 __all__ = [
     "Motion",
     "Skeleton",
+    "ease_to_beats",
     "foot_contacts",
     "forward_kinematics",
     "get_skeleton",
@@ -19,5 +21,6 @@ __all__ = [
     "rest_pose",
     "retime",
     "smooth",
+    "time_to_beats",
     "warp_to_beats",
 ]
