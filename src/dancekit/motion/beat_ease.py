@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from dancekit.errors import ParameterError
+from dancekit.motion.beat_warp import beats_inside, warp_to_beats
 from dancekit.motion.core import Motion
 from dancekit.motion.processing import retime
 
@@ -66,11 +67,8 @@ def ease_to_beats(motion: Motion, beat_times: np.ndarray, *, strength: float | N
         raise ParameterError(f"max_strength must be in [0, 1), got {max_strength}")
     if not target > 0:
         raise ParameterError(f"target must be positive, got {target}")
-    beats = np.unique(np.asarray(beat_times, dtype=np.float64).ravel())
-    if not np.isfinite(beats).all():
-        raise ParameterError("beat times must be finite numbers")
+    beats = beats_inside(motion, beat_times)
     end = (motion.num_frames - 1) / motion.fps
-    beats = beats[(beats >= 0) & (beats <= end)]
     times = np.arange(motion.num_frames) / motion.fps
     if motion.num_frames < 3 or beats.size < 2:
         return motion.replace(meta={**motion.meta, "beat_ease": {"strength": 0.0}})
@@ -142,7 +140,5 @@ def time_to_beats(motion: Motion, beat_times: np.ndarray, *, warp: bool = True,
     """The re-timing ``dancekit dance`` gives every dance: the beat warp moves the dance's own
     slow-downs onto the beats, then easing slows it on the beats where it still does not."""
     if warp:
-        from dancekit.motion.beat_warp import warp_to_beats
-
         motion = warp_to_beats(motion, beat_times)
     return ease_to_beats(motion, beat_times) if ease else motion

@@ -52,9 +52,7 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
         raise ParameterError(f"reach must be in (0, 0.5] beats, got {reach}")
     if not max_rate > 1:
         raise ParameterError(f"max_rate must be above 1, got {max_rate}")
-    beats = np.unique(np.asarray(beat_times, dtype=np.float64).ravel())
-    if not np.isfinite(beats).all():
-        raise ParameterError("beat times must be finite numbers")
+    beats = beats_inside(motion, beat_times)
     end = (motion.num_frames - 1) / motion.fps
     beats = beats[(beats > 0) & (beats < end)]
     if motion.num_frames < 3 or beats.size < 2:
@@ -67,6 +65,15 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
     shifts = np.abs(dst - src)
     info = {"moved": len(anchors) - 2, "max_shift": round(float(shifts.max()), 4)}
     return out.replace(meta={**motion.meta, "beat_warp": info})
+
+
+def beats_inside(motion: Motion, beat_times: np.ndarray) -> np.ndarray:
+    """The distinct beats (s) within the motion's span, sorted; a clear error for NaN or inf
+    (re-timing a dance onto broken beats would silently scramble it)."""
+    beats = np.unique(np.asarray(beat_times, dtype=np.float64).ravel())
+    if not np.isfinite(beats).all():
+        raise ParameterError("beat times must be finite numbers")
+    return beats[(beats >= 0) & (beats <= (motion.num_frames - 1) / motion.fps)]
 
 
 def _match(kin: np.ndarray, beats: np.ndarray, reach: float) -> list[tuple[float, float]]:
