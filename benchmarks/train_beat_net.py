@@ -52,7 +52,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from dancekit.audio import load
-from dancekit.audio.beat_net import TEMPO_BPM, BeatTCN
+from dancekit.audio.beat_net import CHANNELS, TEMPO_BPM, BeatTCN
 from dancekit.audio.beats import FPS, SR, _spectrograms
 from dancekit.utils import progress
 
@@ -174,6 +174,8 @@ def main() -> None:
                         "leave-collections-out check of how the network carries to new music)")
     parser.add_argument("--steps", type=int, default=1500, help="optimiser steps")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    parser.add_argument("--channels", type=int, default=CHANNELS,
+                        help="width of the network's hidden layers (the bundled weights: 32)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dancekit"
                         / "beat_net", help="spectrogram cache folder")
     parser.add_argument("--out", type=Path, required=True,
@@ -203,7 +205,7 @@ def main() -> None:
     print(f"{len(train)} training and {len(valid)} validation excerpts "
           f"({dropped} dropped: pieces of the held-out folders)")
 
-    net = BeatTCN()
+    net = BeatTCN(channels=args.channels)
     optimiser = torch.optim.Adam(net.parameters(), lr=2e-3, weight_decay=1e-5)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, args.steps)
     valid_rng = np.random.default_rng(args.seed + 1)
@@ -230,6 +232,7 @@ def main() -> None:
               str(args.out / "beat_tcn.safetensors"))
     record = {"train_excerpts": len(train), "valid_excerpts": len(valid),
               "dropped_held_out_pieces": dropped, "steps": args.steps, "seed": args.seed,
+              "channels": net.channels,
               "train_folders": [d.name for d in args.train],
               "exclude_folders": [d.name for d in args.exclude],
               "collections": args.collection, "synth_per_style": args.synth,

@@ -28,8 +28,9 @@ from dancekit.errors import CheckpointError
 
 #: The bundled weights.
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights" / "beats" / "beat_tcn.safetensors"
-#: Channels of every hidden layer.
-CHANNELS = 20
+#: Channels of every hidden layer of a newly built network (the bundled weights: 32; a
+#: weights file says its own width, see :func:`load_network`).
+CHANNELS = 32
 #: Kernel size of the dilated convolutions.
 KERNEL = 5
 #: Dilations of the residual blocks: a receptive field of 1 + 4 * 1023 frames (~41 s).
@@ -53,23 +54,26 @@ class Activation(NamedTuple):
 
 class BeatTCN(nn.Module):
     """Spectrogram (batch, bands, frames) -> beat and downbeat logits (batch, 2, frames) and
-    the pooled state (batch, CHANNELS) from which :meth:`tempo_logits` reads the tempo.
+    the pooled state (batch, channels) from which :meth:`tempo_logits` reads the tempo.
 
     Parameters
     ----------
     bands : int
         Mel bands of the input; the positive first difference doubles them.
+    channels : int
+        Width of every hidden layer.
     """
 
-    def __init__(self, bands: int = 96) -> None:
+    def __init__(self, bands: int = 96, channels: int = CHANNELS) -> None:
         super().__init__()
-        self.front = nn.Conv1d(2 * bands, CHANNELS, 3, padding=1)
+        self.channels = channels
+        self.front = nn.Conv1d(2 * bands, channels, 3, padding=1)
         self.dilated = nn.ModuleList(
-            nn.Conv1d(CHANNELS, CHANNELS, KERNEL, dilation=d, padding=d * (KERNEL // 2))
+            nn.Conv1d(channels, channels, KERNEL, dilation=d, padding=d * (KERNEL // 2))
             for d in DILATIONS)
-        self.mix = nn.ModuleList(nn.Conv1d(CHANNELS, CHANNELS, 1) for _ in DILATIONS)
-        self.head = nn.Conv1d(CHANNELS, 2, 1)
-        self.tempo = nn.Linear(CHANNELS, len(TEMPO_BPM))
+        self.mix = nn.ModuleList(nn.Conv1d(channels, channels, 1) for _ in DILATIONS)
+        self.head = nn.Conv1d(channels, 2, 1)
+        self.tempo = nn.Linear(channels, len(TEMPO_BPM))
         self.dropout = nn.Dropout(0.1)
         self.act = nn.ELU()
 
@@ -88,17 +92,26 @@ class BeatTCN(nn.Module):
 @lru_cache(maxsize=1)
 def bundled_network() -> BeatTCN:
     """The network with the bundled weights, in eval mode (loaded once per process)."""
+    return load_network(WEIGHTS)
+
+
+def load_network(path: Path) -> BeatTCN:
+    """A network from a weights file of ``benchmarks/train_beat_net.py``, at the width its
+    weights have, in eval mode."""
     from safetensors.torch import load_file
 
     try:
-        state = load_file(str(WEIGHTS))
+        state = load_file(str(path))
     except (OSError, ValueError) as exc:
-        raise CheckpointError(f"cannot read the beat network weights {WEIGHTS}: {exc}") from exc
-    net = BeatTCN()
+        raise CheckpointError(f"cannot read the beat network weights {path}: {exc}") from exc
+    front = state.get("front.weight")
+    if front is None or front.ndim != 3:
+        raise CheckpointError(f"beat network weights {path} have no front layer")
+    net = BeatTCN(bands=front.shape[1] // 2, channels=front.shape[0])
     try:
         net.load_state_dict(state)
     except RuntimeError as exc:
-        raise CheckpointError(f"beat network weights {WEIGHTS} do not fit the network: "
+        raise CheckpointError(f"beat network weights {path} do not fit the network: "
                               f"{exc}") from exc
     return net.eval()
 
@@ -113,7 +126,7 @@ def activation(spec: np.ndarray, net: BeatTCN | None = None) -> Activation:
     net = net or bundled_network()
     n = spec.shape[1]
     logits = np.empty((2, n), dtype=np.float32)
-    hidden_sum = torch.zeros(CHANNELS)
+    hidden_sum = torch.zeros(net.channels)
     with torch.inference_mode():
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
