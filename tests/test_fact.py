@@ -228,29 +228,6 @@ def test_speed_loss_scores_when_a_joint_moves_not_which_way():
     assert off_beat["energy_loss"] < 1e-6
 
 
-def test_eased_base_reads_the_beat_and_generates():
-    """eased_base adds the last and mean seed changes times the running sums of
-    1 - cos(phase) and sin(phase) to the base's inputs: zero on a seed at rest, and a dance
-    of any length still comes out."""
-    model = prepared(eased_base=True, rollout_passes=1)
-    c = model.config
-    assert model.base_weight.shape == (c.future_frames, 7 * 147 + 3, 147)
-    batch = _rollout_batch(model)
-    seed = model._norm_motion(batch["motion"][:, :c.motion_frames])
-    x = model._base_inputs(seed, model._norm_audio(batch["audio"][:, :c.audio_frames]))
-    assert x.shape == (len(seed), c.future_frames, 7 * 147 + 3)
-    still = model._base_inputs(seed[:, -1:].expand_as(seed), model._norm_audio(
-        batch["audio"][:, :c.audio_frames]))
-    assert still[..., 3 * 147 + 3:].abs().max() == 0
-    assert x[..., 3 * 147 + 3:].abs().max() > 0
-    out = model.generate_features(batch["audio"][:1], c.motion_frames + 3 * c.generate_step,
-                                  batch["motion"][:1, :c.motion_frames])
-    assert out.shape == (1, c.motion_frames + 3 * c.generate_step, 147)
-    assert torch.isfinite(out).all()
-    with pytest.raises(ParameterError, match="eased_base"):
-        FACTConfig.from_dict({"eased_base": True, "beat_phase": False}, complete=False)
-
-
 def test_rollout_training_learns():
     model = tiny_model(dropout=0.0, seed_noise=0.0, seed_offset_noise=0.0, style_dropout=0.0,
                        rollout_passes=2, generate_step=4, velocity_loss=0.5, linear_base=False)

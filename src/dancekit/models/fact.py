@@ -71,7 +71,7 @@ SWEEP_SECONDS = 1 / 3  # the span of sweep_loss's displacements (benchmarks' "sw
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
                               "choice_temperature": 1.0, "join_frames": 0,
                               "phase_source": "features", "rollout_draw": 0.0,
-                              "sweep_loss": 0.0, "speed_loss": 0.0, "eased_base": False}
+                              "sweep_loss": 0.0, "speed_loss": 0.0}
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "fact"
 
 
@@ -177,13 +177,6 @@ class FACTConfig:
     # from the start, which 500 steps of the transformer alone did not (docs/results.md).
     # Needs predict_change.
     linear_base: bool = True
-    # give the linear base the beat's timing: the seed's last change and its mean change, each
-    # times the running sum over the predicted frames of 1 - cos(phase) and of sin(phase), so
-    # the closed-form prediction can continue the current move slowed on the beat (real
-    # dancers move at 0.4 of their mean speed there; no hypothesis of main10 below 0.76).
-    # Ridge alone on held-out windows: MSE 0.272 -> 0.243 (docs/results.md, session 6).
-    # 588 more base inputs per predicted frame (6.9 MB); needs linear_base and beat_phase
-    eased_base: bool = False
     # training windows are rolled out this many times, each pass seeded with the previous
     # passes' kept frames (generate_step of them), exactly as generation does: the model
     # learns to continue its own predictions, so it can keep whole windows (speed) without
@@ -315,10 +308,8 @@ class FACTConfig:
                                  f"{self.anchor_seconds!r}")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        if self.eased_base and not (self.linear_base and self.beat_phase):
-            raise ParameterError("FACT config eased_base needs linear_base and beat_phase")
         for name in ("beat_phase", "predict_change", "future_queries", "velocity_input",
-                     "linear_base", "eased_base"):
+                     "linear_base"):
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"FACT config {name} must be true or false, got "
                                      f"{getattr(self, name)!r}")
@@ -373,7 +364,6 @@ class FACT(nn.Module):
             self.register_buffer("velocity_std", torch.ones(MOTION_DIM))
         if c.linear_base:
             inputs = 3 * MOTION_DIM + (2 if c.beat_phase else 0) + 1
-            inputs += 4 * MOTION_DIM if c.eased_base else 0
             self.register_buffer("base_weight",
                                  torch.zeros(c.future_frames, inputs, MOTION_DIM))
         self.register_buffer("audio_mean", torch.zeros(self.audio_dim))
@@ -459,18 +449,10 @@ class FACT(nn.Module):
         (normalised) beat phase at that frame, and a constant."""
         c = self.config
         B, N = motion.shape[0], c.future_frames
-        state = _seed_state(motion)
-        parts = [state[:, None].expand(B, N, -1)]
+        parts = [_seed_state(motion)[:, None].expand(B, N, -1)]
         if c.beat_phase:
             parts.append(self._predicted_phase(audio))
         parts.append(motion.new_ones(B, N, 1))
-        if c.eased_base:
-            phase = (self._predicted_phase(audio) * self.audio_std[AUDIO_DIM:AUDIO_DIM + 2]
-                     + self.audio_mean[AUDIO_DIM:AUDIO_DIM + 2])  # raw sin, cos
-            progress = torch.stack([(1 - phase[..., 1]).cumsum(dim=1),
-                                    phase[..., 0].cumsum(dim=1)], dim=-1)  # (B, N, 2)
-            changes = state[:, MOTION_DIM:].view(B, 2, MOTION_DIM)  # last, mean over BASE_LAG
-            parts.append((progress[:, :, :, None, None] * changes[:, None, None]).flatten(2))
         return torch.cat(parts, dim=-1)
 
     def _predicted_phase(self, audio: torch.Tensor) -> torch.Tensor:
@@ -769,7 +751,7 @@ class FACT(nn.Module):
         # (the same numbers, in large batches instead of one small pass per window)
         starts = list(range(0, max(frames - c.motion_frames, 0), c.generate_step))
         encoded: dict[int, torch.Tensor] = {}
-        base_split = self._base_split() if c.linear_base and not c.eased_base else None
+        base_split = self._base_split() if c.linear_base else None
         t = 0
         while t + c.motion_frames < frames:
             if t not in encoded:
