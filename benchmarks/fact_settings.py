@@ -43,7 +43,8 @@ KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds
 
 def load_setting(setting: str):
     """A FACT model with the setting's generation keys applied to its config, and the
-    re-timing its dances get afterwards (``warp=1``, ``ease=1``; none: ``None``)."""
+    re-timing its dances get afterwards: ``(warp, ease)`` from ``warp=1``, ``ease=1``, or
+    ``None`` for neither."""
     path, _, spec = setting.partition(":")
     model = load_model("fact") if path == "bundled" else load_model("fact", checkpoint=path)
     retiming = {"warp": False, "ease": False}
@@ -55,7 +56,7 @@ def load_setting(setting: str):
         name, kind = KEYS[key]
         setattr(model.config, name, kind(value))
     model.config.validate()
-    return model, (tuple(sorted(retiming.items())) if any(retiming.values()) else None)
+    return model, ((retiming["warp"], retiming["ease"]) if any(retiming.values()) else None)
 
 
 def main() -> None:
@@ -88,10 +89,10 @@ def main() -> None:
     # re-timed dances use the tracker's beats, cached as `dancekit dance` reads them
     for retiming in dict.fromkeys(r for _, _, r in settings if r):
         # the fair baseline for re-timed dances: the same re-timing of music-ignoring clips
-        named = " and ".join({"warp": "beat-warped", "ease": "eased"}[k] for k, on in retiming
-                             if on)
+        warp, ease = retiming
+        named = " and ".join(n for n, on in (("beat-warped", warp), ("eased", ease)) if on)
         rows.append((f"the same clips, {named}", [
-            crop(time_to_beats(m, cached_features(p.audio, "beats"), **dict(retiming)),
+            crop(time_to_beats(m, cached_features(p.audio, "beats"), warp=warp, ease=ease),
                  args.seconds) for m, p in zip(others, pairs, strict=True)]))
     for setting, model, retiming in settings:
         style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
@@ -99,7 +100,9 @@ def main() -> None:
         for i, p in enumerate(pairs):
             dance = model.generate(p.audio, seed=i, style=style(p))
             if retiming:
-                dance = time_to_beats(dance, cached_features(p.audio, "beats"), **dict(retiming))
+                warp, ease = retiming
+                dance = time_to_beats(dance, cached_features(p.audio, "beats"), warp=warp,
+                                      ease=ease)
             dances.append(crop(dance, args.seconds))
         rows.append((setting, dances))
     for name, dances in rows:

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from dancekit.data import load_folder
+from dancekit.metrics.beats import near_beats
 from dancekit.models import load_model
 from dancekit.models.fact import _fk, _pad_root, _root_offset
 
@@ -72,12 +73,9 @@ def along_a_window(model, sequences,
     near: list[np.ndarray] = []
     for s in sequences:
         span = max(c.motion_frames + c.future_frames, c.audio_frames)
-        beats = model._music_beats(s.audio).astype(float)
-        period = float(np.median(np.diff(beats))) if len(beats) > 1 else np.inf
+        beats = model._music_beats(s.audio)
         for t in range(0, len(s.motion) - span + 1, stride):
-            predicted = np.arange(c.future_frames) + t + c.motion_frames
-            near.append(np.abs(predicted[:, None] - beats[None, :]).min(axis=1, initial=np.inf)
-                        < 0.1 * period)
+            near.append(near_beats(np.arange(c.future_frames) + t + c.motion_frames, beats))
             seed = torch.from_numpy(s.motion[t:t + c.motion_frames])[None]
             offset = _pad_root(_root_offset(seed))
             last = (seed - offset)[:, -1:]

@@ -133,10 +133,20 @@ def near_beat_ratio(envelope: np.ndarray, times: np.ndarray, music_beat_times: n
     beats = beats[(beats >= times[0]) & (beats <= times[-1])]
     if beats.size < 2:
         return float("nan")
+    return float(envelope[near_beats(times, beats, window)].mean() / envelope.mean())
+
+
+def near_beats(times: np.ndarray, beat_times: np.ndarray, window: float = 0.1) -> np.ndarray:
+    """Which ``times`` lie within ``window`` of a (median) beat period of a beat, (T,) bool;
+    none with fewer than two beats. Times and beats in the same unit (seconds or frames)."""
+    times = np.asarray(times, dtype=np.float64)
+    beats = np.sort(np.asarray(beat_times, dtype=np.float64).ravel())
+    if beats.size < 2:
+        return np.zeros(times.shape, dtype=bool)
     period = float(np.median(np.diff(beats)))
     index = np.clip(np.searchsorted(beats, times), 1, beats.size - 1)
     distance = np.minimum(np.abs(times - beats[index - 1]), np.abs(times - beats[index]))
-    return float(envelope[distance < window * period].mean() / envelope.mean())
+    return distance < window * period
 
 
 def beat_align_score(motion: Motion | np.ndarray, music_beat_times: np.ndarray, *,

@@ -72,13 +72,13 @@ def ease_to_beats(motion: Motion, beat_times: np.ndarray, *, strength: float | N
     times = np.arange(motion.num_frames) / motion.fps
     if motion.num_frames < 3 or beats.size < 2:
         return motion.replace(meta={**motion.meta, "beat_ease": {"strength": 0.0}})
-    raw, before = _speeds(motion)
+    raw = _raw_speed(motion)
     if strength is None:
         strength = _strength_for(raw, times, beats, target, max_strength, motion.fps)
     out = retime(motion, np.clip(_eased_times(times, beats, strength)[0], 0.0, end)) \
         if strength > 0 else motion
     info = {"strength": round(float(strength), 4), "beat_speed_before": round(
-        float(_ratio(before, times, beats)), 4)}
+        float(_ratio(_smoothed(raw, motion.fps), times, beats)), 4)}
     return out.replace(meta={**motion.meta, "beat_ease": info})
 
 
@@ -97,11 +97,20 @@ def _eased_times(times: np.ndarray, beats: np.ndarray,
     return tau, rate
 
 
-def _speeds(motion: Motion) -> tuple[np.ndarray, np.ndarray]:
-    """Whole-body speed per frame, raw and smoothed as the metrics smooth it."""
+def _raw_speed(motion: Motion) -> np.ndarray:
+    """Whole-body speed per frame, unsmoothed (the metrics' envelope before its smoothing)."""
     from dancekit.metrics.beats import speed_envelope
 
-    return speed_envelope(motion, smooth_seconds=0)[0], speed_envelope(motion)[0]
+    return speed_envelope(motion, smooth_seconds=0)[0]
+
+
+def _smoothed(envelope: np.ndarray, fps: float) -> np.ndarray:
+    """A raw speed envelope smoothed as ``speed_envelope`` smooths it by default."""
+    from scipy.ndimage import gaussian_filter1d
+
+    from dancekit.metrics.beats import CORRECTED_SMOOTH
+
+    return gaussian_filter1d(envelope, CORRECTED_SMOOTH * fps)
 
 
 def _ratio(envelope: np.ndarray, times: np.ndarray, beats: np.ndarray) -> float:
@@ -115,14 +124,9 @@ def _strength_for(raw: np.ndarray, times: np.ndarray, beats: np.ndarray, target:
     """The least strength whose eased speed on the beat is ``target`` of the mean (bisection
     on the predicted envelope: the speed at the source time times the rate, smoothed as the
     metric smooths it), 0 if the dance is there already, ``max_strength`` if it cannot be."""
-    from scipy.ndimage import gaussian_filter1d
-
-    from dancekit.metrics.beats import CORRECTED_SMOOTH
-
     def eased(strength: float) -> float:
         tau, rate = _eased_times(times, beats, strength)
-        envelope = gaussian_filter1d(np.interp(tau, times, raw) * rate, CORRECTED_SMOOTH * fps)
-        return _ratio(envelope, times, beats)
+        return _ratio(_smoothed(np.interp(tau, times, raw) * rate, fps), times, beats)
 
     if not eased(0.0) > target:
         return 0.0
