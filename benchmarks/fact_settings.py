@@ -59,6 +59,17 @@ def load_setting(setting: str):
     return model, ((retiming["warp"], retiming["ease"]) if any(retiming.values()) else None)
 
 
+def every_nth_per_style(pairs: list, n: int) -> list:
+    """Every ``n``-th pair of each style, in folder order. A plain ``pairs[::n]`` is not a
+    sample: ``dancekit synth`` writes the styles in turn, so with six styles every third
+    pair is only two of them (before session 7 the FID reference here was hip-hop and waltz
+    alone)."""
+    by_style: dict = {}
+    for p in pairs:
+        by_style.setdefault(p.style, []).append(p)
+    return [p for group in by_style.values() for p in group[::n]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--songs", type=Path, required=True,
@@ -66,7 +77,7 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, required=True,
                         help="synth folder of real dances for the FID statistics")
     parser.add_argument("--reference-every", type=int, default=3,
-                        help="use every n-th reference dance (speed)")
+                        help="use every n-th reference dance of each style (speed)")
     parser.add_argument("--setting", action="append", required=True,
                         help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J,"
                         "warp=1,ease=1]; repeatable")
@@ -74,8 +85,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     pairs = load_folder(args.songs)
-    ref = [crop(p.motion, args.seconds) for p in load_folder(args.reference)]
-    ref = ref[::args.reference_every]
+    ref = [crop(p.motion, args.seconds)
+           for p in every_nth_per_style(load_folder(args.reference), args.reference_every)]
     beats = [beats_of(p.audio) for p in pairs]
     print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} real dances; "
           f"{args.seconds:g} s from 2 s at 30 fps; corrected protocol")
