@@ -73,12 +73,12 @@ def ease_to_beats(motion: Motion, beat_times: np.ndarray, *, strength: float | N
     if motion.num_frames < 3 or beats.size < 2:
         return motion.replace(meta={**motion.meta, "beat_ease": {"strength": 0.0}})
     raw = _raw_speed(motion)
+    before = _ratio(_smoothed(raw, motion.fps), times, beats)
     if strength is None:
-        strength = _strength_for(raw, times, beats, target, max_strength, motion.fps)
+        strength = _strength_for(raw, before, times, beats, target, max_strength, motion.fps)
     out = retime(motion, np.clip(_eased_times(times, beats, strength)[0], 0.0, end)) \
         if strength > 0 else motion
-    info = {"strength": round(float(strength), 4), "beat_speed_before": round(
-        float(_ratio(_smoothed(raw, motion.fps), times, beats)), 4)}
+    info = {"strength": round(float(strength), 4), "beat_speed_before": round(float(before), 4)}
     return out.replace(meta={**motion.meta, "beat_ease": info})
 
 
@@ -119,16 +119,17 @@ def _ratio(envelope: np.ndarray, times: np.ndarray, beats: np.ndarray) -> float:
     return near_beat_ratio(envelope, times, beats)
 
 
-def _strength_for(raw: np.ndarray, times: np.ndarray, beats: np.ndarray, target: float,
-                  max_strength: float, fps: float) -> float:
+def _strength_for(raw: np.ndarray, before: float, times: np.ndarray, beats: np.ndarray,
+                  target: float, max_strength: float, fps: float) -> float:
     """The least strength whose eased speed on the beat is ``target`` of the mean (bisection
     on the predicted envelope: the speed at the source time times the rate, smoothed as the
-    metric smooths it), 0 if the dance is there already, ``max_strength`` if it cannot be."""
+    metric smooths it), 0 if the dance is there already (``before``: its speed on the beat
+    un-eased), ``max_strength`` if it cannot be."""
     def eased(strength: float) -> float:
         tau, rate = _eased_times(times, beats, strength)
         return _ratio(_smoothed(np.interp(tau, times, raw) * rate, fps), times, beats)
 
-    if not eased(0.0) > target:
+    if not before > target:
         return 0.0
     if eased(max_strength) >= target:
         return max_strength
