@@ -34,6 +34,7 @@ import torch.nn.functional as F
 
 from dancekit.audio import cached_features
 from dancekit.data import load_folder
+from dancekit.data.windows import collate, make_windows
 from dancekit.metrics.evaluate import motion_features
 from dancekit.models import load_model
 from dancekit.models.fact import _canonical_root_t
@@ -60,12 +61,10 @@ def choice_head(model, sequences, hop: int = 10) -> tuple[float, float, float, i
     c = model.config
     losses, top1, top5 = [], [], []
     span = max(c.motion_frames + c.future_frames, c.audio_frames)
-    for s in sequences:
-        starts = range(0, len(s.motion) - span + 1, hop)
-        mot = torch.from_numpy(np.stack([s.motion[t:t + c.motion_frames + c.future_frames]
-                                         for t in starts]))
-        aud = torch.from_numpy(np.stack([s.audio[t:t + c.audio_frames] for t in starts]))
-        mot = _canonical_root_t(mot)
+    for s in sequences:  # one song's windows at a time: all 96 hypotheses of each are held
+        batch = collate([s], make_windows([s], span, hop), c.motion_frames + c.future_frames,
+                        c.audio_frames, c.styles)
+        mot, aud = _canonical_root_t(batch["motion"]), batch["audio"]
         seed = model._norm_motion(mot[:, :c.motion_frames])
         target = model._norm_motion(mot[:, c.motion_frames:])
         with torch.no_grad():
