@@ -66,9 +66,17 @@ def speed_envelope(motion: Motion | np.ndarray, *, fps: float | None = None,
     if smooth_seconds < 0:
         raise ParameterError(f"smooth_seconds must be >= 0, got {smooth_seconds}")
     speed = np.linalg.norm(np.gradient(p, axis=0), axis=-1).mean(axis=1) * rate
+    return smooth_speed(speed, rate, smooth_seconds), np.arange(speed.size) / rate
+
+
+def smooth_speed(speed: np.ndarray, rate: float,
+                 smooth_seconds: float = CORRECTED_SMOOTH) -> np.ndarray:
+    """A raw speed envelope at ``rate`` frames per second smoothed as the corrected protocol
+    smooths it (Gaussian, sigma ``smooth_seconds``; 0 leaves it raw). Shared with beat easing,
+    which predicts the metric's envelope of a re-timed dance without re-timing it."""
     if smooth_seconds > 0:
-        speed = gaussian_filter1d(speed, smooth_seconds * rate)
-    return speed, np.arange(speed.size) / rate
+        return gaussian_filter1d(speed, smooth_seconds * rate)
+    return speed
 
 
 def kinematic_beats(motion: Motion | np.ndarray, *, fps: float | None = None,

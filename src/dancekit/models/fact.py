@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dancekit.data.windows import Sequence
+from dancekit.data.windows import Sequence, collate, make_windows
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.layers import Transformer
@@ -493,12 +493,11 @@ class FACT(nn.Module):
         window = c.motion_frames + c.future_frames
         span = max(window, c.audio_frames)
         for s in sequences:
-            starts = range(0, len(s.motion) - span + 1, max(1, c.future_frames // 4))
-            if not starts:
+            if len(s.motion) < span:
                 continue
-            mot = torch.from_numpy(np.stack([s.motion[t:t + window] for t in starts]))
-            aud = torch.from_numpy(np.stack([s.audio[t:t + c.audio_frames] for t in starts]))
-            mot = _canonical_root_t(mot)
+            batch = collate([s], make_windows([s], span, max(1, c.future_frames // 4)), window,
+                            c.audio_frames, [])
+            mot, aud = _canonical_root_t(batch["motion"]), batch["audio"]
             seed = self._norm_motion(mot[:, :c.motion_frames])
             target = self._norm_motion(mot[:, c.motion_frames:]) - seed[:, -1:]
             x = self._base_inputs(seed, self._norm_audio(aud)).double()  # (W, N, F)

@@ -106,11 +106,9 @@ def _raw_speed(motion: Motion) -> np.ndarray:
 
 def _smoothed(envelope: np.ndarray, fps: float) -> np.ndarray:
     """A raw speed envelope smoothed as ``speed_envelope`` smooths it by default."""
-    from scipy.ndimage import gaussian_filter1d
+    from dancekit.metrics.beats import smooth_speed
 
-    from dancekit.metrics.beats import CORRECTED_SMOOTH
-
-    return gaussian_filter1d(envelope, CORRECTED_SMOOTH * fps)
+    return smooth_speed(envelope, fps)
 
 
 def _ratio(envelope: np.ndarray, times: np.ndarray, beats: np.ndarray) -> float:
