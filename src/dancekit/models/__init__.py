@@ -31,7 +31,8 @@ class DanceModel(Protocol):
 
 _REGISTRY: dict[str, type] = {}
 # Modules whose import registers a model; imported lazily so `import dancekit` stays light.
-_MODEL_MODULES = ("dancekit.models.procedural", "dancekit.models.fact")
+_MODEL_MODULES = ("dancekit.models.procedural", "dancekit.models.fact",
+                  "dancekit.models.motion_vq", "dancekit.models.dance_tokens")
 
 
 def register_model(name: str) -> Callable[[type], type]:
@@ -54,8 +55,9 @@ def _ensure_registered() -> None:
 
 
 def available_models() -> list[str]:
+    """Names of the models that dance (not tokenizers and other parts of one)."""
     _ensure_registered()
-    return sorted(_REGISTRY)
+    return sorted(n for n, cls in _REGISTRY.items() if getattr(cls, "dances", True))
 
 
 def load_model(name_or_path: str | Path, checkpoint: str | Path | None = None) -> DanceModel:

@@ -45,6 +45,7 @@ from torch import nn
 from dancekit.data.windows import Sequence, collate, make_windows
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
+from dancekit.models.common import dance_meta, requested_frames
 from dancekit.models.layers import Transformer
 from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.kinematics_torch import forward_kinematics
@@ -810,42 +811,21 @@ class FACT(nn.Module):
         """
         c = self.config
         feats = self.music_features(audio)
-        frames = len(feats)
-        if seconds is not None:
-            if seconds <= 0:
-                raise ParameterError(f"seconds must be positive, got {seconds}")
-            want = int(round(seconds * c.fps))
-            if want > frames:
-                raise ParameterError(f"asked for {seconds:g} s but the music lasts only "
-                                     f"{frames / c.fps:.2f} s")
-            frames = want
+        frames = requested_frames(seconds, len(feats), c.fps)
         clip = self._seed_clip(seed, seed_motion)
         style_idx = None if style is None else torch.tensor([self.style_index(style)])
         draws = torch.Generator().manual_seed(seed)
         out = self.generate_features(torch.from_numpy(feats[None]), frames, clip[None],
                                      style_idx, draws)[0]
-        meta: dict[str, Any] = {"model": "fact", "seed": seed, "source": "dancekit fact"}
-        if style is not None:
-            meta["style"] = style
-        if isinstance(audio, (str, Path)):
-            meta["audio"] = str(audio)
-        return features_to_motion(out, c.fps, meta)
+        return features_to_motion(out, c.fps, dance_meta("fact", audio, seed, style))
 
     def music_features(self, audio: Any) -> np.ndarray:
         """FACT's 35-d music features at ``config.fps`` (disk-cached by content), (T, 35),
         with the beat phase appended (T, 37) when the config asks for it (from the cached
         beats of ``config.phase_source``)."""
-        from dancekit.audio import cached_features
-
         c = self.config
-        feats = np.asarray(cached_features(audio, "fact", fps=int(c.fps)), dtype=np.float32)
-        if c.beat_phase:
-            if c.phase_source == "tracker":
-                beats = cached_features(audio, "beats") * c.fps
-            else:
-                beats = np.flatnonzero(feats[:, BEAT_COLUMN] > 0.5)
-            feats = np.concatenate([feats, beat_phase(beats, len(feats))], axis=1)
-        return feats
+        return fact_music_features(audio, c.fps, with_phase=c.beat_phase,
+                                   phase_source=c.phase_source)
 
     def style_index(self, style: str) -> int:
         if style not in self.config.styles:
@@ -901,6 +881,23 @@ class FACT(nn.Module):
 
 
 # --- helpers -----------------------------------------------------------------------------------
+def fact_music_features(audio: Any, fps: float, *, with_phase: bool = True,
+                        phase_source: str = "tracker") -> np.ndarray:
+    """FACT's 35-d music features at ``fps`` (disk-cached by content), (T, 35), with the
+    sine and cosine of the phase within the beat appended (T, 37) when ``with_phase``: the
+    beats of dancekit's tracker (``phase_source`` "tracker") or librosa's one-hot column."""
+    from dancekit.audio import cached_features
+
+    feats = np.asarray(cached_features(audio, "fact", fps=int(fps)), dtype=np.float32)
+    if with_phase:
+        if phase_source == "tracker":
+            beats = cached_features(audio, "beats") * fps
+        else:
+            beats = np.flatnonzero(feats[:, BEAT_COLUMN] > 0.5)
+        feats = np.concatenate([feats, beat_phase(beats, len(feats))], axis=1)
+    return feats
+
+
 def _sweep(positions: torch.Tensor, lag: int) -> torch.Tensor:
     """(B, T, J, 3) joint positions -> (B, J): each joint's mean displacement over ``lag``
     frames."""

@@ -1,0 +1,320 @@
+"""Dance tokens: a music-conditioned transformer that draws a dance code by code.
+
+The dance is a sequence of codes of a motion tokenizer (:mod:`dancekit.models.motion_vq`,
+one code per 8 frames, 0.27 s at 30 fps); a causal transformer reads the codes so far, the
+music and the style, and gives the odds of the next code; generation draws codes one at a
+time (at ``temperature``) and the tokenizer's decoder turns them into motion. This is the
+generative route of Bailando (Siyao et al., CVPR 2022), without its split upper/lower-body
+codebooks and actor-critic fine-tuning. Each position sees the 8 frames of music its code
+covers and the 8 after them (FACT's 35-d features and the phase within the tracker's beat),
+so the dance can anticipate what comes; the context holds the last ``context_codes`` codes
+(12.8 s by default) and slides for songs of any length.
+
+Why it exists beside FACT (:mod:`dancekit.models.fact`): FACT regresses frames and averages
+the moves a song allows into small, look-alike motion (docs/results.md, sessions 2-8). Codes
+can only be real moves, so the dances keep the reach and variety of the training dances.
+
+Training is two runs of the shared Trainer, the tokenizer first::
+
+    dancekit train motion-vq --data synth600 --out runs/vq --config vq.yaml
+    dancekit train dance-tokens --data synth600 --out runs/tokens --config tokens.yaml
+    # tokens.yaml: model: {tokenizer: runs/vq/model.safetensors}
+
+The second checkpoint holds a copy of the tokenizer, so it alone rebuilds the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dancekit.data.windows import Sequence
+from dancekit.errors import CheckpointError, ParameterError
+from dancekit.models import register_model
+from dancekit.models.common import build_config, dance_meta, requested_frames
+from dancekit.models.fact import fact_music_features, motion_to_features
+from dancekit.models.layers import Transformer
+from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.motion import Motion
+from dancekit.motion.processing import resample
+
+MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "dance_tokens"
+
+
+@dataclass
+class DanceTokensConfig:
+    """The code model's shape; the ``model:`` section of its training YAML."""
+
+    tokenizer: str = ""  # motion-vq checkpoint to start from (read when training starts)
+    tokenizer_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
+    context_codes: int = 48
+    hidden: int = 256
+    layers: int = 4
+    heads: int = 4
+    ff: int = 512
+    dropout: float = 0.2
+    style_dropout: float = 0.3  # share of training windows that see no style label
+    temperature: float = 0.8  # generation: the next code's odds are sharpened by this
+    fps: float = 30.0
+    styles: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceTokensConfig:
+        return build_config(cls, d, complete=complete, label="dance-tokens")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validate(self) -> None:
+        for name in ("context_codes", "hidden", "layers", "heads", "ff"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ParameterError(f"dance-tokens {name} must be a positive integer, "
+                                     f"got {getattr(self, name)!r}")
+        if self.hidden % self.heads:
+            raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
+                                 f"heads ({self.heads})")
+        if not self.temperature > 0:
+            raise ParameterError(f"dance-tokens temperature must be positive, got "
+                                 f"{self.temperature}")
+        if not self.tokenizer and self.tokenizer_config is None:
+            raise ParameterError("dance-tokens needs a tokenizer: set model.tokenizer to a "
+                                 "motion-vq checkpoint (dancekit train motion-vq)")
+
+
+@register_model("dance-tokens")
+class DanceTokens(nn.Module):
+    """Music and style -> motion codes -> dance. See the module docstring."""
+
+    config_class = DanceTokensConfig
+
+    def __init__(self, config: DanceTokensConfig, *, read_tokenizer: bool = True) -> None:
+        super().__init__()
+        config.validate()
+        self.config = c = config
+        if c.tokenizer_config is None or (read_tokenizer and Path(c.tokenizer).is_file()):
+            source = MotionVQ.from_checkpoint(c.tokenizer)
+            if c.tokenizer_config not in (None, source.config.to_dict()):
+                raise CheckpointError(f"tokenizer {c.tokenizer} is not the one this model "
+                                      "was trained with")
+            c.tokenizer_config = source.config.to_dict()
+            self.tokenizer = source
+        else:
+            self.tokenizer = MotionVQ(MotionVQConfig.from_dict(c.tokenizer_config))
+        self.tokenizer.requires_grad_(False)
+        self.per_code = self.tokenizer.config.frames_per_code
+        self.bos = self.tokenizer.config.codes  # the start token, before any code
+        music_in = 2 * self.per_code * MUSIC_DIM  # this code's frames and the next code's
+        self.code_embed = nn.Embedding(self.bos + 1, c.hidden)
+        self.music_embed = nn.Sequential(nn.Linear(music_in, c.hidden), nn.GELU(),
+                                         nn.Linear(c.hidden, c.hidden))
+        self.style_embed = nn.Embedding(len(c.styles) + 1, c.hidden)  # last: no style
+        self.body = Transformer(c.layers, c.hidden, c.heads, c.ff, c.dropout, c.context_codes,
+                                causal=True)
+        self.head = nn.Linear(c.hidden, self.bos)
+        self.register_buffer("music_mean", torch.zeros(music_in))
+        self.register_buffer("music_std", torch.ones(music_in))
+
+    def train(self, mode: bool = True) -> DanceTokens:
+        super().train(mode)
+        self.tokenizer.eval()  # frozen: never updates its codebook
+        return self
+
+    # --- the network -------------------------------------------------------------------------
+    def forward(self, previous: torch.Tensor, music: torch.Tensor,
+                style: torch.Tensor) -> torch.Tensor:
+        """Logits (B, N, codes) of each position's code from the code before it (B, N; BOS
+        first), its music (B, N, 2 x 8 x 37, raw) and a style index (B,)."""
+        x = (self.code_embed(previous) + self.music_embed((music - self.music_mean)
+                                                          / self.music_std)
+             + self.style_embed(style)[:, None])
+        return self.head(self.body(x))
+
+    # --- data (the Trainer's side) -----------------------------------------------------------
+    def music_features(self, audio: Any) -> np.ndarray:
+        """(T, 37) music features at ``fps``: FACT's 35, cached by file content, and the beat
+        phase from dancekit's tracker."""
+        return fact_music_features(audio, self.config.fps, phase_source="tracker")
+
+    def _music_rows(self, feats: np.ndarray, codes: int) -> np.ndarray:
+        """(codes + 1, 8 x 37): the music under each code and one code beyond, the last
+        frame repeated where the music ends."""
+        need = (codes + 1) * self.per_code
+        if len(feats) < need:
+            feats = np.concatenate([feats, np.repeat(feats[-1:], need - len(feats), axis=0)])
+        return feats[:need].reshape(codes + 1, -1)
+
+    def encode(self, pair: Any) -> Sequence:
+        """A pair -> one row per code: the code (as a float) and its music, with a start row
+        (BOS) before them and one row of music lookahead after."""
+        feats = motion_to_features(resample(pair.motion, self.config.fps))
+        return self.sequence(pair.name, feats, self.music_features(pair.audio), pair.style)
+
+    def sequence(self, name: str, feats: np.ndarray, music: np.ndarray,
+                 style: str | None) -> Sequence:
+        """:meth:`encode` on arrays: (T, 147) FACT motion features and (T, 37) music."""
+        n = min(len(feats), len(music)) // self.per_code
+        if n < 1:
+            raise ParameterError(f"{name}: shorter than one code ({self.per_code} frames)")
+        codes = self.tokenizer.tokenize(travel_features(feats[:n * self.per_code])).numpy()
+        rows = self._music_rows(music[:n * self.per_code], n)
+        motion = np.concatenate([[self.bos], codes, [self.bos]]).astype(np.float32)[:, None]
+        audio = np.concatenate([np.zeros_like(rows[:1]), rows]).astype(np.float32)
+        return Sequence(name, motion, audio, style)
+
+    def window_lengths(self) -> tuple[int, int]:
+        n = self.config.context_codes + 2  # the code before, the codes, the lookahead
+        return n, n
+
+    def prepare(self, sequences: list[Sequence]) -> None:
+        rows = np.concatenate([self._paired(s.audio[1:]) for s in sequences])  # not BOS
+        self.music_mean.copy_(torch.from_numpy(rows.mean(0)))
+        self.music_std.copy_(torch.from_numpy(np.maximum(rows.std(0), 1e-3)))
+
+    @staticmethod
+    def _paired(rows: np.ndarray | torch.Tensor) -> Any:
+        """Music rows (..., N + 1, 296) -> each row with the next (..., N, 592)."""
+        if isinstance(rows, np.ndarray):
+            return np.concatenate([rows[..., :-1, :], rows[..., 1:, :]], axis=-1)
+        return torch.cat([rows[..., :-1, :], rows[..., 1:, :]], dim=-1)
+
+    def loss(self, batch: dict[str, torch.Tensor],
+             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+        """Cross-entropy of every code of the window given the codes before it."""
+        codes = batch["motion"][..., 0].long()  # (B, N + 2)
+        music = self._paired(batch["audio"][:, 1:])  # (B, N, 592)
+        style = batch["style"].clone()
+        if self.training and self.config.style_dropout > 0:
+            drop = torch.rand(style.shape, generator=generator) < self.config.style_dropout
+            style[drop.to(style.device)] = len(self.config.styles)
+        target = codes[:, 1:-1]
+        logits = self(codes[:, :-2], music, style)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))
+        top1 = float((logits.argmax(-1) == target).float().mean())
+        return loss, {"top1": top1}
+
+    def validation_metrics(self, sequences: list[Sequence], seconds: float,
+                           count: int) -> dict[str, float]:
+        """Dance to held-out music and compare with the real dances (as the tokenizer rebuilds
+        them): FID_k, FID_g, jitter and the ratio of mean joint speeds."""
+        from dancekit.metrics import evaluate
+
+        n = int(seconds * self.config.fps) // self.per_code
+        chosen = [s for s in sequences if len(s.motion) - 2 >= n][:count]
+        if not chosen or n < 2:
+            return {}
+        gen, real = [], []
+        for i, s in enumerate(chosen):
+            style = self.config.styles.index(s.style) if s.style in self.config.styles \
+                else None
+            codes = self.generate_codes(self._paired(s.audio[1:n + 2]), style,
+                                        torch.Generator().manual_seed(i))
+            gen.append(self.tokenizer.to_motion(codes))
+            real.append(self.tokenizer.to_motion(torch.from_numpy(s.motion[1:n + 1, 0]).long()))
+        result = evaluate(gen, real, bootstrap=0)["metrics"]
+        out = {k: result[k]["value"] for k in ("fid_k", "fid_g", "jitter") if k in result}
+        speed = [np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean() for m in gen]
+        speed_real = [np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean() for m in real]
+        out["speed_ratio"] = float(np.mean(speed) / np.mean(speed_real))
+        return out
+
+    # --- generation --------------------------------------------------------------------------
+    @torch.no_grad()
+    def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
+                       generator: torch.Generator | None,
+                       prompt: torch.Tensor | None = None) -> torch.Tensor:
+        """Draw one code per row of ``music`` (N, 592, raw), each from the odds given the
+        last ``context_codes`` codes (after ``prompt`` codes, if any) at ``temperature``;
+        without a generator, the most likely code."""
+        was_training = self.training
+        self.eval()
+        c = self.config
+        music = torch.as_tensor(np.asarray(music, np.float32)) if isinstance(music, np.ndarray) \
+            else music.float()
+        style_t = torch.tensor([len(c.styles) if style is None else style])
+        history = [self.bos] + ([] if prompt is None else prompt.tolist())
+        start = len(history) - 1  # music rows belong to the codes drawn after the prompt
+        # the prompt's own positions see the first row of music (they are given, not drawn)
+        rows = torch.cat([music[:1].expand(start, -1), music]) if start else music
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # tiny steps: one thread is faster (benchmarks/generate.py)
+        try:
+            for t in range(start, start + len(music)):
+                lo = max(0, t + 1 - c.context_codes)
+                logits = self(torch.tensor([history[lo:t + 1]]), rows[None, lo:t + 1],
+                              style_t)[0, -1]
+                if generator is None:
+                    history.append(int(logits.argmax()))
+                else:
+                    odds = (logits / c.temperature).softmax(dim=0)
+                    history.append(int(torch.multinomial(odds, 1, generator=generator)))
+        finally:
+            torch.set_num_threads(threads)
+            self.train(was_training)
+        return torch.tensor(history[start + 1:])
+
+    def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
+                 style: str | None = None, seed_motion: Motion | None = None) -> Motion:
+        """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`), the whole song by
+        default. ``seed_motion`` (SMPL-24 with rotations), if given, is the context the dance
+        continues from (its codes come first in the transformer's memory; it is not part of
+        the output). Same seed, same dance."""
+        c = self.config
+        music = self.music_features(audio)
+        frames = requested_frames(seconds, len(music), c.fps)
+        style_idx = None if style is None else self.style_index(style)
+        prompt = None
+        if seed_motion is not None:
+            feats = motion_to_features(resample(seed_motion, c.fps))
+            if len(feats) < self.per_code:
+                raise ParameterError(f"seed motion needs at least {self.per_code} frames at "
+                                     f"{c.fps:g} fps, got {len(feats)}")
+            prompt = self.tokenizer.tokenize(travel_features(feats))[-(c.context_codes - 1):]
+        n = math.ceil(frames / self.per_code)
+        rows = self._paired(self._music_rows(music[:frames], n))
+        codes = self.generate_codes(rows, style_idx, torch.Generator().manual_seed(seed),
+                                    prompt)
+        meta = dance_meta("dance-tokens", audio, seed, style)
+        return self.tokenizer.to_motion(codes, meta)[:frames]
+
+    def style_index(self, style: str) -> int:
+        if style not in self.config.styles:
+            known = ", ".join(self.config.styles) or "none: this model is not style-conditioned"
+            raise ParameterError(f"unknown style {style!r} for this model (known: {known})")
+        return self.config.styles.index(style)
+
+    # --- checkpoints -------------------------------------------------------------------------
+    @classmethod
+    def from_checkpoint(cls, path: str | Path) -> DanceTokens:
+        """Rebuild from a checkpoint: config and weights (the tokenizer's included) come only
+        from the file."""
+        from dancekit.train.checkpoint import load_model_file
+
+        config, state = load_model_file(path, "dance-tokens")
+        try:
+            cfg = DanceTokensConfig.from_dict(config)
+            if cfg.tokenizer_config is None:
+                raise ParameterError("the checkpoint holds no tokenizer config")
+            model = cls(cfg, read_tokenizer=False)
+            model.load_state_dict(state, strict=True)
+        except (ParameterError, RuntimeError) as err:
+            raise CheckpointError(f"checkpoint {path}: {str(err).splitlines()[0]}") from None
+        return model.eval()
+
+    @classmethod
+    def load_default(cls) -> DanceTokens:
+        """The weights bundled with dancekit (see ``weights/dance_tokens/README.md``)."""
+        path = WEIGHTS_DIR / "model.safetensors"
+        if not path.is_file():
+            raise CheckpointError(f"bundled dance-tokens weights are missing from the "
+                                  f"installation ({path}); reinstall dancekit or pass "
+                                  "--checkpoint")
+        return cls.from_checkpoint(path)

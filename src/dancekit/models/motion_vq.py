@@ -1,0 +1,292 @@
+"""A motion tokenizer: a 1-D convolutional VQ-VAE that turns a dance into one code every
+eight frames, and codes back into a dance.
+
+Why: a learned choreographer that regresses poses (FACT) averages the moves a song allows
+into small, look-alike motion; one that draws *codes* of real motion (Bailando, Siyao et al.,
+CVPR 2022) can only dance moves the tokenizer learned from real dances.
+:mod:`dancekit.models.dance_tokens` draws the codes for the music; this module learns them.
+
+The motion is FACT's 147 numbers per frame (root position and 24 joint rotations in 6D,
+:func:`dancekit.models.fact.motion_to_features`) with the root's horizontal position replaced
+by its per-frame change, so a code says how the dancer travels, not where. The encoder halves
+the frame rate ``levels`` times (eight frames per code by default); the codebook is learned
+by exponential moving averages of the encodings assigned to each code, and a code that falls
+out of use restarts at a random encoding of the batch. The decoder upsamples linearly, not
+by repeating frames, and is trained on velocities and accelerations as well as poses: both
+keep it from shaking at the code boundaries (in session 7's draft, repeated frames and a
+pose-only loss gave twice the real dances' jitter).
+
+Train it with ``dancekit train motion-vq --data DIR --out RUN`` (the shared Trainer); it is
+a tokenizer, not a dance model: ``dancekit dance`` uses it through ``dance-tokens``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
+
+from dancekit.data.windows import Sequence
+from dancekit.errors import CheckpointError, ParameterError
+from dancekit.models import register_model
+from dancekit.models.common import build_config
+from dancekit.models.fact import MOTION_DIM, features_to_motion, motion_to_features
+from dancekit.motion import Motion
+from dancekit.motion.processing import resample
+
+ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
+
+
+@dataclass
+class MotionVQConfig:
+    """The tokenizer's shape and losses; the ``model:`` section of its training YAML."""
+
+    codes: int = 512  # codebook size
+    latent: int = 64  # code vector size
+    width: int = 256  # convolution channels
+    levels: int = 3  # halvings of the frame rate: a code every 2**levels frames
+    fps: float = 30.0
+    window_frames: int = 64  # training crop
+    velocity_weight: float = 0.2
+    acceleration_weight: float = 0.5
+    commit_weight: float = 0.25
+    ema_decay: float = 0.99
+    dead_usage: float = 0.03  # a code whose running usage falls below this restarts
+    styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
+
+    @property
+    def frames_per_code(self) -> int:
+        return 2 ** self.levels
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> MotionVQConfig:
+        return build_config(cls, d, complete=complete, label="motion-vq")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validate(self) -> None:
+        for name in ("codes", "latent", "width", "levels", "window_frames"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ParameterError(f"motion-vq {name} must be a positive integer, "
+                                     f"got {getattr(self, name)!r}")
+        if self.window_frames % self.frames_per_code:
+            raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
+                                 f"multiple of {self.frames_per_code} frames per code")
+        if not 0 < self.ema_decay < 1:
+            raise ParameterError(f"motion-vq ema_decay must be in (0, 1), got {self.ema_decay}")
+
+
+class _Residual(nn.Module):
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.block = nn.Sequential(nn.Conv1d(width, width, 3, padding=1), nn.ReLU(),
+                                   nn.Conv1d(width, width, 3, padding=1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.block(x)
+
+
+def travel_features(feats: np.ndarray) -> np.ndarray:
+    """FACT's (T, 147) features with the root's x/z as per-frame change (0 on the first
+    frame): what the tokenizer encodes."""
+    out = np.array(feats, dtype=np.float32)
+    out[1:, ROOT_XZ] = np.diff(feats[:, ROOT_XZ], axis=0)
+    out[0, ROOT_XZ] = 0.0
+    return out
+
+
+@register_model("motion-vq")
+class MotionVQ(nn.Module):
+    """Motion tokenizer: ``tokenize`` (T, 147) travel features -> codes (T / 8,);
+    ``detokenize`` codes -> (8 x codes, 147) FACT features, the root integrated from the
+    origin."""
+
+    config_class = MotionVQConfig
+    dances = False  # a tokenizer: `dancekit dance` refuses it with a pointer to dance-tokens
+
+    def __init__(self, config: MotionVQConfig) -> None:
+        super().__init__()
+        config.validate()
+        self.config = c = config
+        down: list[nn.Module] = []
+        up: list[nn.Module] = []
+        for _ in range(c.levels):
+            down += [nn.Conv1d(c.width, c.width, 4, 2, 1), nn.ReLU(), _Residual(c.width)]
+            up += [_Residual(c.width), nn.Upsample(scale_factor=2, mode="linear"),
+                   nn.Conv1d(c.width, c.width, 3, padding=1), nn.ReLU()]
+        self.encoder = nn.Sequential(nn.Conv1d(MOTION_DIM, c.width, 3, padding=1), nn.ReLU(),
+                                     *down, nn.Conv1d(c.width, c.latent, 1))
+        self.decoder = nn.Sequential(nn.Conv1d(c.latent, c.width, 3, padding=1), nn.ReLU(),
+                                     *up, nn.Conv1d(c.width, MOTION_DIM, 5, padding=2))
+        self.register_buffer("mean", torch.zeros(MOTION_DIM))
+        self.register_buffer("std", torch.ones(MOTION_DIM))
+        self.register_buffer("codebook", torch.zeros(c.codes, c.latent))
+        self.register_buffer("usage", torch.ones(c.codes))  # EMA of assignments per code
+        self.register_buffer("code_sum", torch.zeros(c.codes, c.latent))  # EMA of their sum
+        self.register_buffer("ready", torch.tensor(False))
+
+    # --- tokens ------------------------------------------------------------------------------
+    def _latents(self, feats: torch.Tensor) -> torch.Tensor:
+        """(B, T, 147) travel features -> (B, T / 8, latent)."""
+        x = (feats - self.mean) / self.std
+        return self.encoder(x.transpose(1, 2)).transpose(1, 2)
+
+    def _nearest(self, z: torch.Tensor) -> torch.Tensor:
+        flat = z.reshape(-1, z.shape[-1])
+        return torch.cdist(flat, self.codebook).argmin(dim=1).view(z.shape[:-1])
+
+    @torch.no_grad()
+    def tokenize(self, feats: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """(T, 147) or (B, T, 147) travel features -> codes (T // 8,) or (B, T // 8); frames
+        past the last whole code are dropped."""
+        x = torch.as_tensor(np.asarray(feats, dtype=np.float32)) \
+            if isinstance(feats, np.ndarray) else feats
+        single = x.dim() == 2
+        x = x[None] if single else x
+        n = x.shape[1] // self.config.frames_per_code * self.config.frames_per_code
+        if n == 0:
+            raise ParameterError(f"motion of {x.shape[1]} frames is shorter than one code "
+                                 f"({self.config.frames_per_code} frames)")
+        codes = self._nearest(self._latents(x[:, :n]))
+        return codes[0] if single else codes
+
+    @torch.no_grad()
+    def detokenize(self, codes: torch.Tensor) -> torch.Tensor:
+        """Codes (N,) or (B, N) -> (8N, 147) or (B, 8N, 147) FACT features, the root's x/z
+        integrated from the origin."""
+        single = codes.dim() == 1
+        codes = codes[None] if single else codes
+        x = self.decoder(self.codebook[codes].transpose(1, 2)).transpose(1, 2)
+        x = x * self.std + self.mean
+        x[..., ROOT_XZ] = torch.cumsum(x[..., ROOT_XZ], dim=1)
+        return x[0] if single else x
+
+    def to_motion(self, codes: torch.Tensor, meta: dict[str, Any] | None = None) -> Motion:
+        return features_to_motion(self.detokenize(codes).numpy(), self.config.fps, meta)
+
+    # --- the Trainer's side ------------------------------------------------------------------
+    def encode(self, pair: Any) -> Sequence:
+        """A music-motion pair -> its travel features (the music is not used)."""
+        feats = travel_features(motion_to_features(resample(pair.motion, self.config.fps)))
+        return Sequence(pair.name, feats, np.zeros((len(feats), 0), np.float32), pair.style)
+
+    def window_lengths(self) -> tuple[int, int]:
+        return self.config.window_frames, self.config.window_frames
+
+    def prepare(self, sequences: list[Sequence]) -> None:
+        """Normalisation statistics, and a codebook started at encodings of the data (random
+        vectors would leave most codes unused from the start)."""
+        feats = np.concatenate([s.motion for s in sequences])
+        self.mean.copy_(torch.from_numpy(feats.mean(0)))
+        self.std.copy_(torch.from_numpy(np.maximum(feats.std(0), 1e-3)))
+        w = self.config.window_frames
+        clips = [s.motion[i:i + w] for s in sequences
+                 for i in range(0, len(s.motion) - w + 1, w)]
+        if not clips:
+            raise ParameterError(f"no training sequence has the {w} frames a window needs")
+        gen = torch.Generator().manual_seed(0)
+        with torch.no_grad():
+            z = self._latents(torch.from_numpy(np.stack(clips[:4096]))).reshape(-1,
+                                                                               self.config.latent)
+            pick = torch.randint(len(z), (self.config.codes,), generator=gen)
+        self.codebook.copy_(z[pick])
+        self.code_sum.copy_(z[pick])
+        self.usage.fill_(1.0)
+        self.ready.fill_(True)
+
+    def loss(self, batch: dict[str, torch.Tensor],
+             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+        """Reconstruction of poses, velocities and accelerations (normalised features), plus
+        the commitment of encodings to their codes; in training, the codebook's moving
+        averages are updated (all-reduced over DDP ranks)."""
+        c = self.config
+        x = (batch["motion"] - self.mean) / self.std  # (B, T, 147)
+        z = self.encoder(x.transpose(1, 2)).transpose(1, 2)  # (B, N, latent)
+        idx = self._nearest(z)
+        q = self.codebook[idx]
+        if self.training:
+            self._update_codebook(z.detach(), idx, generator)
+        rec = self.decoder((z + (q - z).detach()).transpose(1, 2)).transpose(1, 2)
+        pose = F.mse_loss(rec, x)
+        vel = F.mse_loss(rec.diff(dim=1), x.diff(dim=1))
+        acc = F.mse_loss(rec.diff(n=2, dim=1), x.diff(n=2, dim=1))
+        commit = F.mse_loss(z, q.detach())
+        total = pose + c.velocity_weight * vel + c.acceleration_weight * acc \
+            + c.commit_weight * commit
+        used = float(idx.unique().numel()) / c.codes
+        return total, {"pose": float(pose.detach()), "velocity": float(vel.detach()),
+                       "acceleration": float(acc.detach()),
+                       "commit": float(commit.detach()), "codes_used": used}
+
+    @torch.no_grad()
+    def _update_codebook(self, z: torch.Tensor, idx: torch.Tensor,
+                         generator: torch.Generator | None) -> None:
+        c = self.config
+        flat, idx = z.reshape(-1, c.latent), idx.reshape(-1)
+        onehot = F.one_hot(idx, c.codes).to(flat.dtype)
+        count, total = onehot.sum(0), onehot.T @ flat
+        distributed = dist.is_available() and dist.is_initialized()
+        if distributed:
+            dist.all_reduce(count)
+            dist.all_reduce(total)
+            count, total = count / dist.get_world_size(), total / dist.get_world_size()
+        self.usage.mul_(c.ema_decay).add_((1 - c.ema_decay) * count)
+        self.code_sum.mul_(c.ema_decay).add_((1 - c.ema_decay) * total)
+        self.codebook.copy_(self.code_sum / (self.usage[:, None] + 1e-5))
+        dead = self.usage < c.dead_usage
+        if dead.any():
+            pick = flat[torch.randint(len(flat), (int(dead.sum()),), generator=generator,
+                                      device="cpu").to(flat.device)]
+            self.codebook[dead] = pick
+            self.code_sum[dead] = pick
+            self.usage[dead] = 1.0
+        if distributed:  # restarts draw from each rank's batch: rank 0's win
+            for buf in (self.codebook, self.code_sum, self.usage):
+                dist.broadcast(buf, 0)
+
+    def validation_metrics(self, sequences: list[Sequence], seconds: float,
+                           count: int) -> dict[str, float]:
+        """Encode and decode held-out dances and compare with the originals: FID_k, FID_g and
+        jitter of the reconstructions (a generator of codes can be no more real than this)."""
+        from dancekit.metrics import evaluate
+
+        frames = int(seconds * self.config.fps) // self.config.frames_per_code \
+            * self.config.frames_per_code
+        chosen = [s for s in sequences if len(s.motion) >= frames][:count]
+        if not chosen or frames == 0:
+            return {}
+        real, rec = [], []
+        for s in chosen:
+            feats = s.motion[:frames].copy()
+            feats[:, ROOT_XZ] = np.cumsum(feats[:, ROOT_XZ], axis=0)
+            real.append(features_to_motion(feats, self.config.fps))
+            rec.append(self.to_motion(self.tokenize(s.motion[:frames])))
+        result = evaluate(rec, real, bootstrap=0)["metrics"]
+        return {f"reconstruction_{k}": result[k]["value"] for k in ("fid_k", "fid_g", "jitter")
+                if k in result}
+
+    # --- checkpoints -------------------------------------------------------------------------
+    @classmethod
+    def from_checkpoint(cls, path: str | Path) -> MotionVQ:
+        from dancekit.train.checkpoint import load_model_file
+
+        config, state = load_model_file(path, "motion-vq")
+        try:
+            model = cls(MotionVQConfig.from_dict(config))
+            model.load_state_dict(state, strict=True)
+        except (ParameterError, RuntimeError) as err:
+            raise CheckpointError(f"checkpoint {path}: {str(err).splitlines()[0]}") from None
+        return model.eval()
+
+    @classmethod
+    def load_default(cls) -> MotionVQ:
+        raise ParameterError("motion-vq is a motion tokenizer, not a dance model: dance with "
+                             "--model dance-tokens (which holds its own tokenizer)")

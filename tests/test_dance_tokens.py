@@ -1,0 +1,228 @@
+"""The motion tokenizer (motion-vq) and the code model (dance-tokens): shapes, causality,
+learning, generation of any length, checkpoints that stand alone, resume, and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import yaml
+
+from dancekit import ParameterError
+from dancekit.data import Sequence, split_by_sequence
+from dancekit.errors import CheckpointError
+from dancekit.models.dance_tokens import DanceTokens, DanceTokensConfig
+from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.train import TrainConfig, Trainer
+from test_train import make_sequences, tiny_synth_set
+
+TINY_VQ = dict(codes=16, latent=8, width=16, levels=2, window_frames=16)
+TINY_TOKENS = dict(hidden=32, heads=2, ff=64, layers=2, context_codes=6, dropout=0.0)
+
+
+def vq_sequences(n: int = 6, frames: int = 90) -> list[Sequence]:
+    return [Sequence(s.name, travel_features(s.motion), np.zeros((len(s.motion), 0),
+                                                                 np.float32), s.style)
+            for s in make_sequences(n, frames)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer_path(tmp_path_factory) -> Path:
+    """A tiny tokenizer trained for a few steps with the shared Trainer."""
+    out = tmp_path_factory.mktemp("vq")
+    torch.manual_seed(0)
+    model = MotionVQ(MotionVQConfig.from_dict({**TINY_VQ, "styles": ["a", "b"]},
+                                              complete=False))
+    train, val = split_by_sequence(vq_sequences(), 0.2)
+    cfg = TrainConfig(steps=30, batch_size=8, val_samples=0, warmup_steps=2, window_stride=4,
+                      lr=3e-3)
+    Trainer(model, "motion-vq", train, val, cfg, out / "run", show_progress=False).fit()
+    return out / "run" / "model.safetensors"
+
+
+def tiny_tokens(tokenizer_path: Path, **over) -> DanceTokens:
+    torch.manual_seed(0)
+    cfg = {**TINY_TOKENS, "tokenizer": str(tokenizer_path), "styles": ["a", "b"], **over}
+    return DanceTokens(DanceTokensConfig.from_dict(cfg, complete=False))
+
+
+def token_sequences(model: DanceTokens, n: int = 6, frames: int = 120) -> list[Sequence]:
+    return [model.sequence(s.name, s.motion, s.audio, s.style)
+            for s in make_sequences(n, frames)]
+
+
+# --- the tokenizer -------------------------------------------------------------------------
+def test_tokenizer_codes_every_eight_frames_and_decodes_back(tokenizer_path):
+    vq = MotionVQ.from_checkpoint(tokenizer_path)
+    per = vq.config.frames_per_code
+    feats = make_sequences(1, 90)[0].motion
+    codes = vq.tokenize(travel_features(feats))
+    assert codes.shape == (90 // per,) and codes.dtype == torch.long
+    assert int(codes.max()) < vq.config.codes
+    out = vq.detokenize(codes)
+    assert out.shape == (len(codes) * per, 147)
+    # the root travels: decoded x/z are integrated velocities starting near the origin
+    assert torch.isfinite(out).all() and out[0, [0, 2]].abs().max() < 0.5
+    motion = vq.to_motion(codes)
+    assert motion.num_frames == len(codes) * per and motion.skeleton.name == "smpl24"
+    with pytest.raises(ParameterError, match="shorter than one code"):
+        vq.tokenize(travel_features(feats[:per - 1]))
+
+
+def test_tokenizer_learns_to_reconstruct():
+    torch.manual_seed(0)
+    vq = MotionVQ(MotionVQConfig.from_dict(TINY_VQ, complete=False))
+    seqs = vq_sequences(4)
+    vq.prepare(seqs)
+    batch = {"motion": torch.from_numpy(np.stack([s.motion[:16] for s in seqs]))}
+    opt = torch.optim.Adam(vq.parameters(), 3e-3)
+    first = None
+    for _ in range(300):
+        loss, parts = vq.loss(batch, torch.Generator().manual_seed(0))
+        first = first if first is not None else parts["pose"]
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert parts["pose"] < 0.2 * first  # 0.76 -> 0.10 when written
+
+
+def test_tokenizer_config_is_checked():
+    with pytest.raises(ParameterError, match="multiple of 8"):
+        MotionVQConfig.from_dict({"window_frames": 60}, complete=False)
+    with pytest.raises(ParameterError, match="unknown motion-vq config keys: codez"):
+        MotionVQConfig.from_dict({"codez": 3}, complete=False)
+
+
+# --- the code model ------------------------------------------------------------------------
+def test_code_model_is_causal(tokenizer_path):
+    model = tiny_tokens(tokenizer_path).eval()
+    n, bos = 6, model.bos
+    prev = torch.randint(0, bos, (1, n))
+    music = torch.randn(1, n, 2 * model.per_code * 37)
+    style = torch.tensor([0])
+    base = model(prev, music, style)
+    assert base.shape == (1, n, bos)
+    for k in range(1, n):
+        p2, m2 = prev.clone(), music.clone()
+        p2[0, k] = (p2[0, k] + 1) % bos
+        m2[0, k] += 1.0
+        out = model(p2, m2, style)
+        assert torch.allclose(out[0, :k], base[0, :k], atol=1e-5)  # the past is untouched
+        assert not torch.allclose(out[0, k], base[0, k])
+
+
+def test_code_model_overfits_one_batch(tokenizer_path):
+    model = tiny_tokens(tokenizer_path)
+    seqs = token_sequences(model, 4)
+    model.prepare(seqs)
+    span = model.config.context_codes + 2
+    batch = {"motion": torch.from_numpy(np.stack([s.motion[:span] for s in seqs])),
+             "audio": torch.from_numpy(np.stack([s.audio[:span] for s in seqs])),
+             "style": torch.tensor([0, 1, 0, 1])}
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], 3e-3)
+    model.train()
+    for _ in range(200):
+        loss, parts = model.loss(batch, torch.Generator().manual_seed(0))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.item() < 0.1 and parts["top1"] == 1.0
+    # the tokenizer is frozen
+    assert not any(p.requires_grad for p in model.tokenizer.parameters())
+
+
+def test_generates_any_length_deterministically(tokenizer_path):
+    model = tiny_tokens(tokenizer_path)
+    model.prepare(token_sequences(model, 2))
+    per, ctx = model.per_code, model.config.context_codes
+    music = torch.randn(5 * ctx, 2 * per * 37)  # five contexts long
+    a = model.generate_codes(music, 0, torch.Generator().manual_seed(1))
+    b = model.generate_codes(music, 0, torch.Generator().manual_seed(1))
+    c = model.generate_codes(music, 0, torch.Generator().manual_seed(2))
+    assert len(a) == 5 * ctx and torch.equal(a, b) and not torch.equal(a, c)
+    assert torch.equal(model.generate_codes(music, None, None),
+                       model.generate_codes(music, None, None))  # argmax without a generator
+    prompt = a[:3]
+    d = model.generate_codes(music[:4], 1, torch.Generator().manual_seed(1), prompt=prompt)
+    assert len(d) == 4
+
+
+@pytest.mark.slow
+def test_checkpoint_stands_alone_and_resume_is_exact(tokenizer_path, tmp_path):
+    """Trained with the Trainer, the checkpoint rebuilds the model without the tokenizer
+    file; a run stopped and resumed ends with the uninterrupted run's weights."""
+    from safetensors.torch import load_file
+
+    def run(out: Path, steps: int, resume: bool = False) -> None:
+        model = tiny_tokens(tokenizer_path, dropout=0.1)
+        train, val = split_by_sequence(token_sequences(model), 0.2)
+        cfg = TrainConfig(steps=steps, batch_size=4, val_samples=0, warmup_steps=2,
+                          window_stride=1, checkpoint_every=3)
+        Trainer(model, "dance-tokens", train, val, cfg, out, resume=resume,
+                show_progress=False).fit()
+
+    run(tmp_path / "ref", 6)
+    run(tmp_path / "cut", 3)
+    run(tmp_path / "cut", 6, resume=True)
+    ref, cut = (load_file(str(tmp_path / r / "model.safetensors")) for r in ("ref", "cut"))
+    assert all(torch.equal(ref[k], cut[k]) for k in ref)
+    # the tokenizer's weights travel inside; its file is not needed any more
+    hidden = tokenizer_path.with_suffix(".away")
+    tokenizer_path.rename(hidden)
+    try:
+        loaded = DanceTokens.from_checkpoint(tmp_path / "ref" / "model.safetensors")
+    finally:
+        hidden.rename(tokenizer_path)
+    assert loaded.config.tokenizer_config["codes"] == TINY_VQ["codes"]
+    music = torch.randn(8, 2 * loaded.per_code * 37)
+    assert len(loaded.generate_codes(music, 0, torch.Generator().manual_seed(0))) == 8
+
+
+def test_needs_a_tokenizer(tmp_path):
+    with pytest.raises(ParameterError, match="needs a tokenizer"):
+        DanceTokensConfig.from_dict({}, complete=False)
+    with pytest.raises(CheckpointError, match="not found"):
+        DanceTokens(DanceTokensConfig.from_dict({"tokenizer": str(tmp_path / "no.st")},
+                                                complete=False))
+
+
+# --- the commands --------------------------------------------------------------------------
+@pytest.mark.slow
+def test_train_both_and_dance_through_the_cli(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from dancekit.cli import app
+    from dancekit.io import load_motion
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    data = tiny_synth_set(tmp_path / "synth")
+    train = {"batch_size": 4, "val_fraction": 0.34, "val_every": 3, "val_seconds": 3.0,
+             "checkpoint_every": 2, "warmup_steps": 1}
+    vq_cfg, tok_cfg = tmp_path / "vq.yaml", tmp_path / "tok.yaml"
+    vq_cfg.write_text(yaml.safe_dump({"model": TINY_VQ, "train": {**train,
+                                                                  "window_stride": 8}}))
+    tok_cfg.write_text(yaml.safe_dump({
+        "model": {**TINY_TOKENS, "tokenizer": str(tmp_path / "vq" / "model.safetensors")},
+        "train": {**train, "window_stride": 1}}))
+    runner = CliRunner()
+    res = runner.invoke(app, ["train", "motion-vq", "--data", str(data), "--out",
+                              str(tmp_path / "vq"), "--config", str(vq_cfg), "--steps", "3"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["train", "dance-tokens", "--data", str(data), "--out",
+                              str(tmp_path / "tok"), "--config", str(tok_cfg), "--steps", "3"])
+    assert res.exit_code == 0, res.output
+    song = sorted(data.glob("*.wav"))[0]
+    out = tmp_path / "dance.npz"
+    res = runner.invoke(app, ["dance", str(song), "-o", str(out), "--model",
+                              str(tmp_path / "tok" / "model.safetensors"), "--seed", "4",
+                              "--style", "waltz"])
+    assert res.exit_code == 0, res.output
+    motion = load_motion(out)
+    assert abs(motion.duration - 6.0) < 0.1 and motion.meta["model"] == "dance-tokens"
+    # a tokenizer is not a dance model
+    res = runner.invoke(app, ["dance", str(song), "-o", str(tmp_path / "x.npz"), "--model",
+                              "motion-vq"])
+    assert res.exit_code == 2 and "tokenizer" in res.stderr
+    assert not (tmp_path / "x.npz").exists()
