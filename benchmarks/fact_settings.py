@@ -1,4 +1,5 @@
-"""FACT's generation-time settings on a selection set: which temperature, anchor and window.
+"""Generation-time settings on a selection set: FACT's temperature, anchor and window, and
+dance tokens' temperature.
 
 Dances every song of a ``dancekit synth`` folder with each checkpoint and setting and prints
 FID_k, FID_g, Div_k, Beat Align Score (against the songs' true beats), the body's speed on the
@@ -15,7 +16,9 @@ A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_te
 ``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames), ``join``
 (join_frames), ``warp=1`` (beat-warp each dance onto the tracked beats afterwards) and
 ``ease=1`` (then ease it on those beats, :mod:`dancekit.motion.beat_ease`; ``warp=1,ease=1``
-is what ``dancekit dance`` does); ``bundled`` names the bundled weights.
+is what ``dancekit dance`` does); ``bundled`` names the bundled FACT weights, and a model
+name (``fact``, ``dance-tokens``) that model's bundled weights. For dance tokens only
+``temperature`` (its ``temperature``) and the re-timing keys apply.
 """
 
 from __future__ import annotations
@@ -42,18 +45,19 @@ KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds
 
 
 def load_setting(setting: str):
-    """A FACT model with the setting's generation keys applied to its config, and the
+    """A model with the setting's generation keys applied to its config, and the
     re-timing its dances get afterwards: ``(warp, ease)`` from ``warp=1``, ``ease=1``, or
     ``None`` for neither."""
     path, _, spec = setting.partition(":")
-    model = load_model("fact") if path == "bundled" else load_model("fact", checkpoint=path)
+    model = load_model("fact" if path == "bundled" else path)
+    tokens = type(model).__name__ == "DanceTokens"
     retiming = {"warp": False, "ease": False}
     for item in filter(None, spec.split(",")):
         key, _, value = item.partition("=")
         if key in retiming:
             retiming[key] = bool(int(value))
             continue
-        name, kind = KEYS[key]
+        name, kind = ("temperature", float) if tokens and key == "temperature" else KEYS[key]
         setattr(model.config, name, kind(value))
     model.config.validate()
     return model, ((retiming["warp"], retiming["ease"]) if any(retiming.values()) else None)

@@ -1,10 +1,11 @@
-"""Speed of the main job: a 60 s song to a dance MP4 with the bundled FACT model.
+"""Speed of the main job: a 60 s song to a dance MP4 with a bundled model.
 
 Splits the wall time of ``dancekit dance`` into its stages, each timed on its own:
 
 * music features (FACT's 35-d at 30 fps and the beat clock, cold disk cache; the beat
   tracker included),
-* generation alone (the autoregressive transformer, features already in memory),
+* generation alone (the autoregressive transformer, features already in memory; for
+  dance tokens, drawing the codes and decoding them into motion),
 * the beat warp onto the tracked beats and the easing on them (``dancekit dance``'s default;
   the beats come from the cache the features stage filled),
 * rendering the MP4 with the music muxed in,
@@ -14,7 +15,10 @@ Generation speed is reported as seconds of dance per wall second.
 
 The song is two real 30 s excerpts of ``../shared/data/music`` joined into one 60 s file.
 
-    python benchmarks/generate.py [--checkpoint RUN/model.safetensors] [--repeats 3]
+    python benchmarks/generate.py [--model dance-tokens|fact] [--checkpoint RUN/model.safetensors]
+        [--repeats 3]
+
+For FACT it also tabulates the frames kept per generation window against speed.
 """
 
 from __future__ import annotations
@@ -69,8 +73,10 @@ def timed(fn, repeats: int) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="dance-tokens", choices=["dance-tokens", "fact"],
+                        help="which model's bundled weights (or --checkpoint) to time")
     parser.add_argument("--checkpoint", type=Path, default=None,
-                        help="FACT checkpoint (default: the bundled weights)")
+                        help="checkpoint of that model (default: the bundled weights)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per stage (median)")
     args = parser.parse_args()
     if not MUSIC.is_dir():
@@ -82,8 +88,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         song, beats = make_song(tmp)
-        model = (load_model("fact") if args.checkpoint is None
-                 else load_model("fact", checkpoint=args.checkpoint))
+        model = (load_model(args.model) if args.checkpoint is None
+                 else load_model(args.model, checkpoint=args.checkpoint))
         fps = int(model.config.fps)
         cache = tmp / "cache"
         os.environ["DANCEKIT_CACHE"] = str(cache)  # this process and the command below
@@ -97,26 +103,19 @@ def main() -> None:
             return model.music_features(song)
 
         t_feat, feats = timed(cold_features, args.repeats)
-        audio = torch.from_numpy(np.asarray(feats, np.float32))[None]
-        frames = audio.shape[1]
-        seed = model.seeds[:1]
-        model.generate_features(audio[:, :200], 200, seed)  # warm-up
-        t_gen, out = timed(lambda: model.generate_features(audio, frames, seed), args.repeats)
-        from dancekit.models.fact import features_to_motion
+        frames = len(feats)
+        steps: dict = {}
+        if args.model == "fact":
+            t_gen, motion, steps, chosen = time_fact(model, feats, args.repeats)
+        else:
+            rows = model._paired(model._music_rows(feats, -(-frames // model.per_code)))
 
-        motion = features_to_motion(out[0], fps)
-        steps = {}
-        c = model.config
-        chosen = (c.generate_step, c.blend_frames)
-        # (frames kept per window, frames cross-faded into the next window)
-        for step, blend in sorted({(1, 0), (2, 0), (5, 0), (10, 0), (20, 0), (10, 10),
-                                   (14, 6), (16, 4), chosen}):
-            if step > c.future_frames or blend > min(step, c.future_frames - step):
-                continue
-            c.generate_step, c.blend_frames = step, blend
-            t, res = timed(lambda: model.generate_features(audio, frames, seed), 1)
-            steps[step, blend] = (t, features_to_motion(res[0], fps))
-        c.generate_step, c.blend_frames = chosen
+            def draw():
+                codes = model.generate_codes(rows, None, torch.Generator().manual_seed(0))
+                return model.tokenizer.to_motion(codes)[:frames]
+
+            draw()  # warm-up
+            t_gen, motion = timed(draw, args.repeats)
         from dancekit.audio import cached_features
         from dancekit.motion import time_to_beats
 
@@ -126,7 +125,7 @@ def main() -> None:
         t_render, _ = timed(lambda: render(motion, tmp / "dance.mp4", audio=song,
                                            progress=False), args.repeats)
         cmd = [sys.executable, "-c", "from dancekit.cli import main; main()", "dance",
-               str(song), "-o", str(tmp / "cli.mp4")]
+               str(song), "-o", str(tmp / "cli.mp4"), "--model", args.model]
         if args.checkpoint is not None:
             cmd += ["--checkpoint", str(args.checkpoint)]
         clear_cache()  # the command below starts from a cold cache
@@ -135,9 +134,8 @@ def main() -> None:
                                                 capture_output=True), 1)
 
     seconds = frames / fps
-    print(f"song: {seconds:.1f} s, {frames} frames at {fps} fps; model: "
-          f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters, "
-          f"generate_step {model.config.generate_step}")
+    print(f"song: {seconds:.1f} s, {frames} frames at {fps} fps; model {args.model}: "
+          f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print()
@@ -148,7 +146,10 @@ def main() -> None:
     print(f"| beat warp and easing (beats from the cache) | {t_warp:.2f} | |")
     print(f"| render MP4 with music | {t_render:.2f} | |")
     print(f"| sum of stages | {t_feat + t_gen + t_warp + t_render:.2f} | |")
-    print(f"| `dancekit dance song.wav -o dance.mp4` (fresh process) | {t_cli:.2f} | |")
+    print(f"| `dancekit dance song.wav -o dance.mp4 --model {args.model}` (fresh process) "
+          f"| {t_cli:.2f} | |")
+    if not steps:
+        return
     print()
     print("Frames kept per generation window (`generate_step`) and cross-faded into the next")
     print("(`blend_frames`): speed against liveliness. Joint speed, jitter and BAS (corrected")
@@ -166,6 +167,33 @@ def main() -> None:
         mark = " (bundled)" if (step, blend) == chosen else ""
         print(f"| {step}{mark} | {blend} | {t:.2f} | {seconds / t:.0f}x | {speed:.3f} | "
               f"{jitter(tail):.1f} | {beat_align_score(tail, tail_beats):.3f} |")
+
+
+def time_fact(model, feats: np.ndarray, repeats: int):
+    """FACT's generation alone, and at other frames kept per window (speed against
+    liveliness): (seconds, motion, {(step, blend): (seconds, motion)}, bundled setting)."""
+    from dancekit.models.fact import features_to_motion
+
+    fps = int(model.config.fps)
+    audio = torch.from_numpy(np.asarray(feats, np.float32))[None]
+    frames = audio.shape[1]
+    seed = model.seeds[:1]
+    model.generate_features(audio[:, :200], 200, seed)  # warm-up
+    t_gen, out = timed(lambda: model.generate_features(audio, frames, seed), repeats)
+    motion = features_to_motion(out[0], fps)
+    steps = {}
+    c = model.config
+    chosen = (c.generate_step, c.blend_frames)
+    # (frames kept per window, frames cross-faded into the next window)
+    for step, blend in sorted({(1, 0), (2, 0), (5, 0), (10, 0), (20, 0), (10, 10),
+                               (14, 6), (16, 4), chosen}):
+        if step > c.future_frames or blend > min(step, c.future_frames - step):
+            continue
+        c.generate_step, c.blend_frames = step, blend
+        t, res = timed(lambda: model.generate_features(audio, frames, seed), 1)
+        steps[step, blend] = (t, features_to_motion(res[0], fps))
+    c.generate_step, c.blend_frames = chosen
+    return t_gen, motion, steps, chosen
 
 
 if __name__ == "__main__":

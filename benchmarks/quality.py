@@ -16,10 +16,13 @@ Two tables.
    * the procedural choreographer,
    * FACT with the seed clip from the checkpoint's seed bank,
    * FACT seeded with the real first two seconds (the paper's protocol),
-   * the random clip, the procedural dance and FACT (seed bank) re-timed onto the tracked beats
-     by the beat warper, and then eased on them (``dancekit.motion.time_to_beats``), as
-     ``dancekit dance`` does by default: the re-timing would align music-ignoring motion too,
-     so compare re-timed with re-timed and raw with raw.
+   * dance tokens (``dancekit.models.dance_tokens``: codes of a motion tokenizer drawn for
+     the music),
+   * the random clip, the procedural dance, FACT (seed bank) and dance tokens re-timed onto
+     the tracked beats by the beat warper, and then eased on them
+     (``dancekit.motion.time_to_beats``), as ``dancekit dance`` does by default: the
+     re-timing would align music-ignoring motion too, so compare re-timed with re-timed and
+     raw with raw.
 
    All clips are scored on the same span, from 2 s (after FACT's seed) for ``--seconds``.
 
@@ -28,7 +31,8 @@ Two tables.
    other half (held out) as the real baseline.
 
     python benchmarks/quality.py --heldout HELDOUT_DIR --reference TRAIN_DIR \
-        [--checkpoint RUN/model.safetensors] [--seconds 20]
+        [--checkpoint RUN/model.safetensors] [--tokens-checkpoint RUN/model.safetensors] \
+        [--seconds 20]
 """
 
 from __future__ import annotations
@@ -136,6 +140,8 @@ def main() -> None:
                         help="synth folder of real dances for the FID statistics (training set)")
     parser.add_argument("--checkpoint", type=Path, default=None,
                         help="FACT checkpoint (default: the bundled weights)")
+    parser.add_argument("--tokens-checkpoint", type=Path, default=None,
+                        help="dance-tokens checkpoint (default: the bundled weights)")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     args = parser.parse_args()
 
@@ -166,12 +172,20 @@ def main() -> None:
     systems["FACT (real 2 s seed, paper protocol)"] = [
         crop(fact.generate(p.audio, seed_motion=resample(p.motion, FPS)[:int(START * FPS)],
                            style=style(p)), args.seconds) for p in pairs]
+    tokens = (load_model("dance-tokens") if args.tokens_checkpoint is None
+              else load_model("dance-tokens", checkpoint=args.tokens_checkpoint))
+    warped["dance tokens"] = [
+        tokens.generate(p.audio, seed=i, style=p.style if p.style in tokens.config.styles
+                        else None) for i, p in enumerate(pairs)]
+    systems["dance tokens"] = [crop(m, args.seconds) for m in warped["dance tokens"]]
     for name, motions in warped.items():  # the re-timing, also of what ignores the music
         systems[f"{name} + beat warp"] = [crop(time_to_beats(m, b, ease=False), args.seconds)
                                           for m, b in zip(motions, tracked, strict=True)]
     for name, motions in warped.items():
         label = f"{name} + beat warp + easing"
         if name.startswith("FACT"):
+            label += " (as `dancekit dance --model fact` runs it)"
+        if name == "dance tokens":
             label += " (as `dancekit dance` runs it)"
         systems[label] = [crop(time_to_beats(m, b), args.seconds)
                           for m, b in zip(motions, tracked, strict=True)]

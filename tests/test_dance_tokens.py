@@ -226,3 +226,17 @@ def test_train_both_and_dance_through_the_cli(tmp_path, monkeypatch):
                               "motion-vq"])
     assert res.exit_code == 2 and "tokenizer" in res.stderr
     assert not (tmp_path / "x.npz").exists()
+
+
+def test_half_precision_copy_loads_and_halves_the_file(tokenizer_path, tmp_path):
+    from dancekit.train.checkpoint import half_precision, read_header
+
+    half = tmp_path / "half.safetensors"
+    half_precision(tokenizer_path, half)
+    assert half.stat().st_size < 0.6 * tokenizer_path.stat().st_size
+    assert read_header(half)["meta"]["stored_as"] == "float16"
+    full, small = MotionVQ.from_checkpoint(tokenizer_path), MotionVQ.from_checkpoint(half)
+    assert small.codebook.dtype == torch.float32  # cast back on load
+    feats = travel_features(make_sequences(1, 64)[0].motion)
+    a, b = full.detokenize(full.tokenize(feats)), small.detokenize(small.tokenize(feats))
+    assert torch.allclose(a, b, atol=0.05)

@@ -73,6 +73,19 @@ def load_model_file(path: str | Path, name: str) -> tuple[dict[str, Any], dict[s
     return header["config"], state
 
 
+def half_precision(src: str | Path, dst: str | Path) -> None:
+    """Copy a model checkpoint with its float32 tensors stored as float16: half the bytes,
+    for weights bundled in the package. Loading casts them back to the model's float32, so a
+    half-precision file loads like any other; the header gains ``meta.stored_as``."""
+    from safetensors.torch import load_file
+
+    header = read_header(src)
+    state = {k: v.half() if v.dtype == torch.float32 else v
+             for k, v in load_file(str(src)).items()}
+    meta = {**header.get("meta", {}), "stored_as": "float16"}
+    save_model(dst, header["model"], header["config"], state, meta)
+
+
 def save_trainer_state(path: str | Path, state: dict[str, Any]) -> None:
     with atomic_output(path) as tmp:
         torch.save(state, tmp)
