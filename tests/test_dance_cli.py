@@ -78,8 +78,10 @@ def test_dance_beat_warp_puts_slow_downs_on_the_beats(tmp_path: Path) -> None:
     scores = {}
     for flag in ("--no-beat-warp", "--beat-warp"):
         out = tmp_path / f"{flag}.npz"
+        # FACT: its own slow-downs miss the beat, so the warper has work to do (the default
+        # dance-tokens already lands most of them: BAS 0.62 -> 0.71 here)
         res = _run("dance", str(DEMO_SONG), "-o", str(out), "--seed", "1", "--seconds", "12",
-                   flag, "--no-beat-ease")
+                   flag, "--no-beat-ease", "--model", "fact")
         assert res.exit_code == 0, res.output
         motion = load_motion(out)
         assert motion.duration == pytest.approx(12.0, abs=0.05)
@@ -123,11 +125,11 @@ def test_dance_mp4_has_the_music(tmp_path: Path) -> None:
 
 
 def test_demo_png(tmp_path: Path) -> None:
-    assert DEFAULT_MODEL == "fact"  # the bundled trained model is the default
+    assert DEFAULT_MODEL == "dance-tokens"  # the best bundled trained model is the default
     out = tmp_path / "demo.png"
     res = _run("demo", "-o", str(out), "--size", "128")
     assert res.exit_code == 0, res.output
-    assert out.stat().st_size > 1000 and "model fact" in res.stdout
+    assert out.stat().st_size > 1000 and "model dance-tokens" in res.stdout
 
 
 def _bad(case: str, tmp_path: Path) -> tuple[list[str], Path]:

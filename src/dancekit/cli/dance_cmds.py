@@ -13,7 +13,7 @@ from dancekit.synth.styles import StyleName
 from dancekit.utils import check_output_path
 
 #: The model ``dancekit dance`` and ``dancekit demo`` use when none is named.
-DEFAULT_MODEL = "fact"
+DEFAULT_MODEL = "dance-tokens"
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
 MOTION_SUFFIXES = (".bvh", ".npz", ".json")
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -70,8 +70,9 @@ def dance(
     audio: Annotated[Path, typer.Argument(help="Music file (wav, mp3, ogg, flac, m4a, ...).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output: .mp4 (with the music), "
                                       ".gif, .png, .bvh, .npz or .json.")],
-    model: Annotated[str, typer.Option("--model", help="Model name (procedural, fact, ...) "
-                                       "or a checkpoint path.")] = DEFAULT_MODEL,
+    model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens: the "
+                                       "default; fact; procedural) or a checkpoint path.")]
+        = DEFAULT_MODEL,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Checkpoint to load instead of the model's bundled weights.")]
         = None,
