@@ -268,3 +268,25 @@ def test_bundled_weights_dance_real_music(music_dir, tmp_path, monkeypatch):
     assert 0.15 < np.median(speeds) < 1.0 and min(speeds) > 0.03
     again = model.generate(song, seconds=6.0, style="pop", seed=2)
     assert np.array_equal(again.positions, dance.positions)  # same seed, same dance
+
+
+def test_incremental_decoding_matches_the_full_forward(tokenizer_path):
+    """The cached (incremental) transformer gives the full causal forward's outputs; within
+    one context, generation draws exactly the codes a full forward per code would."""
+    model = tiny_tokens(tokenizer_path).eval()
+    x = torch.randn(1, 6, model.config.hidden)
+    with torch.no_grad():
+        full = model.body(x)
+        head, cache = model.body.extend(x[:, :4], 0, None)
+        tail, _ = model.body.extend(x[:, 4:], 4, cache)
+    assert torch.allclose(torch.cat([head, tail], dim=1), full, atol=1e-5)
+    music = torch.randn(model.config.context_codes, 2 * model.per_code * 37)
+    codes = model.generate_codes(music, 1, torch.Generator().manual_seed(3))
+    gen, history = torch.Generator().manual_seed(3), [model.bos]
+    with torch.no_grad():
+        for t in range(len(music)):
+            logits = model(torch.tensor([history]), music[None, :t + 1],
+                           torch.tensor([1]))[0, -1]
+            odds = (logits / model.config.temperature).softmax(dim=0)
+            history.append(int(torch.multinomial(odds, 1, generator=gen)))
+    assert codes.tolist() == history[1:]

@@ -231,26 +231,43 @@ class DanceTokens(nn.Module):
     def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
                        generator: torch.Generator | None,
                        prompt: torch.Tensor | None = None) -> torch.Tensor:
-        """Draw one code per row of ``music`` (N, 592, raw), each from the odds given the
-        last ``context_codes`` codes (after ``prompt`` codes, if any) at ``temperature``;
-        without a generator, the most likely code."""
+        """Draw one code per row of ``music`` (N, 592, raw), each from the odds at
+        ``temperature`` given the codes before it (after ``prompt`` codes, if any); without
+        a generator, the most likely code.
+
+        Incremental: each new position reuses the keys and values of the ones before it, so a
+        code costs one position of the transformer, not a whole context. The context holds
+        ``context_codes`` positions at most; when it is full, it restarts from its last
+        ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once."""
         was_training = self.training
         self.eval()
         c = self.config
         music = torch.as_tensor(np.asarray(music, np.float32)) if isinstance(music, np.ndarray) \
             else music.float()
-        style_t = torch.tensor([len(c.styles) if style is None else style])
         history = [self.bos] + ([] if prompt is None else prompt.tolist())
         start = len(history) - 1  # music rows belong to the codes drawn after the prompt
         # the prompt's own positions see the first row of music (they are given, not drawn)
         rows = torch.cat([music[:1].expand(start, -1), music]) if start else music
+        heard = self.music_embed((rows - self.music_mean) / self.music_std)  # (N, hidden)
+        heard = heard + self.style_embed(torch.tensor([len(c.styles) if style is None
+                                                       else style]))
+
+        def inputs(a: int, b: int) -> torch.Tensor:  # positions a .. b - 1 -> (1, b - a, C)
+            return (self.code_embed(torch.tensor(history[a:b])) + heard[a:b])[None]
+
+        keep = c.context_codes - max(1, c.context_codes // 6)
+        lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # tiny steps: one thread is faster (benchmarks/generate.py)
         try:
             for t in range(start, start + len(music)):
-                lo = max(0, t + 1 - c.context_codes)
-                logits = self(torch.tensor([history[lo:t + 1]]), rows[None, lo:t + 1],
-                              style_t)[0, -1]
+                if t + 1 - lo > c.context_codes:
+                    lo, cache = t + 1 - keep, None
+                if cache is None:
+                    out, cache = self.body.extend(inputs(lo, t + 1), 0, None)
+                else:
+                    out, cache = self.body.extend(inputs(t, t + 1), t - lo, cache)
+                logits = self.head(out[0, -1])
                 if generator is None:
                     history.append(int(logits.argmax()))
                 else:

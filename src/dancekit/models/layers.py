@@ -42,6 +42,23 @@ class SelfAttention(nn.Module):
         y = y.transpose(1, 2).reshape(B, Q, C)  # (B, Q, C)
         return self.proj(y)
 
+    def extend(self, x: torch.Tensor, past: tuple[torch.Tensor, torch.Tensor] | None
+               ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Causal attention for new positions ``x`` (B, T, C) after the ``past`` keys and
+        values (each (B, nh, P, hs)); returns their outputs and the keys and values of all
+        P + T positions. The same numbers as :meth:`forward` over the whole sequence, at the
+        cost of the new positions only (incremental decoding)."""
+        B, T, C = x.shape
+        q, k, v = (t.view(B, T, self.heads, C // self.heads).transpose(1, 2)
+                   for t in self.qkv(x).split(C, dim=2))
+        if past is not None:
+            k, v = torch.cat([past[0], k], dim=2), torch.cat([past[1], v], dim=2)
+        P = k.shape[2] - T
+        # new position i sees every past position and the new ones up to itself
+        mask = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(diagonal=P)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        return self.proj(y.transpose(1, 2).reshape(B, T, C)), (k, v)
+
 
 class Block(nn.Module):
     """Pre-LayerNorm transformer block: attention and a GELU MLP, each residual."""
@@ -58,6 +75,13 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor, queries: int | None = None) -> torch.Tensor:
         x = x[:, :queries] + self.attn(self.ln1(x), queries)
         return x + self.mlp(self.ln2(x))
+
+    def extend(self, x: torch.Tensor, past: tuple[torch.Tensor, torch.Tensor] | None
+               ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """:meth:`forward` of a causal block for new positions after cached ones."""
+        y, kv = self.attn.extend(self.ln1(x), past)
+        x = x + y
+        return x + self.mlp(self.ln2(x)), kv
 
 
 class Transformer(nn.Module):
@@ -81,3 +105,17 @@ class Transformer(nn.Module):
         for i, block in enumerate(self.blocks):
             x = block(x, keep if i == len(self.blocks) - 1 else None)
         return self.ln(x)
+
+    def extend(self, x: torch.Tensor, start: int,
+               past: list[tuple[torch.Tensor, torch.Tensor]] | None
+               ) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
+        """A causal stack's outputs for new positions ``start .. start + T - 1`` (x: (B, T,
+        C)) given the cached keys and values of the positions before them (``past``, one per
+        block, from the previous call; None when ``start`` is 0). In eval mode the outputs
+        equal :meth:`forward`'s at those positions."""
+        x = x + self.pos[:, start:start + x.shape[1]]
+        cache = []
+        for i, block in enumerate(self.blocks):
+            x, kv = block.extend(x, None if past is None else past[i])
+            cache.append(kv)
+        return self.ln(x), cache
