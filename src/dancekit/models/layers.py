@@ -54,8 +54,10 @@ class SelfAttention(nn.Module):
         if past is not None:
             k, v = torch.cat([past[0], k], dim=2), torch.cat([past[1], v], dim=2)
         P = k.shape[2] - T
-        # new position i sees every past position and the new ones up to itself
-        mask = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(diagonal=P)
+        # new position i sees every past position and the new ones up to itself (one new
+        # position sees them all: no mask to build)
+        mask = None if T == 1 else torch.ones(T, P + T, dtype=torch.bool,
+                                              device=x.device).tril(diagonal=P)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         return self.proj(y.transpose(1, 2).reshape(B, T, C)), (k, v)
 
