@@ -290,3 +290,73 @@ def test_incremental_decoding_matches_the_full_forward(tokenizer_path):
             odds = (logits / model.config.temperature).softmax(dim=0)
             history.append(int(torch.multinomial(odds, 1, generator=gen)))
     assert codes.tolist() == history[1:]
+
+
+DDP_SCRIPT = """
+import os, sys
+sys.path.insert(0, {tests!r})
+import torch
+from test_dance_tokens import TINY_VQ, vq_sequences
+from dancekit.data import split_by_sequence
+from dancekit.models.motion_vq import MotionVQ, MotionVQConfig
+from dancekit.train import TrainConfig, Trainer
+
+def run(rank=0, world=1, out=None):
+    if world > 1:
+        os.environ.update(RANK=str(rank), WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1",
+                          MASTER_PORT=os.environ["TEST_PORT"])
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = MotionVQ(MotionVQConfig.from_dict({{**TINY_VQ, "dead_usage": 0.0}},
+                                              complete=False))
+    train, val = split_by_sequence(vq_sequences(), 0.2)
+    cfg = TrainConfig(steps=6, batch_size=8, val_samples=0, warmup_steps=2, window_stride=4,
+                      checkpoint_every=6, val_every=10**6)
+    Trainer(model, "motion-vq", train, val, cfg, out, show_progress=False).fit()
+
+if __name__ == "__main__":
+    out, mode = sys.argv[1], sys.argv[2]
+    if mode == "ddp":
+        torch.multiprocessing.spawn(run, args=(2, out), nprocs=2)
+    else:
+        run(out=out)
+"""
+
+
+@pytest.mark.slow
+def test_tokenizer_ddp_two_processes_match_single_process(tmp_path):
+    """The codebook's moving averages are summed over ranks, so 2 processes x 4 windows
+    train the tokenizer as 1 process x 8 windows does (no dead-code restarts: those draw
+    from one rank's windows)."""
+    import os
+    import subprocess
+    import sys
+
+    from safetensors.torch import load_file
+
+    script = tmp_path / "vq_run.py"
+    script.write_text(DDP_SCRIPT.format(tests=str(Path(__file__).resolve().parent)))
+    env = {**os.environ, "TEST_PORT": str(29600 + os.getpid() % 1000)}
+    for name, mode in (("one", "fresh"), ("two", "ddp")):
+        subprocess.run([sys.executable, str(script), str(tmp_path / name), mode], check=True,
+                       env=env, timeout=300)
+    a, b = (load_file(str(tmp_path / n / "model.safetensors")) for n in ("one", "two"))
+    for k in a:
+        assert torch.allclose(a[k].float(), b[k].float(), atol=1e-4, rtol=1e-3), k
+
+
+def test_bad_checkpoints_exit_2_without_output(tmp_path):
+    from typer.testing import CliRunner
+
+    from dancekit.cli import app
+    from dancekit.cli.dance_cmds import DEMO_SONG
+
+    corrupt = tmp_path / "corrupt.safetensors"
+    corrupt.write_bytes(b"\x00" * 100)
+    out = tmp_path / "dance.npz"
+    for args in (["--checkpoint", str(corrupt)],
+                 ["--checkpoint", str(tmp_path / "missing.safetensors")]):
+        res = CliRunner().invoke(app, ["dance", str(DEMO_SONG), "-o", str(out),
+                                       "--model", "dance-tokens", *args])
+        assert res.exit_code == 2 and res.stderr.startswith("error:"), res.output
+        assert "Traceback" not in res.output and not out.exists()

@@ -206,7 +206,7 @@ class MotionVQ(nn.Module):
              generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
         """Reconstruction of poses, velocities and accelerations (normalised features), plus
         the commitment of encodings to their codes; in training, the codebook's moving
-        averages are updated (all-reduced over DDP ranks)."""
+        averages are updated (summed over DDP ranks: the global batch's statistics)."""
         c = self.config
         x = (batch["motion"] - self.mean) / self.std  # (B, T, 147)
         z = self.encoder(x.transpose(1, 2)).transpose(1, 2)  # (B, N, latent)
@@ -234,10 +234,9 @@ class MotionVQ(nn.Module):
         onehot = F.one_hot(idx, c.codes).to(flat.dtype)
         count, total = onehot.sum(0), onehot.T @ flat
         distributed = dist.is_available() and dist.is_initialized()
-        if distributed:
+        if distributed:  # the whole global batch's statistics, as one process would see
             dist.all_reduce(count)
             dist.all_reduce(total)
-            count, total = count / dist.get_world_size(), total / dist.get_world_size()
         self.usage.mul_(c.ema_decay).add_((1 - c.ema_decay) * count)
         self.code_sum.mul_(c.ema_decay).add_((1 - c.ema_decay) * total)
         self.codebook.copy_(self.code_sum / (self.usage[:, None] + 1e-5))
