@@ -1,5 +1,5 @@
-"""Where FACT's kinetic distance to real dance is: by style, by song, by body part, and how sure
-its choice head is.
+"""Where a model's kinetic distance to real dance is: by style, by song, by body part, and
+(FACT) how sure its choice head is.
 
 FID_k compares the 72 kinetic features (per joint: mean squared horizontal and vertical speed,
 mean acceleration; :mod:`dancekit.metrics.kinetic`) of generated and real dances. This script
@@ -14,11 +14,12 @@ splits that comparison on held-out synth songs, each danced as ``dancekit dance`
    spread of each over songs.
 3. **By body part**: generated over real, for the mean and the spread over songs, of the
    features summed over legs, torso and arms.
-4. **The choice head**: from real seeds (windows every 10 frames), its cross-entropy against
-   the hypothesis closest to the real frames (what it is trained to predict), its top-1 and
-   top-5 accuracy, against a uniform guess (ln K).
+4. **The choice head** (FACT only): from real seeds (windows every 10 frames), its
+   cross-entropy against the hypothesis closest to the real frames (what it is trained to
+   predict), its top-1 and top-5 accuracy, against a uniform guess (ln K).
 
-    python benchmarks/kinetics.py --heldout HELDOUT_DIR [--checkpoint X] [--songs 96] [--no-style]
+    python benchmarks/kinetics.py --heldout HELDOUT_DIR [--model fact|dance-tokens]
+        [--checkpoint X] [--songs 96] [--no-style]
 """
 
 from __future__ import annotations
@@ -80,14 +81,17 @@ def choice_head(model, sequences, hop: int = 10) -> tuple[float, float, float, i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", type=Path, required=True, help="held-out synth folder")
-    parser.add_argument("--checkpoint", type=Path, help="FACT checkpoint (default: bundled)")
+    parser.add_argument("--model", default="fact", choices=["fact", "dance-tokens"],
+                        help="which model dances")
+    parser.add_argument("--checkpoint", type=Path, help="its checkpoint (default: bundled)")
     parser.add_argument("--songs", type=int, default=96, help="songs used (first n)")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     parser.add_argument("--no-style", action="store_true", help="dance without style labels")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    model = (load_model("fact") if args.checkpoint is None
-             else load_model("fact", checkpoint=args.checkpoint))
+    model = (load_model(args.model) if args.checkpoint is None
+             else load_model(args.model, checkpoint=args.checkpoint))
+    name = "FACT" if args.model == "fact" else "tokens"
     pairs = load_folder(args.heldout)[:args.songs]
     real, gen = [], []
     for i, p in enumerate(pairs):
@@ -105,27 +109,29 @@ def main() -> None:
           f"{'bundled weights' if args.checkpoint is None else args.checkpoint}; "
           f"{'no style label' if args.no_style else 'style labels given'}; "
           f"{args.seconds:g} s from 2 s, beat-warped and eased\n")
-    print("| style | songs | horizontal: real / FACT | vertical: real / FACT "
-          "| energy: real / FACT |")
+    print(f"| style | songs | horizontal: real / {name} | vertical: real / {name} "
+          f"| energy: real / {name} |")
     print("|---|---:|---|---|---|")
     for style in sorted(set(styles)):
         at = styles == style
         cells = [f"{r_sum[at, j].mean():.2f} / {g_sum[at, j].mean():.2f}" for j in range(3)]
         print(f"| {style} | {int(at.sum())} | " + " | ".join(cells) + " |")
-    print("\n| per song | corr(real, FACT) | real mean (sd) | FACT mean (sd) |")
+    print(f"\n| per song | corr(real, {name}) | real mean (sd) | {name} mean (sd) |")
     print("|---|---:|---|---|")
     for j, kind in enumerate(KINDS):
         corr = np.corrcoef(r_sum[:, j], g_sum[:, j])[0, 1]
         print(f"| {kind} | {corr:.2f} | {r_sum[:, j].mean():.2f} ({r_sum[:, j].std():.2f}) | "
               f"{g_sum[:, j].mean():.2f} ({g_sum[:, j].std():.2f}) |")
-    print("\n| body part | FACT / real, mean: horizontal, vertical, energy "
-          "| FACT / real, spread over songs |")
+    print(f"\n| body part | {name} / real, mean: horizontal, vertical, energy "
+          f"| {name} / real, spread over songs |")
     print("|---|---|---|")
     for part, joints in PARTS.items():
         r, g = summed(k_real, joints), summed(k_gen, joints)
         means = ", ".join(f"{g[:, j].mean() / r[:, j].mean():.2f}" for j in range(3))
         spreads = ", ".join(f"{g[:, j].std() / r[:, j].std():.2f}" for j in range(3))
         print(f"| {part} | {means} | {spreads} |")
+    if args.model != "fact":
+        return
     ce, top1, top5, k = choice_head(model, [model.encode(p) for p in pairs[:24]])
     print(f"\nchoice head on {min(len(pairs), 24)} songs' windows from real seeds: "
           f"cross-entropy {ce:.2f} nats (uniform guess ln {k} = {np.log(k):.2f}), "
