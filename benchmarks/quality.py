@@ -1,4 +1,4 @@
-"""Quality of the bundled FACT model on music it never heard, beside honest baselines.
+"""Quality of the bundled dance models (dance tokens, FACT) on music they never heard.
 
 Two tables.
 
