@@ -34,10 +34,11 @@ from dancekit.audio import cached_features
 from dancekit.data import load_folder
 from dancekit.metrics import evaluate
 from dancekit.models import load_model
+from dancekit.models.dance_tokens import DanceTokens
 from dancekit.motion import time_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import beat_speed, beats_of, crop, mean_speed, sweep  # noqa: E402
+from quality import beat_speed, beats_of, crop, known_style, mean_speed, sweep  # noqa: E402
 
 KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
         "step": ("generate_step", int), "blend": ("blend_frames", int),
@@ -50,7 +51,7 @@ def load_setting(setting: str):
     ``None`` for neither."""
     path, _, spec = setting.partition(":")
     model = load_model("fact" if path == "bundled" else path)
-    tokens = type(model).__name__ == "DanceTokens"
+    tokens = isinstance(model, DanceTokens)
     retiming = {"warp": False, "ease": False}
     for item in filter(None, spec.split(",")):
         key, _, value = item.partition("=")
@@ -110,10 +111,9 @@ def main() -> None:
             crop(time_to_beats(m, cached_features(p.audio, "beats"), warp=warp, ease=ease),
                  args.seconds) for m, p in zip(others, pairs, strict=True)]))
     for setting, model, retiming in settings:
-        style = (lambda p, m=model: p.style if p.style in m.config.styles else None)  # noqa: E731
         dances = []
         for i, p in enumerate(pairs):
-            dance = model.generate(p.audio, seed=i, style=style(p))
+            dance = model.generate(p.audio, seed=i, style=known_style(model, p))
             if retiming:
                 warp, ease = retiming
                 dance = time_to_beats(dance, cached_features(p.audio, "beats"), warp=warp,

@@ -108,7 +108,7 @@ def main() -> None:
         if args.model == "fact":
             t_gen, motion, steps, chosen = time_fact(model, feats, args.repeats)
         else:
-            rows = model._paired(model._music_rows(feats, -(-frames // model.per_code)))
+            rows = model.code_music(feats, frames)
 
             def draw():
                 codes = model.generate_codes(rows, None, torch.Generator().manual_seed(0))

@@ -42,7 +42,7 @@ from dancekit.models.fact import _canonical_root_t
 from dancekit.motion import time_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import crop  # noqa: E402
+from quality import crop, known_style  # noqa: E402
 
 KINDS = ("horizontal", "vertical", "energy")
 #: SMPL-24 joint indices of each body part.
@@ -95,7 +95,7 @@ def main() -> None:
     pairs = load_folder(args.heldout)[:args.songs]
     real, gen = [], []
     for i, p in enumerate(pairs):
-        style = None if args.no_style or p.style not in model.config.styles else p.style
+        style = None if args.no_style else known_style(model, p)
         dance = model.generate(p.audio, seed=i, style=style)
         dance = time_to_beats(dance, cached_features(p.audio, "beats"))
         real.append(crop(p.motion, args.seconds))

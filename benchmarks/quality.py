@@ -56,6 +56,11 @@ FPS = 30.0
 START = 2.0  # seconds skipped at the start of every clip: FACT's seed
 
 
+def known_style(model, pair) -> str | None:
+    """The pair's style label if the model was trained on it, else None (no label)."""
+    return pair.style if pair.style in model.config.styles else None
+
+
 def crop(motion: Motion, seconds: float) -> Motion:
     """The scored span of a clip, at 30 fps."""
     m = resample(motion, FPS)
@@ -165,18 +170,16 @@ def main() -> None:
                                                for m in warped["procedural choreographer"]]
     except Exception as err:  # noqa: BLE001 - report, do not hide, a missing baseline
         print(f"(procedural baseline unavailable: {err})")
-    style = (lambda p: p.style if p.style in fact.config.styles else None)  # noqa: E731
-    warped["FACT (seed bank)"] = [fact.generate(p.audio, seed=i, style=style(p))
+    warped["FACT (seed bank)"] = [fact.generate(p.audio, seed=i, style=known_style(fact, p))
                                   for i, p in enumerate(pairs)]
     systems["FACT (seed bank)"] = [crop(m, args.seconds) for m in warped["FACT (seed bank)"]]
     systems["FACT (real 2 s seed, paper protocol)"] = [
         crop(fact.generate(p.audio, seed_motion=resample(p.motion, FPS)[:int(START * FPS)],
-                           style=style(p)), args.seconds) for p in pairs]
+                           style=known_style(fact, p)), args.seconds) for p in pairs]
     tokens = (load_model("dance-tokens") if args.tokens_checkpoint is None
               else load_model("dance-tokens", checkpoint=args.tokens_checkpoint))
-    warped["dance tokens"] = [
-        tokens.generate(p.audio, seed=i, style=p.style if p.style in tokens.config.styles
-                        else None) for i, p in enumerate(pairs)]
+    warped["dance tokens"] = [tokens.generate(p.audio, seed=i, style=known_style(tokens, p))
+                              for i, p in enumerate(pairs)]
     systems["dance tokens"] = [crop(m, args.seconds) for m in warped["dance tokens"]]
     for name, motions in warped.items():  # the re-timing, also of what ignores the music
         systems[f"{name} + beat warp"] = [crop(time_to_beats(m, b, ease=False), args.seconds)

@@ -1,13 +1,15 @@
-"""Small pieces every learned model needs the same way: strict configs, the length of a
-requested dance, and the metadata a generated dance carries."""
+"""Small pieces every learned model needs the same way: strict configs, style labels,
+checkpoints (rebuilt from the file alone, bundled weights), the length of a requested dance
+and the metadata a generated dance carries."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from dancekit.errors import ParameterError
+from dancekit.errors import CheckpointError, ParameterError
 
 C = TypeVar("C")
 
@@ -49,3 +51,47 @@ def dance_meta(model: str, audio: Any, seed: int, style: str | None) -> dict[str
     if isinstance(audio, (str, Path)):
         meta["audio"] = str(audio)
     return meta
+
+
+def require_positive_ints(cfg: Any, names: tuple[str, ...], prefix: str) -> None:
+    """Config validation: each of ``names`` must be an int of at least 1."""
+    for name in names:
+        value = getattr(cfg, name)
+        if not isinstance(value, int) or value < 1:
+            raise ParameterError(f"{prefix} {name} must be a positive integer, got {value!r}")
+
+
+def style_index(styles: list[str], style: str, model: str) -> int:
+    """The index of ``style`` among a model's ``styles``, or a clear error naming them."""
+    if style not in styles:
+        known = ", ".join(styles) or "none: this model is not style-conditioned"
+        raise ParameterError(f"unknown style {style!r} for this {model} (known: {known})")
+    return styles.index(style)
+
+
+def rebuild(path: str | Path, name: str, build: Callable[[dict[str, Any]], Any]) -> Any:
+    """A ``name`` model from its checkpoint: ``build(config)`` makes it from the file's
+    config alone (a :class:`ParameterError` there is a bad checkpoint), then the weights load
+    strictly; in eval mode."""
+    from dancekit.train.checkpoint import load_model_file
+
+    config, state = load_model_file(path, name)
+    try:
+        model = build(config)
+    except ParameterError as err:
+        raise CheckpointError(f"checkpoint {path}: {err}") from None
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as err:
+        raise CheckpointError(f"checkpoint {path} does not match its config: "
+                              f"{str(err).splitlines()[0]}") from None
+    return model.eval()
+
+
+def bundled_weights(weights_dir: Path, label: str) -> Path:
+    """The bundled checkpoint in ``weights_dir``, or a clear error if the install lacks it."""
+    path = weights_dir / "model.safetensors"
+    if not path.is_file():
+        raise CheckpointError(f"bundled {label} weights are missing from the installation "
+                              f"({path}); reinstall dancekit or pass --checkpoint")
+    return path

@@ -39,7 +39,15 @@ from torch import nn
 from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
-from dancekit.models.common import build_config, dance_meta, requested_frames
+from dancekit.models.common import (
+    build_config,
+    bundled_weights,
+    dance_meta,
+    rebuild,
+    requested_frames,
+    require_positive_ints,
+    style_index,
+)
 from dancekit.models.fact import fact_music_features, motion_to_features
 from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
@@ -75,10 +83,8 @@ class DanceTokensConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        for name in ("context_codes", "hidden", "layers", "heads", "ff"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ParameterError(f"dance-tokens {name} must be a positive integer, "
-                                     f"got {getattr(self, name)!r}")
+        require_positive_ints(self, ("context_codes", "hidden", "layers", "heads", "ff"),
+                              "dance-tokens")
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")
@@ -151,6 +157,11 @@ class DanceTokens(nn.Module):
         if len(feats) < need:
             feats = np.concatenate([feats, np.repeat(feats[-1:], need - len(feats), axis=0)])
         return feats[:need].reshape(codes + 1, -1)
+
+    def code_music(self, music: np.ndarray, frames: int) -> np.ndarray:
+        """What :meth:`generate_codes` reads for a dance of ``frames`` frames to (T, 37) music
+        features: one row per code, its music and the next code's (ceil(frames / 8), 592)."""
+        return self._paired(self._music_rows(music[:frames], math.ceil(frames / self.per_code)))
 
     def encode(self, pair: Any) -> Sequence:
         """A pair -> one row per code: the code (as a float) and its music, with a start row
@@ -295,43 +306,28 @@ class DanceTokens(nn.Module):
                 raise ParameterError(f"seed motion needs at least {self.per_code} frames at "
                                      f"{c.fps:g} fps, got {len(feats)}")
             prompt = self.tokenizer.tokenize(travel_features(feats))[-(c.context_codes - 1):]
-        n = math.ceil(frames / self.per_code)
-        rows = self._paired(self._music_rows(music[:frames], n))
-        codes = self.generate_codes(rows, style_idx, torch.Generator().manual_seed(seed),
-                                    prompt)
+        codes = self.generate_codes(self.code_music(music, frames), style_idx,
+                                    torch.Generator().manual_seed(seed), prompt)
         meta = dance_meta("dance-tokens", audio, seed, style)
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
     def style_index(self, style: str) -> int:
-        if style not in self.config.styles:
-            known = ", ".join(self.config.styles) or "none: this model is not style-conditioned"
-            raise ParameterError(f"unknown style {style!r} for this model (known: {known})")
-        return self.config.styles.index(style)
+        return style_index(self.config.styles, style, "dance-tokens model")
 
     # --- checkpoints -------------------------------------------------------------------------
     @classmethod
     def from_checkpoint(cls, path: str | Path) -> DanceTokens:
         """Rebuild from a checkpoint: config and weights (the tokenizer's included) come only
         from the file."""
-        from dancekit.train.checkpoint import load_model_file
-
-        config, state = load_model_file(path, "dance-tokens")
-        try:
+        def build(config: dict[str, Any]) -> DanceTokens:
             cfg = DanceTokensConfig.from_dict(config)
             if cfg.tokenizer_config is None:
                 raise ParameterError("the checkpoint holds no tokenizer config")
-            model = cls(cfg, read_tokenizer=False)
-            model.load_state_dict(state, strict=True)
-        except (ParameterError, RuntimeError) as err:
-            raise CheckpointError(f"checkpoint {path}: {str(err).splitlines()[0]}") from None
-        return model.eval()
+            return cls(cfg, read_tokenizer=False)
+
+        return rebuild(path, "dance-tokens", build)
 
     @classmethod
     def load_default(cls) -> DanceTokens:
         """The weights bundled with dancekit (see ``weights/dance_tokens/README.md``)."""
-        path = WEIGHTS_DIR / "model.safetensors"
-        if not path.is_file():
-            raise CheckpointError(f"bundled dance-tokens weights are missing from the "
-                                  f"installation ({path}); reinstall dancekit or pass "
-                                  "--checkpoint")
-        return cls.from_checkpoint(path)
+        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dance-tokens"))

@@ -45,7 +45,14 @@ from torch import nn
 from dancekit.data.windows import Sequence, collate, make_windows
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
-from dancekit.models.common import dance_meta, requested_frames
+from dancekit.models.common import (
+    bundled_weights,
+    dance_meta,
+    rebuild,
+    requested_frames,
+    require_positive_ints,
+    style_index,
+)
 from dancekit.models.layers import Transformer
 from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.kinematics_torch import forward_kinematics
@@ -267,10 +274,7 @@ class FACTConfig:
     def validate(self) -> None:
         ints = ("motion_frames", "audio_frames", "future_frames", "hidden", "heads", "ff",
                 "generate_step", "rollout_passes", "seed_bank", "hypotheses")
-        for name in ints:
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ParameterError(f"FACT config {name} must be a positive integer, "
-                                     f"got {getattr(self, name)!r}")
+        require_positive_ints(self, ints, "FACT config")
         if self.hidden % self.heads:
             raise ParameterError(f"FACT config hidden={self.hidden} must be a multiple of "
                                  f"heads={self.heads}")
@@ -828,10 +832,7 @@ class FACT(nn.Module):
                                    phase_source=c.phase_source)
 
     def style_index(self, style: str) -> int:
-        if style not in self.config.styles:
-            known = ", ".join(self.config.styles) or "none: this model is not style-conditioned"
-            raise ParameterError(f"unknown style {style!r} for this FACT model (known: {known})")
-        return self.config.styles.index(style)
+        return style_index(self.config.styles, style, "FACT model")
 
     def _seed_clip(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         c = self.config
@@ -856,28 +857,12 @@ class FACT(nn.Module):
         """Rebuild from a checkpoint written by :func:`dancekit.train.save_model`: the config
         comes only from the file (strict: unknown or missing keys and any weight mismatch are
         errors)."""
-        from dancekit.train.checkpoint import load_model_file
-
-        config, state = load_model_file(path, "fact")
-        try:
-            model = cls(FACTConfig.from_dict(config))
-        except ParameterError as err:
-            raise CheckpointError(f"checkpoint {path}: {err}") from None
-        try:
-            model.load_state_dict(state, strict=True)
-        except RuntimeError as err:
-            raise CheckpointError(f"checkpoint {path} does not match its config: "
-                                  f"{str(err).splitlines()[0]}") from None
-        return model.eval()
+        return rebuild(path, "fact", lambda config: cls(FACTConfig.from_dict(config)))
 
     @classmethod
     def load_default(cls) -> FACT:
         """The weights bundled with dancekit (see ``weights/fact/README.md``)."""
-        path = WEIGHTS_DIR / "model.safetensors"
-        if not path.is_file():
-            raise CheckpointError(f"bundled FACT weights are missing from the installation "
-                                  f"({path}); reinstall dancekit or pass --checkpoint")
-        return cls.from_checkpoint(path)
+        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "FACT"))
 
 
 # --- helpers -----------------------------------------------------------------------------------

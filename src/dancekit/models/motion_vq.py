@@ -34,9 +34,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from dancekit.data.windows import Sequence
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models import register_model
-from dancekit.models.common import build_config
+from dancekit.models.common import build_config, rebuild, require_positive_ints
 from dancekit.models.fact import MOTION_DIM, features_to_motion, motion_to_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
@@ -73,10 +73,8 @@ class MotionVQConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        for name in ("codes", "latent", "width", "levels", "window_frames"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ParameterError(f"motion-vq {name} must be a positive integer, "
-                                     f"got {getattr(self, name)!r}")
+        require_positive_ints(self, ("codes", "latent", "width", "levels", "window_frames"),
+                              "motion-vq")
         if self.window_frames % self.frames_per_code:
             raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
                                  f"multiple of {self.frames_per_code} frames per code")
@@ -275,15 +273,7 @@ class MotionVQ(nn.Module):
     # --- checkpoints -------------------------------------------------------------------------
     @classmethod
     def from_checkpoint(cls, path: str | Path) -> MotionVQ:
-        from dancekit.train.checkpoint import load_model_file
-
-        config, state = load_model_file(path, "motion-vq")
-        try:
-            model = cls(MotionVQConfig.from_dict(config))
-            model.load_state_dict(state, strict=True)
-        except (ParameterError, RuntimeError) as err:
-            raise CheckpointError(f"checkpoint {path}: {str(err).splitlines()[0]}") from None
-        return model.eval()
+        return rebuild(path, "motion-vq", lambda config: cls(MotionVQConfig.from_dict(config)))
 
     @classmethod
     def load_default(cls) -> MotionVQ:
