@@ -19,6 +19,8 @@ The tracker has five stages, each a standard, published idea:
    novelty peak close to it. The grid moves by a tatum when the bass says the beat lies there
    (:func:`_bass_phase`), and a small learned model (:mod:`dancekit.audio.beat_level`)
    decides whether the written beat is twice the tracked one (slow music over quavers).
+   A pulse quicker than any written beat (:data:`FAST_BPM`) is read as the tatum and
+   grouped in twos or threes by the accents of stage 5 (:func:`_regroup_fast`).
 5. **Meter and downbeats**: beat-synchronous bass onsets and chord (chroma) changes are
    grouped into bars of 2, 3 and 4 beats at every phase; the grouping whose first beats stand
    out most gives the meter and the downbeats. Best effort: see ``docs/audio.md`` for how often
@@ -89,6 +91,13 @@ DOWNBEAT_WEIGHT = 1.0
 #: Least beat activation, relative to the median at the beats, for a beat at either end
 #: of the piece (see :func:`_trim_ends`).
 EDGE_MIN = 0.1
+#: A tracked beat quicker than this (BPM) is read as the tatum, and the beat as two or three
+#: of them (:func:`_regroup_fast`). The written beats of the music the tracker is judged on
+#: lie at 42-168 BPM (nominal tempi of the DEV set and of the 725 excerpts drawn from its
+#: collections by ``benchmarks/beats_corpus.py``); the margin above that keeps quick dance
+#: music (a jive at 176) as it is tracked. Music written with quicker beats is tracked at
+#: half or a third of its tempo (``docs/audio.md``, "Session 10").
+FAST_BPM = 180.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,12 +179,16 @@ def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: b
     features, halved = level_candidates(pulse.novelty, chroma, pulse.bass, beat_frames, period)
     if halved is not None and halve_probability(features) > 0.5:
         beat_frames, period = halved, 2 * period
+    compound = pulse.compound
+    if 60.0 * FPS / period > FAST_BPM:
+        beat_frames, period, compound = _regroup_fast(pulse, chroma, beat_frames, period,
+                                                      show_progress)
     beats = _refine(beat_frames, pulse.observation) / FPS
     tempo = _tempo(beats) if len(beats) > 1 else 60.0 * FPS / period
     per_bar, phase = _meter(pulse.bass, chroma, pulse.novelty, beat_frames, period,
                             pulse.downbeat)
     downbeats = beats[phase::per_bar] if per_bar else np.zeros(0)
-    meter = _meter_name(per_bar, pulse.compound)
+    meter = _meter_name(per_bar, compound)
     return Beats(tempo=tempo, beats=beats, downbeats=downbeats, meter=meter,
                  beats_per_bar=per_bar, meta=meta)
 
@@ -478,6 +491,15 @@ def _meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
     """
     if len(beat_frames) < 8:
         return 0, 0
+    accent = _beat_accents(bass, chroma, novelty, beat_frames, period, downbeat)
+    return _best_grouping(accent, (2, 3, 4))
+
+
+def _beat_accents(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray,
+                  beat_frames: np.ndarray, period: float, downbeat: np.ndarray | None
+                  ) -> np.ndarray:
+    """Accent of each beat: chroma change into it, bass-band and full-band onset strength at
+    it and, with the network, its downbeat activation, each standardised over the piece."""
     change = _chord_change(chroma, beat_frames, period)
     reach = max(int(period) // 8, 1)
     bass_at = peak_near(bass, beat_frames, reach)
@@ -485,18 +507,22 @@ def _meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray, beat_frame
     accent = zscore(change) + zscore(bass_at) + 0.5 * zscore(onset_at)
     if downbeat is not None:
         accent += DOWNBEAT_WEIGHT * zscore(peak_near(downbeat, beat_frames, reach))
+    return accent
 
+
+def _best_grouping(accent: np.ndarray, sizes: tuple[int, ...]) -> tuple[int, int]:
+    """Group size and phase whose first elements stand out most from the others (effect
+    size, Cohen's d), :data:`FOUR_BEAT_PRIOR` favouring groups of four."""
     best = (-np.inf, 0, 0)
     index = np.arange(len(accent))
-    for per_bar in (2, 3, 4):
-        for phase in range(per_bar):
-            on = (index - phase) % per_bar == 0
+    for size in sizes:
+        for phase in range(size):
+            on = (index - phase) % size == 0
             a, b = accent[on], accent[~on]
             effect = (a.mean() - b.mean()) / np.sqrt((a.var() + b.var()) / 2 + 1e-9)
-            effect *= FOUR_BEAT_PRIOR if per_bar == 4 else 1.0
+            effect *= FOUR_BEAT_PRIOR if size == 4 else 1.0
             if effect > best[0]:
-                best = (effect, per_bar, phase)
-
+                best = (effect, size, phase)
     return best[1], best[2]
 
 
@@ -535,6 +561,33 @@ def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, pe
     bass_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(bass), size=5)
     return tatum, grouping_features(onset_acf, harmony_acf, bass_acf,
                                     _tatum_accents(novelty, bass, chroma, tatum), tatum)
+
+
+def _regroup_fast(pulse: Pulse, chroma: np.ndarray, frames: np.ndarray, tatum: float,
+                  show_progress: bool) -> tuple[np.ndarray, float, bool]:
+    """Beat frames, period and compoundness when a tracked pulse above :data:`FAST_BPM` is
+    read as the tatum.
+
+    A pulse that quick is the quavers of a slow 6/8 air or of a polonaise rather than a
+    written beat; the tempo head can be confident about it on music unlike its training
+    music. Whether a beat is two of those tatums or three is read from their accents the
+    way bars are read from beats (:func:`_meter`: chord change, bass and onsets, and the
+    network's downbeat activation; groups of two or three), and the HMM then decodes the
+    same observation at that period, so the phase is the one the activation supports best.
+    On the cached development sets this grouping was right for 10 of the 11 quick pulses
+    that needed regrouping, the two-or-three model of the cue tracker for 9
+    (``docs/audio.md``, "Session 10"). Too few tatums to group: the pulse is kept.
+    """
+    if len(frames) < 8:
+        return frames, tatum, pulse.compound
+    accent = _beat_accents(pulse.bass, chroma, pulse.novelty, frames, tatum, pulse.downbeat)
+    per_beat, _ = _best_grouping(accent, (2, 3))
+    period = per_beat * tatum
+    frames = _decode_beats(pulse.observation, period, show_progress,
+                           gain=1.0 if pulse.downbeat is not None else ACTIVATION_GAIN)
+    if pulse.downbeat is not None:
+        frames = _trim_ends(frames, pulse.observation, max(int(period) // OBSERVATION_LAMBDA, 1))
+    return frames, period, per_beat == 3
 
 
 def _tatum(onset_acf: np.ndarray, period: float) -> float:

@@ -35,8 +35,8 @@ HOP_LENGTH = 512
 DANCE_REVOLUTION_SR = 15360
 #: Bump when a recipe changes, or the beat tracker whose tempo FACT uses as ``start_bpm`` by
 #: default: it is part of every cache key, so stale entries are never read.
-FEATURE_VERSION = 4  # 2: the beat network drives track_beats; 3: retrained with procedural scores;
-# 4: the 32-channel beat network
+FEATURE_VERSION = 5  # 2: the beat network drives track_beats; 3: retrained with procedural scores;
+# 4: the 32-channel beat network; 5: pulses above FAST_BPM regrouped into beats
 
 #: FACT's spectrograms are computed in blocks of this many seconds (see :func:`_mel_power`
 #: and :func:`_chroma_cens`): same numbers as one call, a fraction of its memory on long songs.
