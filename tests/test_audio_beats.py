@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import dancekit.audio.beats as beats_module
-from dancekit.audio import Audio, track_beats
+from dancekit.audio import Audio, load, track_beats
 from dancekit.audio.beat_grouping import group_contrast
 from dancekit.audio.beats import Beats
 from dancekit.audio.clicks import click_track
@@ -129,7 +129,7 @@ def test_two_or_three_quavers_to_the_beat(per_beat: int) -> None:
 def test_quick_pulse_is_read_as_the_tatum(per_beat: int) -> None:
     # The beat network follows these equally loud quavers at 200 BPM, above FAST_BPM: the
     # tracker reads them as tatums and groups them by the accents of the bass and the
-    # harmony, two or three to the beat. The network's activation is the same on every
+    # harmony (clear here), two or three to the beat. The network's activation is the same on every
     # quaver here, so the phase it decodes is not asserted, only that the beats are quavers.
     y, beats = _quavers(0.3, per_beat, 24.0)
     spec, chroma = beats_module._spectrograms(y)
@@ -171,6 +171,22 @@ def test_real_music(music_dir: Path, name: str, meter: str) -> None:
                                    mir_eval.beat.trim_beats(result.downbeats))
     assert down > 0.9
     assert set(np.round(result.downbeats, 6)) <= set(np.round(result.beats, 6))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "low", "high"), [
+    ("DANCE_C_2", 110.0, 135.0),  # a cha-cha, tracked at 203 BPM before regrouping
+    ("DANCE_R_3", 85.0, 110.0),  # a rumba, tracked at 189 BPM
+])
+def test_latin_quavers_grouped_in_twos(ballroom_dir: Path, name: str, low: float,
+                                       high: float) -> None:
+    # Real recordings without beat ground truth, so only what any dancer knows is asserted:
+    # the tempo of the dance and a simple meter. Their accents hardly prefer twos or threes
+    # (3+3+2 figures), so the learned two-or-three model decides, and says two.
+    song = load(ballroom_dir / name / "audio.mp3", sr=beats_module.SR, max_seconds=60)
+    result = track_beats(song)
+    assert low <= result.tempo <= high
+    assert not result.meter.endswith("/8")
 
 
 def _peaks(curve: np.ndarray, threshold: float) -> np.ndarray:

@@ -20,7 +20,8 @@ The tracker has five stages, each a standard, published idea:
    (:func:`_bass_phase`), and a small learned model (:mod:`dancekit.audio.beat_level`)
    decides whether the written beat is twice the tracked one (slow music over quavers).
    A pulse quicker than any written beat (:data:`FAST_BPM`) is read as the tatum and
-   grouped in twos or threes by the accents of stage 5 (:func:`_regroup_fast`).
+   grouped in twos or threes by the accents of stage 5, or by the model of stage 3 when
+   the accents do not clearly tell (:func:`_regroup_fast`).
 5. **Meter and downbeats**: beat-synchronous bass onsets and chord (chroma) changes are
    grouped into bars of 2, 3 and 4 beats at every phase; the grouping whose first beats stand
    out most gives the meter and the downbeats. Best effort: see ``docs/audio.md`` for how often
@@ -98,6 +99,10 @@ EDGE_MIN = 0.1
 #: music (a jive at 176) as it is tracked. Music written with quicker beats is tracked at
 #: half or a third of its tempo (``docs/audio.md``, "Session 10").
 FAST_BPM = 180.0
+#: Least difference of effect size (Cohen's d, a "medium" effect) between grouping quick
+#: tatums in threes and in twos for the accents to decide (:func:`_regroup_fast`); below it
+#: the learned two-or-three model does.
+GROUPING_MARGIN = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -511,19 +516,29 @@ def _beat_accents(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray,
 
 
 def _best_grouping(accent: np.ndarray, sizes: tuple[int, ...]) -> tuple[int, int]:
-    """Group size and phase whose first elements stand out most from the others (effect
-    size, Cohen's d), :data:`FOUR_BEAT_PRIOR` favouring groups of four."""
+    """Group size and phase whose first elements stand out most from the others,
+    :data:`FOUR_BEAT_PRIOR` favouring groups of four."""
     best = (-np.inf, 0, 0)
-    index = np.arange(len(accent))
     for size in sizes:
-        for phase in range(size):
-            on = (index - phase) % size == 0
-            a, b = accent[on], accent[~on]
-            effect = (a.mean() - b.mean()) / np.sqrt((a.var() + b.var()) / 2 + 1e-9)
-            effect *= FOUR_BEAT_PRIOR if size == 4 else 1.0
-            if effect > best[0]:
-                best = (effect, size, phase)
+        effect, phase = _grouping_effect(accent, size)
+        effect *= FOUR_BEAT_PRIOR if size == 4 else 1.0
+        if effect > best[0]:
+            best = (effect, size, phase)
     return best[1], best[2]
+
+
+def _grouping_effect(accent: np.ndarray, size: int) -> tuple[float, int]:
+    """How far the first elements of groups of ``size`` stand out at the best phase (effect
+    size, Cohen's d, of their accents against the others) and that phase."""
+    best = (-np.inf, 0)
+    index = np.arange(len(accent))
+    for phase in range(size):
+        on = (index - phase) % size == 0
+        a, b = accent[on], accent[~on]
+        effect = (a.mean() - b.mean()) / np.sqrt((a.var() + b.var()) / 2 + 1e-9)
+        if effect > best[0]:
+            best = (float(effect), phase)
+    return best
 
 
 def _chord_change(chroma: np.ndarray, beat_frames: np.ndarray, period: float) -> np.ndarray:
@@ -539,13 +554,14 @@ def _chord_change(chroma: np.ndarray, beat_frames: np.ndarray, period: float) ->
     return change
 
 
-def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, period: float
-                   ) -> tuple[float, np.ndarray | None]:
+def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, period: float,
+                   tatum: float | None = None) -> tuple[float, np.ndarray | None]:
     """The tatum (frames) and the two-or-three features of :mod:`dancekit.audio.beat_grouping`
     (None when the music is too short to see three tatums repeat).
 
     The tatum (the fastest regular pulse) is a third of the period when the novelty repeats
-    clearly after a third of it and more than after a half, else a half. Both readings of the
+    clearly after a third of it and more than after a half, else a half (a ``tatum`` given
+    in frames is taken as it is). Both readings of the
     same tatums, a beat of 2 (3/4 in quavers) or of 3 (6/8), are then put to the cues of the
     learned decision: how onsets, chord changes and bass onsets repeat at 2 and at 3 tatums,
     and how the accents of decoded tatums group. This is the classic 3/4-versus-6/8
@@ -553,7 +569,7 @@ def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, pe
     that run across the beat.
     """
     onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
-    tatum = _tatum(onset_acf, period)
+    tatum = tatum or _tatum(onset_acf, period)
     if 3 * tatum >= len(novelty) / 2:
         return tatum, None
     harmony_acf = scipy.ndimage.maximum_filter1d(
@@ -572,22 +588,31 @@ def _regroup_fast(pulse: Pulse, chroma: np.ndarray, frames: np.ndarray, tatum: f
     written beat; the tempo head can be confident about it on music unlike its training
     music. Whether a beat is two of those tatums or three is read from their accents the
     way bars are read from beats (:func:`_meter`: chord change, bass and onsets, and the
-    network's downbeat activation; groups of two or three), and the HMM then decodes the
-    same observation at that period, so the phase is the one the activation supports best.
-    On the cached development sets this grouping was right for 10 of the 11 quick pulses
-    that needed regrouping, the two-or-three model of the cue tracker for 9
-    (``docs/audio.md``, "Session 10"). Too few tatums to group: the pulse is kept.
+    network's downbeat activation) when one grouping clearly wins (by
+    :data:`GROUPING_MARGIN`), as in slow airs whose bass and harmony move with the beat;
+    otherwise the learned two-or-three model of :mod:`dancekit.audio.beat_grouping`
+    decides, which was fitted with dance grooves whose 3+3+2 figures fool the accents
+    (a rumba's quavers read by the accents alone come out as 12/8). The HMM then decodes
+    the same observation at the chosen period, so the phase is the one the activation
+    supports best. Too few tatums to group: the pulse is kept.
     """
     if len(frames) < 8:
         return frames, tatum, pulse.compound
     accent = _beat_accents(pulse.bass, chroma, pulse.novelty, frames, tatum, pulse.downbeat)
-    per_beat, _ = _best_grouping(accent, (2, 3))
-    period = per_beat * tatum
+    contrast = {size: _grouping_effect(accent, size)[0] for size in (2, 3)}
+    if abs(contrast[3] - contrast[2]) >= GROUPING_MARGIN:
+        compound = contrast[3] > contrast[2]
+    else:
+        _, features = _beat_grouping(pulse.novelty, pulse.bass, chroma, 2 * tatum, tatum)
+        if features is None:
+            return frames, tatum, pulse.compound
+        compound = compound_probability(features) > 0.5
+    period = (3 if compound else 2) * tatum
     frames = _decode_beats(pulse.observation, period, show_progress,
                            gain=1.0 if pulse.downbeat is not None else ACTIVATION_GAIN)
     if pulse.downbeat is not None:
         frames = _trim_ends(frames, pulse.observation, max(int(period) // OBSERVATION_LAMBDA, 1))
-    return frames, period, per_beat == 3
+    return frames, period, compound
 
 
 def _tatum(onset_acf: np.ndarray, period: float) -> float:
