@@ -255,9 +255,15 @@ def _learned_pulse(spec: np.ndarray, novelty: np.ndarray, bass: np.ndarray,
     if compound is None:
         onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
         compound = _tatum(onset_acf, period) < period / 2
-    frames = _trim_ends(_decode_beats(learned.beat, period, show_progress, gain=1.0),
-                        learned.beat, max(int(period) // OBSERVATION_LAMBDA, 1))
+    frames = _decode_activation(learned.beat, period, show_progress)
     return Pulse(novelty, bass, learned.beat, learned.downbeat, frames, period, compound)
+
+
+def _decode_activation(beat: np.ndarray, period: float, show_progress: bool) -> np.ndarray:
+    """Beat frames of the network's beat activation around ``period``: the HMM with the
+    activation as the beat probability, weak beats at either end dropped."""
+    frames = _decode_beats(beat, period, show_progress, gain=1.0)
+    return _trim_ends(frames, beat, max(int(period) // OBSERVATION_LAMBDA, 1))
 
 
 def onset_novelty(spec: np.ndarray, *, lag: int = 2, max_size: int = 3) -> np.ndarray:
@@ -561,8 +567,8 @@ def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, pe
 
     The tatum (the fastest regular pulse) is a third of the period when the novelty repeats
     clearly after a third of it and more than after a half, else a half (a ``tatum`` given
-    in frames is taken as it is). Both readings of the
-    same tatums, a beat of 2 (3/4 in quavers) or of 3 (6/8), are then put to the cues of the
+    in frames is taken as it is). Both readings of the same tatums, a beat of 2 (3/4 in
+    quavers) or of 3 (6/8), are then put to the cues of the
     learned decision: how onsets, chord changes and bass onsets repeat at 2 and at 3 tatums,
     and how the accents of decoded tatums group. This is the classic 3/4-versus-6/8
     question, which the onset periodicity alone often gets wrong for accompaniment figures
@@ -608,11 +614,9 @@ def _regroup_fast(pulse: Pulse, chroma: np.ndarray, frames: np.ndarray, tatum: f
             return frames, tatum, pulse.compound
         compound = compound_probability(features) > 0.5
     period = (3 if compound else 2) * tatum
-    frames = _decode_beats(pulse.observation, period, show_progress,
-                           gain=1.0 if pulse.downbeat is not None else ACTIVATION_GAIN)
-    if pulse.downbeat is not None:
-        frames = _trim_ends(frames, pulse.observation, max(int(period) // OBSERVATION_LAMBDA, 1))
-    return frames, period, compound
+    if pulse.downbeat is None:  # the cue tracker's novelty
+        return _decode_beats(pulse.observation, period, show_progress), period, compound
+    return _decode_activation(pulse.observation, period, show_progress), period, compound
 
 
 def _tatum(onset_acf: np.ndarray, period: float) -> float:
