@@ -14,17 +14,23 @@ from dancekit.errors import CheckpointError, ParameterError
 C = TypeVar("C")
 
 
-def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str) -> C:
+def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,
+                 added: dict[str, Any] | None = None,
+                 missing_error: type[Exception] = ParameterError) -> C:
     """A config dataclass from a dict; unknown keys are an error, and with ``complete``
-    (checkpoints) so are missing ones, so a checkpoint never silently takes today's
-    defaults. The result's ``validate()`` runs."""
+    (checkpoints) so are missing ones (``missing_error``), so a checkpoint never silently
+    takes today's defaults. ``added``: keys introduced after checkpoints were shipped, with
+    the values those older checkpoints were trained with, filled in when ``complete``. The
+    result's ``validate()`` runs."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(d) - names)
     if unknown:
         raise ParameterError(f"unknown {label} config keys: {', '.join(unknown)}")
+    if complete and added:
+        d = {**{k: v for k, v in added.items() if k not in d}, **d}
     if complete and set(d) != names:
-        raise ParameterError(f"{label} config is missing keys: "
-                             + ", ".join(sorted(names - set(d))))
+        raise missing_error(f"{label} config is missing keys: "
+                            + ", ".join(sorted(names - set(d))))
     cfg = dataclasses.replace(cls(), **d)  # type: ignore[type-var]
     cfg.validate()  # type: ignore[attr-defined]
     return cfg

@@ -46,6 +46,7 @@ from dancekit.data.windows import Sequence, collate, make_windows
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    build_config,
     bundled_weights,
     dance_meta,
     rebuild,
@@ -254,19 +255,10 @@ class FACTConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> FACTConfig:
         """Build from a dict; unknown keys are an error, and with ``complete`` (checkpoints)
-        so are missing ones, so a checkpoint never silently picks up today's defaults."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
-        if unknown:
-            raise ParameterError(f"unknown FACT config keys: {', '.join(unknown)}")
-        if complete:  # a checkpoint older than a key gets the value it was trained with
-            d = {**{k: v for k, v in ADDED_KEYS.items() if k not in d}, **d}
-        missing = sorted(names - set(d))
-        if complete and missing:
-            raise CheckpointError(f"FACT config is missing keys: {', '.join(missing)}")
-        cfg = dataclasses.replace(cls(), **d) if not complete else cls(**d)
-        cfg.validate()
-        return cfg
+        so are missing ones, except those of :data:`ADDED_KEYS` (a checkpoint older than a
+        key gets the value it was trained with)."""
+        return build_config(cls, d, complete=complete, label="FACT", added=ADDED_KEYS,
+                            missing_error=CheckpointError)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
