@@ -560,29 +560,39 @@ def _chord_change(chroma: np.ndarray, beat_frames: np.ndarray, period: float) ->
     return change
 
 
-def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, period: float,
-                   tatum: float | None = None) -> tuple[float, np.ndarray | None]:
+def _beat_grouping(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray, period: float
+                   ) -> tuple[float, np.ndarray | None]:
     """The tatum (frames) and the two-or-three features of :mod:`dancekit.audio.beat_grouping`
     (None when the music is too short to see three tatums repeat).
 
     The tatum (the fastest regular pulse) is a third of the period when the novelty repeats
-    clearly after a third of it and more than after a half, else a half (a ``tatum`` given
-    in frames is taken as it is). Both readings of the same tatums, a beat of 2 (3/4 in
-    quavers) or of 3 (6/8), are then put to the cues of the
+    clearly after a third of it and more than after a half, else a half. Both readings of the
+    same tatums, a beat of 2 (3/4 in quavers) or of 3 (6/8), are then put to the cues of the
     learned decision: how onsets, chord changes and bass onsets repeat at 2 and at 3 tatums,
     and how the accents of decoded tatums group. This is the classic 3/4-versus-6/8
     question, which the onset periodicity alone often gets wrong for accompaniment figures
     that run across the beat.
     """
     onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
-    tatum = tatum or _tatum(onset_acf, period)
+    tatum = _tatum(onset_acf, period)
+    return tatum, _grouping_features(novelty, bass, chroma, tatum, onset_acf)
+
+
+def _grouping_features(novelty: np.ndarray, bass: np.ndarray, chroma: np.ndarray,
+                       tatum: float, onset_acf: np.ndarray | None = None
+                       ) -> np.ndarray | None:
+    """The two-or-three features of a tatum (frames), or None when the music is too short to
+    see three tatums repeat; ``onset_acf``, the novelty's peak-widened autocorrelation, when
+    the caller has it already."""
     if 3 * tatum >= len(novelty) / 2:
-        return tatum, None
+        return None
+    if onset_acf is None:
+        onset_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(novelty), size=5)
     harmony_acf = scipy.ndimage.maximum_filter1d(
         _autocorrelation(_harmonic_novelty(chroma, tatum)), size=5)
     bass_acf = scipy.ndimage.maximum_filter1d(_autocorrelation(bass), size=5)
-    return tatum, grouping_features(onset_acf, harmony_acf, bass_acf,
-                                    _tatum_accents(novelty, bass, chroma, tatum), tatum)
+    return grouping_features(onset_acf, harmony_acf, bass_acf,
+                             _tatum_accents(novelty, bass, chroma, tatum), tatum)
 
 
 def _regroup_fast(pulse: Pulse, chroma: np.ndarray, frames: np.ndarray, tatum: float,
@@ -609,7 +619,7 @@ def _regroup_fast(pulse: Pulse, chroma: np.ndarray, frames: np.ndarray, tatum: f
     if abs(contrast[3] - contrast[2]) >= GROUPING_MARGIN:
         compound = contrast[3] > contrast[2]
     else:
-        _, features = _beat_grouping(pulse.novelty, pulse.bass, chroma, 2 * tatum, tatum)
+        features = _grouping_features(pulse.novelty, pulse.bass, chroma, tatum)
         if features is None:
             return frames, tatum, pulse.compound
         compound = compound_probability(features) > 0.5
