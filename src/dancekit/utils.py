@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -57,11 +58,17 @@ def atomic_output(path: str | os.PathLike, *, suffix: str | None = None) -> Iter
     A failed or interrupted write leaves no partial file: the temporary file is removed and
     any existing ``path`` is untouched. The temporary name keeps the extension (or ``suffix``)
     so writers that choose a format by extension (ffmpeg, imageio) still work.
+
+    A process killed outright (SIGKILL, a power cut) cannot clean up, so the temporary name,
+    ``.<name>.dancekit-tmp-<pid>-<random><ext>``, records its writer: the next write to the
+    same ``path`` removes the leftovers of writers that are no longer running.
     """
     path = check_output_path(path)
     parent = path.parent
     ext = suffix if suffix is not None else "".join(path.suffixes[-1:])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{ext}", dir=parent)
+    prefix = f".{path.name}{_TMP_MARK}"
+    _sweep_stale(parent, prefix)
+    fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=ext, dir=parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -74,6 +81,31 @@ def atomic_output(path: str | os.PathLike, *, suffix: str | None = None) -> Iter
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+_TMP_MARK = ".dancekit-tmp-"
+
+
+def _sweep_stale(parent: Path, prefix: str) -> None:
+    """Delete ``prefix<pid>-*`` files in ``parent`` whose writer process has ended."""
+    for name in glob.glob(glob.escape(prefix) + "*", root_dir=parent):
+        pid_text = name[len(prefix):].split("-", 1)[0]
+        if pid_text.isdigit() and not _running(int(pid_text)):
+            with contextlib.suppress(OSError):
+                (parent / name).unlink()
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (a process of another user counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def progress(items: Iterable[T], *, total: int | None = None, description: str = "",

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
-from dancekit.io.common import build_motion, override_fps
+from dancekit.io.common import build_motion, check_array_bytes, override_fps
 from dancekit.io.safe_pickle import load_pickle
 from dancekit.motion.core import Motion
 
@@ -34,6 +34,10 @@ def read_aist_pickle(path: str | Path) -> dict[str, Any]:
     data = load_pickle(path)
     if not isinstance(data, dict):
         raise DataFormatError(f"{path}: expected a dict of arrays, found {type(data).__name__}")
+    # arrays numpy built without touching their memory (an uninitialised ndarray(shape)) must
+    # not reach the float conversions below
+    check_array_bytes(path, sum(v.nbytes for v in data.values() if isinstance(v, np.ndarray)),
+                      "its arrays")
     return data
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from dancekit.errors import DataFormatError
-from dancekit.io.common import build_motion, override_fps
+from dancekit.io.common import build_motion, override_fps, read_text
 from dancekit.motion.core import Motion
 from dancekit.motion.skeletons import Skeleton, register_skeleton
 
@@ -170,13 +170,10 @@ def _genre(name: str) -> str | None:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataFormatError(f"cannot read {path}: {err.strerror or err}") from None
+    text = read_text(path)
     if not text.strip():
         raise DataFormatError(f"{path} is empty")
     try:
         return json.loads(text)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError) as err:
         raise DataFormatError(f"{path} is not valid JSON ({err}); truncated?") from None

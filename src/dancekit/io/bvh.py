@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
-from dancekit.io.common import build_motion, override_fps
+from dancekit.io.common import build_motion, override_fps, read_text
 from dancekit.motion.core import Motion
 from dancekit.motion.rotations import axis_angle_to_matrix, matrix_to_axis_angle, matrix_to_euler
 from dancekit.motion.skeletons import Skeleton
@@ -47,6 +47,10 @@ _UNIT_GUESSES = ((0.5, 3.0, 1.0), (40.0, 300.0, 0.01), (15.0, 40.0, 0.0254),
                  (500.0, 3000.0, 0.001))
 _SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "inch": 0.0254}
 _AXES = {"X": 0, "Y": 1, "Z": 2}
+#: Deepest joint nesting and most joints a file may declare (real rigs, fingers and face
+#: included, stay far below both).
+MAX_DEPTH = 256
+MAX_JOINTS = 4096
 
 
 @dataclass
@@ -88,48 +92,65 @@ class _Tokens:
                                   f"found {tok!r}") from None
 
 
-def _parse_joint(tok: _Tokens, name: str, parent: int, joints: list[_Joint]) -> None:
-    tok.expect("{")
-    tok.expect("OFFSET")
-    offset = np.array([tok.number(f"the OFFSET of {name}") for _ in range(3)])
-    me = len(joints)
-    joint = _Joint(name, parent, offset)
-    joints.append(joint)
+def _parse_hierarchy(tok: _Tokens, root_name: str) -> list[_Joint]:
+    """The joints below ROOT in file order (parents before children), read with an explicit
+    stack so that a hostile nesting depth meets :data:`MAX_DEPTH`, not Python's recursion
+    limit."""
+    joints: list[_Joint] = []
+    open_joints: list[int] = []  # indices of the joints whose '}' is still to come
+    name, parent = root_name, -1
     while True:
-        word = tok.next(f"'}}' closing {name}")
+        if name is not None:
+            if len(open_joints) >= MAX_DEPTH:
+                raise DataFormatError(f"{tok.path}: the hierarchy nests deeper than "
+                                      f"{MAX_DEPTH} joints")
+            if len(joints) >= MAX_JOINTS:
+                raise DataFormatError(f"{tok.path}: the hierarchy has more than "
+                                      f"{MAX_JOINTS} joints")
+            tok.expect("{")
+            tok.expect("OFFSET")
+            offset = np.array([tok.number(f"the OFFSET of {name}") for _ in range(3)])
+            open_joints.append(len(joints))
+            joints.append(_Joint(name, parent, offset))
+            name = None
+        joint = joints[open_joints[-1]]
+        word = tok.next(f"'}}' closing {joint.name}")
         key = word.upper()
         if key == "CHANNELS":
-            n = tok.number(f"the channel count of {name}")
-            if n != int(n) or not 0 <= n <= 6:
-                raise DataFormatError(f"{tok.path}: joint {name} has {n} channels")
-            for _ in range(int(n)):
-                ch = tok.next(f"a channel name of {name}")
-                if not re.fullmatch(r"[XYZxyz](position|rotation)", ch, flags=re.I):
-                    raise DataFormatError(f"{tok.path}: joint {name} has unknown channel "
-                                          f"{ch!r}")
-                joint.channels.append(ch[0].upper() + ch[1:].lower())
-            if len(set(joint.channels)) != len(joint.channels):
-                raise DataFormatError(f"{tok.path}: joint {name} repeats a channel")
+            _parse_channels(tok, joint)
         elif key == "JOINT":
-            _parse_joint(tok, tok.next("a joint name"), me, joints)
+            name, parent = tok.next("a joint name"), open_joints[-1]
         elif key == "END":
             tok.expect("Site")
             tok.expect("{")
             tok.expect("OFFSET")
-            joint.end_site = np.array([tok.number(f"the End Site of {name}")
+            joint.end_site = np.array([tok.number(f"the End Site of {joint.name}")
                                        for _ in range(3)])
             tok.expect("}")
         elif word == "}":
-            return
+            open_joints.pop()
+            if not open_joints:
+                return joints
         else:
-            raise DataFormatError(f"{tok.path}: unexpected {word!r} inside joint {name}")
+            raise DataFormatError(f"{tok.path}: unexpected {word!r} inside joint {joint.name}")
+
+
+def _parse_channels(tok: _Tokens, joint: _Joint) -> None:
+    name = joint.name
+    n = tok.number(f"the channel count of {name}")
+    if n != int(n) or not 0 <= n <= 6:
+        raise DataFormatError(f"{tok.path}: joint {name} has {n} channels")
+    for _ in range(int(n)):
+        ch = tok.next(f"a channel name of {name}")
+        if not re.fullmatch(r"[XYZxyz](position|rotation)", ch, flags=re.I):
+            raise DataFormatError(f"{tok.path}: joint {name} has unknown channel {ch!r}")
+        joint.channels.append(ch[0].upper() + ch[1:].lower())
+    if len(set(joint.channels)) != len(joint.channels):
+        raise DataFormatError(f"{tok.path}: joint {name} repeats a channel")
 
 
 def _parse(path: Path) -> tuple[list[_Joint], np.ndarray, float]:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as err:
-        raise DataFormatError(f"cannot read {path}: {err.strerror or err}") from None
+    text = read_text(path)
     if not text.lstrip().upper().startswith("HIERARCHY"):
         raise DataFormatError(f"{path} is not a BVH file (it does not start with HIERARCHY)")
     split = re.search(r"^\s*MOTION\s*$", text, flags=re.M)
@@ -139,8 +160,7 @@ def _parse(path: Path) -> tuple[list[_Joint], np.ndarray, float]:
     tok = _Tokens(head, path)
     tok.expect("HIERARCHY")
     tok.expect("ROOT")
-    joints: list[_Joint] = []
-    _parse_joint(tok, tok.next("the root name"), -1, joints)
+    joints = _parse_hierarchy(tok, tok.next("the root name"))
     if tok.i != len(tok.items):
         extra = tok.items[tok.i]
         if extra.upper() == "ROOT":

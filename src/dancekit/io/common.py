@@ -10,6 +10,34 @@ import numpy as np
 from dancekit.errors import DataFormatError, ParameterError
 from dancekit.motion.core import Motion
 
+#: Largest text file (JSON, BVH) a reader parses: parsing costs many times the text's size
+#: in Python objects, and a 10^6-frame JSON export is about 0.6 GiB.
+MAX_TEXT_BYTES = 1 << 30
+#: Most bytes of array data a reader allocates for one file, checked against what the file
+#: declares before anything is read (an .npz header or a zip member can claim terabytes).
+MAX_ARRAY_BYTES = 4 << 30
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path`` (undecodable bytes replaced), refusing files over
+    :data:`MAX_TEXT_BYTES` before reading them."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DataFormatError(f"{path} is {size / 2**30:.1f} GiB, over the "
+                                  f"{MAX_TEXT_BYTES / 2**30:g} GiB limit for text motion files")
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise DataFormatError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def check_array_bytes(path: Path, nbytes: int, what: str) -> None:
+    """Refuse ``what`` in ``path`` if it would take over :data:`MAX_ARRAY_BYTES`."""
+    if nbytes > MAX_ARRAY_BYTES:
+        raise DataFormatError(f"{path}: {what} would take {nbytes / 2**30:.1f} GiB, over the "
+                              f"{MAX_ARRAY_BYTES / 2**30:g} GiB limit; the file is corrupt "
+                              "or malicious")
+
 
 def build_motion(path: Path, fmt: str, **fields: Any) -> Motion:
     """Construct a :class:`Motion`, turning a validation failure into a

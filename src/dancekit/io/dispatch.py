@@ -12,6 +12,7 @@ from typing import Any
 
 from dancekit.errors import DataFormatError, ParameterError
 from dancekit.io import aistpp, ballroom, bvh, native
+from dancekit.io.common import read_text
 from dancekit.motion.core import Motion
 from dancekit.utils import existing_file
 
@@ -106,8 +107,8 @@ def load_motion(path: str | os.PathLike, *, fps: float | None = None,
 
 def _load_json(path: Path, fps: float | None) -> Motion:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        doc = json.loads(read_text(path))
+    except (json.JSONDecodeError, RecursionError) as err:
         raise DataFormatError(f"{path} is not valid JSON ({err}); truncated?") from None
     if isinstance(doc, dict) and "skeletons" in doc and "center" in doc:
         return ballroom.load_ballroom(path.parent, fps=fps)

@@ -12,6 +12,7 @@ no rotations. The schema is documented in ``docs/formats.md``.
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,13 @@ from typing import Any
 import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
-from dancekit.io.common import build_motion, jsonable, override_fps
+from dancekit.io.common import (
+    build_motion,
+    check_array_bytes,
+    jsonable,
+    override_fps,
+    read_text,
+)
 from dancekit.motion.core import Motion
 from dancekit.motion.skeletons import Skeleton, get_skeleton
 from dancekit.utils import atomic_output, existing_file
@@ -27,6 +34,8 @@ from dancekit.utils import atomic_output, existing_file
 FORMAT_VERSION = 1
 JSON_FORMAT = "dancekit-motion"
 _OPTIONAL = ("rotations", "root", "confidence")
+_NPY_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}
 
 
 # --- npz -----------------------------------------------------------------------------------
@@ -58,6 +67,7 @@ def read_npz(path: str | Path, *, fps: float | None = None) -> Motion:
     """
     path = existing_file(path)
     try:
+        _check_declared_sizes(path)
         with np.load(path, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as err:
@@ -83,6 +93,28 @@ def read_npz(path: str | Path, *, fps: float | None = None) -> Motion:
                         fps=override_fps(declared if declared is not None else 0.0, fps),
                         skeleton=skeleton, meta=meta,
                         **{k: data[k] for k in _OPTIONAL if k in data})
+
+
+def _check_declared_sizes(path: Path) -> None:
+    """Refuse an archive whose members would decompress, or whose ``.npy`` headers say their
+    arrays take, more than :data:`~dancekit.io.common.MAX_ARRAY_BYTES` in all, reading only
+    the zip directory and each header (a zip bomb or a header claiming terabytes would
+    otherwise end in a MemoryError half-way through the load)."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        check_array_bytes(path, sum(m.file_size for m in members), "its decompressed members")
+        declared = 0
+        for member in members:
+            if not member.filename.endswith(".npy"):
+                continue  # np.load hands other members back as raw bytes (file_size above)
+            with archive.open(member) as fh:
+                version = np.lib.format.read_magic(fh)
+                read_header = _NPY_HEADER_READERS.get(version)
+                if read_header is None:
+                    raise ValueError(f"unsupported .npy version {version} in {member.filename}")
+                shape, _, dtype = read_header(fh)
+            declared += math.prod(shape) * dtype.itemsize
+        check_array_bytes(path, declared, "its arrays")
 
 
 def _scalar(path: Path, data: dict[str, np.ndarray], key: str) -> float:
@@ -175,8 +207,8 @@ def read_json(path: str | Path, *, fps: float | None = None) -> Motion:
     """Read a motion written by :func:`write_json`."""
     path = existing_file(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        doc = json.loads(read_text(path))
+    except (json.JSONDecodeError, RecursionError) as err:
         raise DataFormatError(f"{path} is not valid JSON ({err})") from None
     return motion_from_json_dict(doc, path, fps=fps)
 

@@ -10,13 +10,18 @@ Anything else stops the load with :class:`~dancekit.errors.DataFormatError`.
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dancekit.errors import DataFormatError
+from dancekit.io.common import MAX_ARRAY_BYTES
 
 # (module, name) pairs a numpy-array pickle may reference; numpy 1.x writes ``numpy.core``,
 # numpy 2.x ``numpy._core``.
@@ -31,10 +36,22 @@ _ALLOWED: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+def _checked_reconstruct(reconstruct: Any, subtype: Any, shape: Any, dtype: Any) -> Any:
+    """numpy's ``_reconstruct``, refusing a shape whose array would exceed
+    :data:`~dancekit.io.common.MAX_ARRAY_BYTES` before numpy allocates it."""
+    itemsize = np.dtype(dtype).itemsize
+    if math.prod(shape) * itemsize > MAX_ARRAY_BYTES:
+        raise pickle.UnpicklingError(f"an array of shape {tuple(shape)} exceeds the "
+                                     f"{MAX_ARRAY_BYTES / 2**30:g} GiB limit")
+    return reconstruct(subtype, shape, dtype)
+
+
 class _DataOnlyUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
+            found = super().find_class(module, name)
+            return functools.partial(_checked_reconstruct, found) \
+                if name == "_reconstruct" else found
         raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
 
     def persistent_load(self, pid: Any) -> Any:
@@ -63,6 +80,10 @@ def load_pickle(path: str | os.PathLike) -> Any:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_ARRAY_BYTES:
+            raise DataFormatError(f"{path} is {size / 2**30:.1f} GiB, over the "
+                                  f"{MAX_ARRAY_BYTES / 2**30:g} GiB limit for a pickle")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DataFormatError(f"file not found: {path}") from None
@@ -75,6 +96,6 @@ def load_pickle(path: str | os.PathLike) -> Any:
     except pickle.UnpicklingError as err:
         raise DataFormatError(f"{path} is not a safe data pickle: {err}") from None
     except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError,
-            MemoryError, OverflowError, UnicodeDecodeError) as err:
+            MemoryError, OverflowError, UnicodeDecodeError, RecursionError) as err:
         kind = "truncated" if isinstance(err, EOFError) else "corrupt"
         raise DataFormatError(f"{path} is a {kind} pickle ({type(err).__name__}: {err})") from None

@@ -11,6 +11,15 @@ import numpy as np
 from dancekit.errors import ParameterError
 from dancekit.motion.skeletons import Skeleton, get_skeleton
 
+#: Largest coordinate magnitude accepted (metres in 3D, pixels in 2D, radians for rotations).
+#: Far beyond any real dance, yet small enough that squares, sums and projections of the
+#: values stay finite in float32, so renderers and metrics never meet an overflow.
+MAX_ABS_VALUE = 1e6
+#: Frame-rate range accepted, in frames per second. Below ``MIN_FPS`` a single frame would
+#: last over a quarter of an hour; above ``MAX_FPS`` no capture system records.
+MIN_FPS = 1e-3
+MAX_FPS = 1e4
+
 
 @dataclass(eq=False)
 class Motion:
@@ -69,8 +78,9 @@ class Motion:
             self.fps = float(self.fps)
         except (TypeError, ValueError):
             raise ParameterError(f"fps must be a number, got {self.fps!r}") from None
-        if not np.isfinite(self.fps) or self.fps <= 0:
-            raise ParameterError(f"fps must be positive, got {self.fps}")
+        if not MIN_FPS <= self.fps <= MAX_FPS:  # also refuses NaN
+            raise ParameterError(f"fps must be between {MIN_FPS:g} and {MAX_FPS:g}, "
+                                 f"got {self.fps:g}")
         if self.rotations is not None:
             self.rotations = _finite_f32(np.asarray(self.rotations), "rotations")
             if self.rotations.shape != (T, J, 3):
@@ -166,10 +176,20 @@ class Motion:
 
 
 def _finite_f32(a: np.ndarray, what: str) -> np.ndarray:
-    if not np.issubdtype(a.dtype, np.number) and a.dtype != bool:
-        raise ParameterError(f"{what} must be numeric, got dtype {a.dtype}")
-    a = np.ascontiguousarray(a, dtype=np.float32)
-    if not np.isfinite(a).all():
-        bad = int((~np.isfinite(a)).sum())
+    """``a`` as contiguous float32, refusing non-real dtypes, NaN, infinities and values
+    beyond :data:`MAX_ABS_VALUE` (checked before the cast, where 1e300 would become inf)."""
+    if a.dtype.kind not in "biuf":
+        kind = "complex" if a.dtype.kind == "c" else "non-numeric"
+        raise ParameterError(f"{what} must be real numbers, got {kind} dtype {a.dtype}")
+    if a.size == 0 or a.dtype.kind == "b":
+        return np.ascontiguousarray(a, dtype=np.float32)
+    # min and max propagate NaN and need no temporary the size of ``a`` (long motions)
+    low, high = float(a.min()), float(a.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        bad = int(a.size - np.count_nonzero(np.isfinite(a)))
         raise ParameterError(f"{what} contain {bad} NaN or infinite values")
-    return a
+    peak = max(abs(low), abs(high))
+    if peak > MAX_ABS_VALUE:
+        raise ParameterError(f"{what} contain a value of magnitude {peak:g}, beyond "
+                             f"the limit of {MAX_ABS_VALUE:g}")
+    return np.ascontiguousarray(a, dtype=np.float32)
