@@ -16,6 +16,9 @@ from typing import Any
 
 from dancekit.audio.clicks import click_track
 from dancekit.audio.loading import Audio, as_audio, load
+from dancekit.cache_dirs import prepare_numba_cache
+
+prepare_numba_cache()  # before the feature and beat modules import librosa (and numba)
 
 _LAZY = {
     "fact_features": "dancekit.audio.features",

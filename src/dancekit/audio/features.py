@@ -25,6 +25,7 @@ import librosa
 import numpy as np
 
 from dancekit.audio.loading import Audio, as_audio
+from dancekit.cache_dirs import user_cache_dir, writable_dir
 from dancekit.errors import ParameterError
 from dancekit.utils import atomic_output
 
@@ -303,9 +304,10 @@ _KINDS: dict[str, Callable[..., np.ndarray]] = {
 
 
 def default_cache_dir() -> Path:
-    """``$DANCEKIT_CACHE`` if set, else ``~/.cache/dancekit/features``."""
+    """``$DANCEKIT_CACHE`` if set, else ``~/.cache/dancekit/features`` or, where that cannot
+    be written, a folder under the system temp directory."""
     env = os.environ.get("DANCEKIT_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "dancekit" / "features"
+    return Path(env) if env else user_cache_dir("features")
 
 
 def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
@@ -342,9 +344,9 @@ def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
             pass  # a damaged entry: fall through and rebuild it
     features = _KINDS[kind](audio_path, **params)
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_output(entry) as tmp, open(tmp, "wb") as f:
-        np.savez(f, features=features)
+    if writable_dir(folder):  # an unwritable cache only costs the next call a recomputation
+        with atomic_output(entry) as tmp, open(tmp, "wb") as f:
+            np.savez(f, features=features)
     return features
 
 

@@ -15,10 +15,12 @@ silent, shorter than a second) raises :class:`~dancekit.errors.AudioDecodeError`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import struct
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,7 +138,8 @@ def load(path: str | os.PathLike, *, sr: int | None = None, mono: bool = True,
         audio = _load_ffmpeg(path, sr, max_seconds)
     else:
         try:
-            audio = _load_soundfile(path, sr, max_seconds)
+            with _native_stderr_silenced():
+                audio = _load_soundfile(path, sr, max_seconds)
         except _NotForSoundfile:
             try:
                 audio = _load_ffmpeg(path, sr, max_seconds)
@@ -218,6 +221,29 @@ class _Collector:
 
 class _NotForSoundfile(Exception):
     """libsndfile could not open the file: let ffmpeg try before giving up."""
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to the null device while libsndfile works.
+
+    Its MP3 decoder (mpg123) prints "Note: Illegal Audio-MPEG-Header..." straight to the
+    process's stderr from C, before any error reaches Python; the user should see only the
+    one ``error:`` line dancekit makes of the failure.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _load_soundfile(path: Path, sr: int | None, max_seconds: float | None) -> Audio:
