@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,10 @@ def read_npz(path: str | Path, *, fps: float | None = None) -> Motion:
         _check_declared_sizes(path)
         with np.load(path, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as err:
-        # ValueError is also what allow_pickle=False raises on object arrays
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError) as err:
+        # ValueError is also what allow_pickle=False raises on object arrays;
+        # NotImplementedError an unknown compression method, RuntimeError an encrypted member
         raise DataFormatError(f"{path} is not a readable .npz file ({err})") from None
     if "positions" not in data:
         raise DataFormatError(f"{path} has no 'positions' array (found: {sorted(data)})")

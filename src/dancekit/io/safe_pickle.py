@@ -95,7 +95,8 @@ def load_pickle(path: str | os.PathLike) -> Any:
         return _DataOnlyUnpickler(io.BytesIO(raw)).load()
     except pickle.UnpicklingError as err:
         raise DataFormatError(f"{path} is not a safe data pickle: {err}") from None
-    except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError,
-            MemoryError, OverflowError, UnicodeDecodeError, RecursionError) as err:
+    except Exception as err:
+        # only data-building code can run here, so whatever it raises (a LookupError from
+        # a damaged codec name, a TypeError from wrong arguments...) means a corrupt file
         kind = "truncated" if isinstance(err, EOFError) else "corrupt"
         raise DataFormatError(f"{path} is a {kind} pickle ({type(err).__name__}: {err})") from None
