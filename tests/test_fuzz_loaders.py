@@ -34,10 +34,10 @@ class _Files(dict):
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory, bvh_file_path, aist2d_path) -> dict[str, bytes]:
+def seeds(tmp_path_factory) -> dict[str, bytes]:
     """Small real files of every format the loaders read, as bytes."""
     folder = tmp_path_factory.mktemp("seeds")
-    clip = load_motion(bvh_file_path)[:6]
+    clip = load_motion(_real("bvh", "dataset-1_dance-short_normal_001.bvh"))[:6]
     out = _Files()
     for ext in ("npz", "json", "bvh"):
         save_motion(clip, folder / f"clip.{ext}")
@@ -46,24 +46,13 @@ def seeds(tmp_path_factory, bvh_file_path, aist2d_path) -> dict[str, bytes]:
     out["pkl"] = pickle.dumps({"smpl_poses": smpl.rotations.reshape(4, 72).astype(np.float64),
                                "smpl_trans": np.zeros((4, 3)), "smpl_scaling": np.ones(1)},
                               protocol=2)
-    with open(aist2d_path, "rb") as fh:
+    with open(_real("aistpp_keypoints2d", "gBR_sBM_cAll_d04_mBR0_ch01.pkl"), "rb") as fh:
         out["kp2d.pkl"] = fh.read(200_000)  # a real AIST++ file's first bytes: truncated
     return out
 
 
-@pytest.fixture(scope="module")
-def bvh_file_path() -> Path:
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "bvh" / \
-        "dataset-1_dance-short_normal_001.bvh"
-    if not path.exists():
-        pytest.skip(f"real data not found at {path}")
-    return path
-
-
-@pytest.fixture(scope="module")
-def aist2d_path() -> Path:
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "aistpp_keypoints2d" / \
-        "gBR_sBM_cAll_d04_mBR0_ch01.pkl"
+def _real(*parts: str) -> Path:
+    path = Path(__file__).resolve().parents[2].joinpath("shared", "data", *parts)
     if not path.exists():
         pytest.skip(f"real data not found at {path}")
     return path
