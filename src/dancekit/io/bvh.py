@@ -47,6 +47,8 @@ _UNIT_GUESSES = ((0.5, 3.0, 1.0), (40.0, 300.0, 0.01), (15.0, 40.0, 0.0254),
                  (500.0, 3000.0, 0.001))
 _SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "inch": 0.0254}
 _AXES = {"X": 0, "Y": 1, "Z": 2}
+#: Frames converted and formatted per write: bounds the temporaries of a long export.
+_WRITE_CHUNK = 4096
 #: Deepest joint nesting and most joints a file may declare (real rigs, fingers and face
 #: included, stay far below both).
 MAX_DEPTH = 256
@@ -437,33 +439,45 @@ def write_bvh(motion: Motion, path: str | Path) -> dict[str, Any]:
     if fitted:
         rotations, root, offsets = fit_rotations(motion)
         sk = Skeleton(name=sk.name, joints=sk.joints, parents=sk.parents, offsets=offsets)
-    else:
-        rotations, root = motion.rotations.astype(np.float64), motion.root.astype(np.float64)
-    mats = axis_angle_to_matrix(rotations)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # gimbal lock: scipy still returns a valid triple
-        euler = matrix_to_euler(mats, WRITE_ORDER)
-    euler = np.unwrap(euler, period=360.0, axis=0)  # no 359 -> -359 jumps in f-curves
-    check = forward_kinematics(euler_matrices(euler), root, sk)
-    err = np.linalg.norm(check - motion.positions, axis=-1)
-
-    root_pos = (root + sk.offsets[0]) * 100.0
-    order = _depth_first(sk)  # the MOTION columns follow the hierarchy as written
-    channels = np.concatenate([root_pos[:, None, :], euler[:, order]],
-                              axis=1).reshape(len(root), -1)
+    else:  # converted to float64 a chunk at a time below
+        rotations, root = motion.rotations, motion.root
     end_sites = motion.meta.get("bvh_end_sites") if not fitted else None
     lines = ["HIERARCHY"]
     _write_joint(lines, sk, _written_names(motion), 0, 0,
                  end_sites if isinstance(end_sites, dict) else {})
     lines += ["MOTION", f"Frames: {motion.num_frames}", f"Frame Time: {1.0 / motion.fps:.8f}"]
-    body = "\n".join(" ".join(f"{v:.6f}" for v in row) for row in channels)
-    with atomic_output(path) as tmp:
-        tmp.write_text("\n".join(lines) + "\n" + body + "\n", encoding="ascii")
+    order = _depth_first(sk)  # the MOTION columns follow the hierarchy as written
+    row_format = " ".join(["%.6f"] * (3 + 3 * len(order))) + "\n"
+    err = np.empty(motion.positions.shape[:2])
+    previous: np.ndarray | None = None
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="ascii") as fh:
+        fh.write("\n".join(lines) + "\n")
+        for start in range(0, len(root), _WRITE_CHUNK):
+            part = slice(start, start + _WRITE_CHUNK)
+            euler = _euler_channels(rotations[part].astype(np.float64), previous)
+            previous = euler[-1]
+            root_part = root[part].astype(np.float64)
+            check = forward_kinematics(euler_matrices(euler), root_part, sk)
+            err[part] = np.linalg.norm(check - motion.positions[part], axis=-1)
+            channels = np.concatenate([((root_part + sk.offsets[0]) * 100.0)[:, None],
+                                       euler[:, order]], axis=1).reshape(len(euler), -1)
+            fh.write((row_format * len(channels)) % tuple(channels.ravel().tolist()))
     return {"format": "bvh", "path": str(path), "frames": motion.num_frames,
             "joints": motion.num_joints, "ik": fitted,
             "fit_error_mean_m": float(err.mean()),
             "fit_error_p95_m": float(np.percentile(err, 95)),
             "fit_error_max_m": float(err.max())}
+
+
+def _euler_channels(rotations: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
+    """ZXY degrees for axis-angle ``rotations`` (T, J, 3), unwrapped along time (no
+    359 -> -359 jumps in f-curves) continuing from the ``previous`` frame's angles."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # gimbal lock: scipy still returns a valid triple
+        euler = matrix_to_euler(axis_angle_to_matrix(rotations), WRITE_ORDER)
+    if previous is None:
+        return np.unwrap(euler, period=360.0, axis=0)
+    return np.unwrap(np.concatenate([previous[None], euler]), period=360.0, axis=0)[1:]
 
 
 def euler_matrices(euler_deg: np.ndarray) -> np.ndarray:

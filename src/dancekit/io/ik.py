@@ -35,6 +35,8 @@ _PARENT_PULL = 1e-8
 # Rounds of generalised Procrustes that adapt a branching joint's rest arrangement of children
 # (e.g. hips and shoulders around the spine) to the motion; 3 rounds converge to < 0.1 mm.
 _PROCRUSTES_ROUNDS = 3
+# Frames converted to axis-angle at a time (scipy's temporaries stay small).
+_CONVERT_CHUNK = 4096
 
 
 def rest_offsets(motion: Motion) -> np.ndarray:
@@ -121,8 +123,14 @@ def fit_rotations(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             G[:, j] = parent
         for c in kids:
             X[:, c] = X[:, j] + np.einsum("tab,b->ta", G[:, j], offsets[c])
-    local = G.copy()
-    for j, p in enumerate(sk.parents):
+    # local rotations in place, children first, so each parent's global rotation is still
+    # there when its children need it (a second (T, J, 3, 3) array is 1.7 GB at 10^6 frames)
+    for j in reversed(range(J)):
+        p = sk.parents[j]
         if p >= 0:
-            local[:, j] = np.swapaxes(G[:, p], 1, 2) @ G[:, j]
-    return matrix_to_axis_angle(local), P[:, sk.parents.index(-1)].copy(), offsets
+            G[:, j] = np.swapaxes(G[:, p], 1, 2) @ G[:, j]
+    rotations = np.empty((T, J, 3))
+    for start in range(0, T, _CONVERT_CHUNK):
+        rotations[start:start + _CONVERT_CHUNK] = \
+            matrix_to_axis_angle(G[start:start + _CONVERT_CHUNK])
+    return rotations, P[:, sk.parents.index(-1)].copy(), offsets

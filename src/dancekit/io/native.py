@@ -15,6 +15,7 @@ import json
 import math
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +170,14 @@ def _skeleton_by_joint_count(path: Path, joints: int) -> Skeleton:
 
 
 # --- json ----------------------------------------------------------------------------------
-def motion_to_json_dict(motion: Motion) -> dict[str, Any]:
-    """The JSON document for ``motion`` (see ``docs/formats.md``)."""
+#: Frames formatted per write when streaming JSON: bounds the text held in memory.
+_JSON_CHUNK = 4096
+
+
+def _json_fields(motion: Motion) -> dict[str, Any]:
+    """The JSON document for ``motion`` (see ``docs/formats.md``), with its big arrays as
+    ``(array, decimals)`` pairs that :func:`write_json` formats a chunk of frames at a time."""
     sk = motion.skeleton
-    decimals = 2 if motion.is_2d else 4  # 0.01 px or 0.1 mm
     doc: dict[str, Any] = {
         "format": JSON_FORMAT,
         "version": FORMAT_VERSION,
@@ -189,19 +194,40 @@ def motion_to_json_dict(motion: Motion) -> dict[str, Any]:
             "extra_bones": [list(b) for b in sk.extra_bones],
         },
         "num_frames": motion.num_frames,
-        "frames": np.round(motion.positions.astype(np.float64), decimals).tolist(),
+        "frames": (motion.positions, 2 if motion.is_2d else 4),  # 0.01 px or 0.1 mm
         "meta": jsonable(motion.meta),
     }
     if motion.confidence is not None:
-        doc["confidence"] = np.round(motion.confidence.astype(np.float64), 3).tolist()
+        doc["confidence"] = (motion.confidence, 3)
     return doc
 
 
+def _json_array_chunks(values: np.ndarray, decimals: int) -> Iterator[str]:
+    """The JSON text of ``values`` rounded to ``decimals``, as ``json.dumps`` of the whole
+    nested list would write it, one chunk of frames at a time."""
+    yield "["
+    for start in range(0, len(values), _JSON_CHUNK):
+        rows = np.round(values[start:start + _JSON_CHUNK].astype(np.float64), decimals)
+        text = json.dumps(rows.tolist(), separators=(",", ":"), allow_nan=False)[1:-1]
+        yield text if start == 0 else "," + text
+    yield "]"
+
+
 def write_json(motion: Motion, path: str | Path) -> dict[str, Any]:
-    """Save ``motion`` as browser-friendly JSON (positions only, rounded)."""
-    text = json.dumps(motion_to_json_dict(motion), separators=(",", ":"), allow_nan=False)
-    with atomic_output(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    """Save ``motion`` as browser-friendly JSON (positions only, rounded).
+
+    The frames are formatted and written in chunks, so a long motion costs little more
+    memory than its own arrays."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        sep = "{"
+        for key, value in _json_fields(motion).items():
+            fh.write(f"{sep}{json.dumps(key)}:")
+            sep = ","
+            if isinstance(value, tuple):
+                fh.writelines(_json_array_chunks(*value))
+            else:
+                fh.write(json.dumps(value, separators=(",", ":"), allow_nan=False))
+        fh.write("}")
     return {"format": "json", "path": str(path), "frames": motion.num_frames,
             "joints": motion.num_joints}
 
