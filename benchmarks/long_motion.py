@@ -2,9 +2,9 @@
 
 Makes a position-only ``smpl24`` motion of ``--frames`` frames (10^6 frames are 288 MB of
 float32 positions, nine hours at 30 fps), then runs each operation in a fresh Python process
-(Linux: it reads ``/proc``) and prints its peak resident memory (``ru_maxrss``), how far that
-peak rises above the memory in use once the motion is loaded, as MiB and as a multiple of
-the positions' size, and the wall time::
+(Linux: it reads ``/proc``) and prints its peak resident memory after loading the motion
+(``VmHWM``, reset once the motion is in memory), how far that peak rises above the memory in
+use then, as MiB and as a multiple of the positions' size, and the wall time::
 
     python benchmarks/long_motion.py --frames 1000000
 
@@ -25,11 +25,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from dancekit.io import load_motion, save_motion
+def status(key):
+    return int(next(line.split()[1] for line in open("/proc/self/status")
+                    if line.startswith(key)))
 motion = load_motion(sys.argv[1])
-loaded = int(next(line.split()[1] for line in open("/proc/self/status")
-                  if line.startswith("VmRSS:")))
+open("/proc/self/clear_refs", "w").write("5")  # restart the peak (VmHWM) from here
+loaded = status("VmRSS:")
 start = time.perf_counter()
 out = sys.argv[2]
 if out.endswith(".png"):
@@ -38,7 +41,7 @@ if out.endswith(".png"):
 else:
     save_motion(motion, out)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status("VmHWM:")
 print(json.dumps({"peak_kb": peak, "loaded_kb": loaded, "seconds": seconds}))
 """
 

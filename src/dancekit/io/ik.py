@@ -94,12 +94,12 @@ def fit_rotations(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         The rest skeleton used (root offset zero).
     """
     sk = motion.skeleton
-    P = motion.positions.astype(np.float64)
+    P = motion.positions  # float32; each use promotes its slice to float64 exactly
     T, J, _ = P.shape
     offsets = rest_offsets(motion)
     children = sk.children
     G = np.empty((T, J, 3, 3))
-    X = np.empty_like(P)  # positions the fitted rotations produce, built parent first
+    X = np.empty((T, J, 3))  # positions the fitted rotations produce, built parent first
     for j, p in enumerate(sk.parents):
         parent = np.broadcast_to(np.eye(3), (T, 3, 3)) if p < 0 else G[:, p]
         if p < 0:
@@ -123,6 +123,7 @@ def fit_rotations(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             G[:, j] = parent
         for c in kids:
             X[:, c] = X[:, j] + np.einsum("tab,b->ta", G[:, j], offsets[c])
+    del X
     # local rotations in place, children first, so each parent's global rotation is still
     # there when its children need it (a second (T, J, 3, 3) array is 1.7 GB at 10^6 frames)
     for j in reversed(range(J)):
@@ -133,4 +134,4 @@ def fit_rotations(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for start in range(0, T, _CONVERT_CHUNK):
         rotations[start:start + _CONVERT_CHUNK] = \
             matrix_to_axis_angle(G[start:start + _CONVERT_CHUNK])
-    return rotations, P[:, sk.parents.index(-1)].copy(), offsets
+    return rotations, P[:, sk.parents.index(-1)].astype(np.float64), offsets

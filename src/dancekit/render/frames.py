@@ -13,6 +13,11 @@ from dancekit.render.style import DEFAULT_THEME, Theme
 
 MIN_SIZE, MAX_SIZE = 64, 4096
 MAX_FPS = 240  # beyond any display; a typo like 2500 would otherwise draw for hours
+#: Seconds of context on each side of the frame a renderer made for one frame prepares: the
+#: follow camera's smoothing reaches 3 s, and the whole-motion choices (facing, height above
+#: the floor) come from this window, so the frame is the one the whole video would show
+#: whenever the motion is shorter than this, as dance clips are.
+SINGLE_FRAME_CONTEXT_S = 180.0
 
 
 def as_motions(motions: Motion | Sequence[Motion]) -> list[Motion]:
@@ -55,6 +60,10 @@ class SkeletonRenderer:
         Joints with a lower confidence are skipped (with their bones).
     theme : Theme
         Colours and sizes.
+    only_frame : int, optional
+        Prepare only this output frame (negative counts from the end) and
+        :data:`SINGLE_FRAME_CONTEXT_S` around it, so one picture of a long motion costs
+        memory for six minutes of it at most, not for all of it. Other frames cannot be drawn.
     """
 
     def __init__(
@@ -66,6 +75,7 @@ class SkeletonRenderer:
         titles: Sequence[str] | None = None,
         min_confidence: float = 0.3,
         theme: Theme = DEFAULT_THEME,
+        only_frame: int | None = None,
     ) -> None:
         items = as_motions(motions)
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or \
@@ -85,7 +95,14 @@ class SkeletonRenderer:
         self.fps = float(fps)
         self.size = int(size)
         self.num_frames = max(1, max(round(m.duration * self.fps) for m in items))
-        times = np.arange(self.num_frames) / self.fps
+        self.first = 0
+        stop = self.num_frames
+        if only_frame is not None:
+            index = self._check_index(only_frame)
+            context = round(SINGLE_FRAME_CONTEXT_S * self.fps)
+            self.first, stop = max(0, index - context), min(stop, index + context + 1)
+        times = np.arange(self.first, stop) / self.fps
+        self.prepared = stop - self.first
         self.panels: list[Panel2D | Panel3D] = []
         for k, m in enumerate(items):
             pos = _sample(m.positions, m.fps, times)
@@ -113,10 +130,11 @@ class SkeletonRenderer:
 
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` (negative counts from the end) as a new (H, W, 3) uint8 RGB array."""
-        if not -self.num_frames <= index < self.num_frames:
-            raise ParameterError(f"frame {index} is out of range: the video has "
-                                 f"{self.num_frames} frames (0 to {self.num_frames - 1})")
-        index %= self.num_frames
+        index = self._check_index(index) - self.first
+        if not 0 <= index < self.prepared:
+            raise ParameterError(f"frame {index + self.first} was not prepared: this renderer "
+                                 f"was made for frames {self.first} to "
+                                 f"{self.first + self.prepared - 1}")
         if len(self.panels) == 1:
             return self.panels[0].draw(index)
         out = np.empty((self.height, self.width, 3), np.uint8)
@@ -125,6 +143,13 @@ class SkeletonRenderer:
             if k:
                 out[:, k * self.size - 1:k * self.size + 1] = self.theme.divider
         return out
+
+    def _check_index(self, index: int) -> int:
+        """``index`` as a frame number from 0, or a ParameterError if out of range."""
+        if not -self.num_frames <= index < self.num_frames:
+            raise ParameterError(f"frame {index} is out of range: the video has "
+                                 f"{self.num_frames} frames (0 to {self.num_frames - 1})")
+        return index % self.num_frames
 
     def __iter__(self) -> Iterator[np.ndarray]:
         for i in range(self.num_frames):

@@ -99,7 +99,8 @@ def render(
     if ext == ".gif" and fps is None:
         fps = min(GIF_FPS, max(m.fps for m in items))
     scene = SkeletonRenderer(items, size=size, fps=fps, titles=titles,
-                             min_confidence=min_confidence)
+                             min_confidence=min_confidence,
+                             only_frame=frame if ext == ".png" else None)
     if ext == ".png":
         image = scene.frame(frame)
         with atomic_output(out) as tmp:
