@@ -4,6 +4,7 @@ with a one-line error (exit code 2), never a traceback or an exhausted machine."
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import zipfile
 
@@ -124,4 +125,23 @@ def test_text_files_over_the_limit_are_refused_unread(tmp_path, monkeypatch):
     path.write_text("[" + "0," * 5000 + "0]")
     monkeypatch.setattr(common, "MAX_TEXT_BYTES", 1000)
     with pytest.raises(DataFormatError, match="limit for text motion files"):
+        load_motion(path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero"])
+def test_special_files_are_refused_without_blocking(tmp_path, kind):
+    path = tmp_path / "motion.bvh"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    else:
+        path.symlink_to("/dev/zero")  # reading it would never end
+    with pytest.raises(DataFormatError, match="empty"):
+        load_motion(path)
+
+
+@pytest.mark.parametrize("name", ["motion.json", "skeletons.json"])
+def test_json_nested_beyond_the_recursion_limit_is_a_format_error(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataFormatError, match="not valid JSON"):
         load_motion(path)
