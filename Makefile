@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "== [2/4] updating pip"
 	$(PIP) install -c constraints.txt --upgrade pip
 	@echo "== [3/4] installing PyTorch ($(TORCH) build) from $(TORCH_INDEX)"
+	@echo "   (where that index cannot be reached, pip retries it for ~10 s, then uses its other sources)"
 	$(PIP) install --no-deps -c constraints.txt --index-url $(TORCH_INDEX) torch
 	@echo "== [4/4] installing dancekit and its dependencies (first time: a few minutes)"
 	$(PIP) install -c constraints.txt -e ".[dev]"
