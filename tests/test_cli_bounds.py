@@ -40,6 +40,7 @@ DANCE_CASES = [
     (["--seed", str(MAX_SEED + 1)], f"--seed must be from 0 to {MAX_SEED}"),
     (["--size", "10"], "--size must be from 64 to 4096"),
     (["--size", "5000"], "--size must be from 64 to 4096"),
+    (["--size", "257"], "--size must be even for .mp4"),
 ]
 
 

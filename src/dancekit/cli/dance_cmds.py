@@ -77,6 +77,9 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     say = stages or Stages(quiet=True)
     check_all((SEED, seed), (SECONDS, seconds), (SIZE, size))
     suffix = _check_output(out)
+    if suffix == ".mp4" and size % 2:
+        raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
+                             f"height), got {size}")
     length = _music_seconds(audio)
     say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
