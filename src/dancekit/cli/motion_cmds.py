@@ -21,6 +21,7 @@ from dancekit.cli.bounds import (
 )
 from dancekit.cli.stages import Stages
 from dancekit.errors import ParameterError
+from dancekit.utils import check_output_path
 
 VIEW_HELP = VIEW.help("Camera view of an AIST++ keypoints2d file.")
 _SKIP_META = ("source", "format", "det_scores", "timestamps", "bvh_end_sites",
@@ -101,6 +102,7 @@ def convert(
     from dancekit.motion.mapping import retarget
 
     check_all((VIEW, view), (INPUT_FPS, fps))
+    check_output_path(dst)
     motion = load_motion(src, fps=fps, view=view)
     if skeleton is not None:
         motion = retarget(motion, skeleton)
@@ -155,7 +157,7 @@ def render_cmd(
         raise ParameterError("give the output file once, as -o/--out")
     check_all((AUDIO_OFFSET, audio_offset), (SIZE, size), (FPS, fps), (FRAME, frame),
               (VIEW, view), (MIN_CONFIDENCE, min_confidence))
-    target = out if out is not None else output
+    target = check_output_path(out if out is not None else output)
     loaded = [load_motion(m, view=view) for m in motions]
     written = render(loaded, target, audio=audio, audio_offset=audio_offset, size=size,
                      fps=fps, titles=title or None, frame=frame,
