@@ -48,7 +48,8 @@ class SkeletonRenderer:
         Panel height and width in pixels, 64 to 4096.
     fps : float, optional
         Output frame rate; default the highest frame rate among ``motions``. Motions are
-        resampled linearly to it; the video lasts as long as the longest motion.
+        resampled linearly to it; the video lasts as long as the longest motion, and a
+        shorter one's panel is greyed with "ended at <s> s" after its end.
     titles : sequence of str, optional
         One caption per motion, drawn at the top of its panel.
     min_confidence : float
@@ -91,13 +92,15 @@ class SkeletonRenderer:
             pos = _sample(m.positions, m.fps, times)
             title = titles[k] if titles else None
             conf = None if m.confidence is None else _sample(m.confidence, m.fps, times)
+            stop = round(m.duration * self.fps)
+            end = (stop, m.duration) if stop < self.num_frames else None
             if m.is_2d:
                 name = str(m.meta.get("source", f"motion {k}"))
                 self.panels.append(Panel2D(pos, conf, m.skeleton, self.size, title, theme,
-                                           min_confidence, name))
+                                           min_confidence, name, end))
             else:
                 self.panels.append(Panel3D(pos, conf, m.skeleton, self.fps, self.size, title,
-                                           theme, min_confidence))
+                                           theme, min_confidence, end))
         self.theme = theme
 
     @property
