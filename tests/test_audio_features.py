@@ -51,9 +51,30 @@ def test_fact_shape_and_beats_on_click_track(clicks: tuple, fps: int) -> None:
     assert np.all((np.abs(norms - 1) < 1e-3) | (norms < 1e-6))
 
 
+# What "the numbers stay librosa's" means for features computed in blocks. Blocks add the same
+# terms in another order, and float results of another order (or another numpy/scipy/BLAS build)
+# differ by float32 rounding: about 1e-7 of a value's size, i.e. up to ~6e-5 on MFCC 0, which
+# sits near -550 on the click track. The consumers are networks that normalise each feature
+# dimension, so the error that matters is relative to that dimension's range: 1e-4 of its
+# largest magnitude is ten times below what a float16 cast changes (~1e-3) and ~1000 rounding
+# steps above re-ordering noise, while a real recipe change fails it (measured on the click
+# track: a 0.1% gain change moves MFCCs by 1.8e-4 of their scale, 64 mel bands by 0.47).
+FEATURE_RTOL = 1e-4
+
+
+def assert_matches_to_scale(mine: np.ndarray, theirs: np.ndarray, columns: str) -> None:
+    """``mine`` equals ``theirs`` to :data:`FEATURE_RTOL` of each column's largest magnitude."""
+    assert mine.shape == theirs.shape, columns
+    scale = np.abs(theirs).max(axis=0)
+    error = np.abs(mine.astype(np.float64) - theirs).max(axis=0)
+    worst = int(np.argmax(error - FEATURE_RTOL * scale))
+    assert np.all(error <= FEATURE_RTOL * scale), (
+        f"{columns}: column {worst} differs by {error[worst]:.3g} at scale {scale[worst]:.3g}")
+
+
 def test_fact_blocks_match_librosa_single_calls(clicks: tuple,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Long songs are analysed in blocks; the numbers must be librosa's own, bit for bit."""
+    """Long songs are analysed in blocks; the numbers stay librosa's (:data:`FEATURE_RTOL`)."""
     import librosa
 
     audio, _, _ = clicks
@@ -62,11 +83,13 @@ def test_fact_blocks_match_librosa_single_calls(clicks: tuple,
     monkeypatch.setattr(features, "BLOCK_SECONDS", 3.0)
     monkeypatch.setattr(features, "MARGIN_SECONDS", 3.0)
     feats = fact_features(audio, fps=30, start_bpm=BPM)
-    np.testing.assert_array_equal(feats[:, 0], librosa.onset.onset_strength(y=y, sr=sr))
-    np.testing.assert_array_equal(feats[:, 1:21],
-                                  librosa.feature.mfcc(y=y, sr=sr, n_mfcc=20).T)
-    np.testing.assert_array_equal(feats[:, 21:33],
-                                  librosa.feature.chroma_cens(y=y, sr=sr, hop_length=512).T)
+    assert_matches_to_scale(feats[:, :1], librosa.onset.onset_strength(y=y, sr=sr)[:, None],
+                            "onset envelope")
+    assert_matches_to_scale(feats[:, 1:21], librosa.feature.mfcc(y=y, sr=sr, n_mfcc=20).T,
+                            "MFCC")
+    assert_matches_to_scale(feats[:, 21:33],
+                            librosa.feature.chroma_cens(y=y, sr=sr, hop_length=512).T,
+                            "chroma CENS")
 
 
 def load_as(audio, sr: int) -> np.ndarray:
@@ -114,7 +137,8 @@ def dance_revolution_single_calls(y: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("source", ["clicks", pytest.param("music", marks=pytest.mark.slow)])
 def test_dance_revolution_blocks_match_librosa_single_calls(
         source: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Long songs are analysed in blocks (bounded memory); the numbers stay librosa's."""
+    """Long songs are analysed in blocks (bounded memory); the numbers stay librosa's
+    (:data:`FEATURE_RTOL`) and the beats the same frames."""
     if source == "clicks":
         audio = request.getfixturevalue("clicks")[0]
     else:
@@ -125,13 +149,15 @@ def test_dance_revolution_blocks_match_librosa_single_calls(
     monkeypatch.setattr(features, "MARGIN_SECONDS", 3.0)
     blocked = dance_revolution_features(audio)
     single = dance_revolution_single_calls(y)
-    assert blocked.shape == single.shape
-    np.testing.assert_allclose(blocked, single, rtol=0, atol=1e-5)
+    assert_matches_to_scale(blocked, single, "Dance Revolution features")
+    # The beat column is a decision, not a measurement: the same frames or a real difference.
+    np.testing.assert_array_equal(blocked[:, 53], single[:, 53])
     harmonic, percussive = features._hpss(y, features.DANCE_REVOLUTION_SR)
     import librosa
 
-    for mine, theirs in zip((harmonic, percussive), librosa.effects.hpss(y), strict=True):
-        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-6)
+    for name, mine, theirs in zip(("harmonic", "percussive"), (harmonic, percussive),
+                                  librosa.effects.hpss(y), strict=True):
+        assert_matches_to_scale(mine[:, None], theirs[:, None], name)
 
 
 def test_features_from_path_match_audio(tmp_path: Path, clicks: tuple) -> None:

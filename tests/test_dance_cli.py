@@ -5,7 +5,6 @@ code 2 and no output file."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -93,7 +92,8 @@ def test_dance_beat_warp_puts_slow_downs_on_the_beats(tmp_path: Path) -> None:
 def test_dance_beat_ease_slows_the_dance_on_the_beats(tmp_path: Path) -> None:
     """--beat-ease (the default) re-times the same dance (same seed, no warp) so the body
     slows down on the tracked beats at least as much as nine real dancers in ten (where it
-    does not already); the summary gives the strength."""
+    does not already: this dance does, so nothing is eased and the summary says nothing of
+    easing)."""
     from dancekit.audio import track_beats
     from dancekit.metrics.beats import beat_speed_ratio
     from dancekit.motion.beat_ease import TARGET_BEAT_SPEED
@@ -106,7 +106,8 @@ def test_dance_beat_ease_slows_the_dance_on_the_beats(tmp_path: Path) -> None:
                    "--no-beat-warp", flag)
         assert res.exit_code == 0, res.output
         ratios[flag] = beat_speed_ratio(load_motion(out), beats)
-    assert re.search(r"eased on the beat at 0\.\d\d", res.stdout)
+    assert load_motion(out).meta["beat_ease"]["strength"] < 0.005
+    assert "eased" not in res.stdout
     assert ratios["--beat-ease"] <= min(ratios["--no-beat-ease"], TARGET_BEAT_SPEED + 0.02)
 
 
@@ -184,10 +185,10 @@ def test_dance_bad_input(case: str, message: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["synth", "--n", "0", "--out", "X"], "--n must be at least 1"),
+    (["synth", "--n", "0", "--out", "X"], "--n must be from 1 to 100000"),
     (["synth", "--n", "1", "--out", "X", "--styles", "pop,polka"], "unknown style 'polka'"),
     (["synth", "--n", "1", "--out", "/no/such/parent/x"], "parent does not exist"),
-    (["synth", "--n", "1", "--out", "X", "--seconds", "1"], "--seconds must be between 2"),
+    (["synth", "--n", "1", "--out", "X", "--seconds", "1"], "--seconds must be from 2 to 600"),
     (["demo", "-o", "demo.bvh"], "the demo is a video"),
 ])
 def test_synth_and_demo_bad_input(args: list[str], message: str, tmp_path: Path,

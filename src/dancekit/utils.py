@@ -36,8 +36,9 @@ def existing_file(path: str | os.PathLike, *, what: str = "file",
 def check_output_path(path: str | os.PathLike, suffixes: Iterable[str] | None = None) -> Path:
     """Fail early, before any work, on an output that could not be written.
 
-    Checks that the directory exists and, with ``suffixes`` (lower-case, with the dot), that
-    the extension is one of them. Returns ``path`` as a :class:`Path`.
+    Checks that the directory exists and that we may create files in it, and, with
+    ``suffixes`` (lower-case, with the dot), that the extension is one of them. Returns
+    ``path`` as a :class:`Path`.
     """
     path = Path(path)
     if suffixes is not None:
@@ -48,7 +49,24 @@ def check_output_path(path: str | os.PathLike, suffixes: Iterable[str] | None = 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise ParameterError(f"output directory does not exist: {parent}")
+    if not _can_create_in(parent):
+        raise ParameterError(f"cannot write to the output directory {parent}: permission "
+                             f"denied or read-only")
     return path
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``, by creating (and removing) one: the
+    permission bits alone would say yes to root on a read-only mount."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".dancekit-write-check.", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(probe)
+    return True
 
 
 @contextlib.contextmanager

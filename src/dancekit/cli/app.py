@@ -20,6 +20,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from dancekit import __version__
+
+        typer.echo(f"dancekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
+) -> None:
+    """Options of ``dancekit`` itself, before any command (the help text is the app's)."""
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command on :data:`app`, turning :class:`DancekitError` into one line on
     stderr and exit code 2. Any other exception is a bug and keeps its traceback (exit 1)."""

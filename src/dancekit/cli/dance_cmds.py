@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from dancekit.cli.app import command
+from dancekit.cli.bounds import SECONDS, SEED, SIZE, check_all
+from dancekit.cli.stages import Stages, clock
 from dancekit.errors import ParameterError
 from dancekit.synth.styles import StyleName
 from dancekit.utils import check_output_path
@@ -19,50 +21,97 @@ MOTION_SUFFIXES = (".bvh", ".npz", ".json")
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 DEMO_SONG = ASSETS / "demo_song.ogg"
 
+if TYPE_CHECKING:
+    from dancekit.motion import Motion
+
 
 def _check_output(out: Path) -> str:
     """Fail before any work on an output we could not write."""
     return check_output_path(out, VIDEO_SUFFIXES + MOTION_SUFFIXES).suffix.lower()
 
 
+def _music_seconds(audio: Path) -> float | None:
+    """The music's declared length from its header (no decoding), failing early on a missing
+    or unreadable file before the model loads."""
+    from dancekit.audio.loading import probe
+    from dancekit.errors import AudioDecodeError
+    from dancekit.utils import existing_file
+
+    return probe(existing_file(audio, what="audio file", error=AudioDecodeError))[1]
+
+
+def _video_frames(motion: Motion, suffix: str) -> int:
+    """How many frames :func:`dancekit.render.render` draws for ``motion`` into ``suffix``."""
+    from dancekit.render.video import GIF_FPS
+
+    if suffix == ".png":
+        return 1
+    fps = min(GIF_FPS, motion.fps) if suffix == ".gif" else motion.fps
+    return max(1, round(motion.duration * fps))
+
+
+def _retimed(meta: dict[str, Any]) -> str:
+    """The summary's account of the re-timing: only what actually changed the dance."""
+    parts = []
+    moved = meta.get("beat_warp", {}).get("moved", 0)
+    if moved:
+        parts.append(f"{moved} slow-down{'s' if moved != 1 else ''} moved onto beats")
+    strength = round(float(meta.get("beat_ease", {}).get("strength", 0.0)), 2)
+    if strength > 0:
+        parts.append(f"eased on the beat at {strength:.2f}")
+    return "".join(f", {p}" for p in parts)
+
+
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
-                  beat_warp: bool = True, beat_ease: bool = True) -> str:
+                  beat_warp: bool = True, beat_ease: bool = True,
+                  stages: Stages | None = None) -> str:
     """Generate a dance for ``audio`` with ``model`` and write it to ``out`` (video with the
     music, or a motion file, by extension); with ``beat_warp``, re-time it so its slow-downs
     land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`), with
     ``beat_ease`` so it slows down on them (:func:`dancekit.motion.beat_ease.ease_to_beats`).
-    Returns a one-line summary."""
+    ``stages`` hears what is being done. Returns a one-line summary."""
     from dancekit.models import load_model
 
+    say = stages or Stages(quiet=True)
+    check_all((SEED, seed), (SECONDS, seconds), (SIZE, size))
     suffix = _check_output(out)
-    if seconds is not None and not seconds > 0:
-        raise ParameterError(f"--seconds must be positive, got {seconds}")
+    if suffix == ".mp4" and size % 2:
+        raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
+                             f"height), got {size}")
+    length = _music_seconds(audio)
+    say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
+    say(f"reading music {audio.name}" + (f" ({clock(length)})" if length else ""))
+    say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
     motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
-    retimed = ""
     if beat_warp or beat_ease:
         from dancekit.audio import cached_features
         from dancekit.motion import time_to_beats
 
-        motion = time_to_beats(motion, cached_features(audio, "beats"), warp=beat_warp,
-                               ease=beat_ease)
-        if beat_warp:
-            retimed += f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
-        if beat_ease:
-            retimed += f", eased on the beat at {motion.meta['beat_ease']['strength']:.2f}"
+        say("tracking beats")
+        beats = cached_features(audio, "beats")
+        say("re-timing onto the beats")
+        motion = time_to_beats(motion, beats, warp=beat_warp, ease=beat_ease)
     if suffix in VIDEO_SUFFIXES:
         from dancekit.render import render
 
-        render(motion, out, audio=audio if suffix == ".mp4" else None, size=size)
+        frames = _video_frames(motion, suffix)
+        say(f"rendering {frames} frame{'s' if frames != 1 else ''}")
+        render(motion, out, audio=audio if suffix == ".mp4" else None, size=size,
+               progress=say.bars)
     else:
         from dancekit.io import save_motion
 
+        say(f"writing {out.name}")
         save_motion(motion, out)
     chosen = motion.meta.get("style", style or "-")
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
-            f"style {chosen}, seed {seed}{retimed}")
+            f"style {chosen}, seed {seed}{_retimed(motion.meta)}")
+
+
+QUIET_HELP = "No stage lines or progress bars on stderr."
 
 
 @command("dance")
@@ -76,13 +125,14 @@ def dance(
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Checkpoint to load instead of the model's bundled weights.")]
         = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same "
-                                                     "dance.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED.help(
+        "Random seed: same seed, same dance."))] = 0,
     style: Annotated[StyleName | None, typer.Option(
         "--style", help="Dance style; default: chosen by the model from the music.")] = None,
-    seconds: Annotated[float | None, typer.Option(
-        "--seconds", help="Length of the dance; default the length of the music.")] = None,
-    size: Annotated[int, typer.Option("--size", help="Video size in pixels.")] = 512,
+    seconds: Annotated[float | None, typer.Option("--seconds", help=SECONDS.help(
+        "Length of the dance; default the length of the music."))] = None,
+    size: Annotated[int, typer.Option("--size", help=SIZE.help(
+        "Video size in pixels (even for .mp4)."))] = 512,
     beat_warp: Annotated[bool, typer.Option(
         "--beat-warp/--no-beat-warp", help="Re-time the dance so its slow-downs land on the "
         "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat).")]
@@ -91,22 +141,28 @@ def dance(
         "--beat-ease/--no-beat-ease", help="Then slow the dance down on the beats, as dancers "
         "do, where it does not already (re-timing inside each beat; poses are kept).")]
         = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
-    """Make a dance for a piece of music and save it as a video or a motion file."""
+    """Make a dance for a piece of music and save it as a video or a motion file. On a
+    terminal, stderr shows each stage and the rendering's progress; stdout gets one summary
+    line."""
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
                              style=style.value if style else None, seconds=seconds, size=size,
-                             beat_warp=beat_warp, beat_ease=beat_ease))
+                             beat_warp=beat_warp, beat_ease=beat_ease,
+                             stages=Stages(quiet)))
 
 
 @command("demo")
 def demo(
     out: Annotated[Path, typer.Option("-o", "--out", help="Output video (.mp4 with the "
                                       "music, .gif or .png).")] = Path("demo.mp4"),
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    size: Annotated[int, typer.Option("--size", help="Video size in pixels.")] = 512,
+    seed: Annotated[int, typer.Option("--seed", help=SEED.help("Random seed."))] = 0,
+    size: Annotated[int, typer.Option("--size", help=SIZE.help(
+        "Video size in pixels (even for .mp4)."))] = 512,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Render the default model dancing to the bundled demo song, with the music."""
     if out.suffix.lower() not in VIDEO_SUFFIXES:
         raise ParameterError(f"the demo is a video: choose {out.name} ending in "
                              f"{', '.join(VIDEO_SUFFIXES)}")
-    typer.echo(dance_to_file(DEMO_SONG, out, seed=seed, size=size))
+    typer.echo(dance_to_file(DEMO_SONG, out, seed=seed, size=size, stages=Stages(quiet)))

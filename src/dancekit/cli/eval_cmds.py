@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from dancekit.cli.app import command
-from dancekit.utils import atomic_output
+from dancekit.cli.bounds import BOOTSTRAP, SEED, check_all
+from dancekit.utils import atomic_output, check_output_path
 
 
 class Protocol(str, Enum):
@@ -39,16 +40,19 @@ def evaluate_cmd(
     json_out: Annotated[Path | None, typer.Option(
         "--json", help="Also write the full report (values, intervals, warnings) as JSON "
         "here.")] = None,
-    bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", min=0, help="Bootstrap resamples for the 95% intervals (0: none).")
-    ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help=BOOTSTRAP.help(
+        "Bootstrap resamples for the 95% intervals (0: none)."))] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help=SEED.help("Seed of the bootstrap."))]
+        = 0,
 ) -> None:
     """Compare generated dances with real ones: FID_k, FID_g, diversity, beat alignment,
     foot contact, skating and jitter, printed as a Markdown table."""
     from dancekit.metrics import evaluate
     from dancekit.metrics.files import load_motion_folder, markdown_table, music_for
 
+    check_all((BOOTSTRAP, bootstrap), (SEED, seed))
+    if json_out is not None:
+        check_output_path(json_out)
     gen_motions = load_motion_folder(generated)
     real_motions = load_motion_folder(real)
     beats = music_for(gen_motions, music) if music is not None else None

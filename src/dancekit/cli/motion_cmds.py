@@ -9,7 +9,21 @@ from typing import Annotated, Any
 import typer
 
 from dancekit.cli.app import command
+from dancekit.cli.bounds import (
+    AUDIO_OFFSET,
+    FPS,
+    FRAME,
+    INPUT_FPS,
+    MIN_CONFIDENCE,
+    SIZE,
+    VIEW,
+    check_all,
+)
+from dancekit.cli.stages import Stages
+from dancekit.errors import ParameterError
+from dancekit.utils import check_output_path
 
+VIEW_HELP = VIEW.help("Camera view of an AIST++ keypoints2d file.")
 _SKIP_META = ("source", "format", "det_scores", "timestamps", "bvh_end_sites",
               "bvh_joint_names")
 
@@ -38,12 +52,14 @@ def info(
                                               "or ballroom sequence folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of "
                                                          "a table.")] = False,
-    view: Annotated[int, typer.Option(help="Camera view of an AIST++ keypoints2d file.")] = 0,
-    fps: Annotated[float | None, typer.Option(
-        help="Frame rate to assume instead of the file's own.")] = None,
+    view: Annotated[int, typer.Option(help=VIEW_HELP)] = 0,
+    fps: Annotated[float | None, typer.Option(help=INPUT_FPS.help(
+        "Frame rate to assume instead of the file's own."))] = None,
 ) -> None:
     """Show frames, fps, duration, skeleton, joints and source format of a motion file."""
     from dancekit.io import load_motion
+
+    check_all((VIEW, view), (INPUT_FPS, fps))
 
     summary = _motion_summary(load_motion(file, fps=fps, view=view))
     if as_json:
@@ -76,15 +92,17 @@ def convert(
                                                             "chooses .npz, .json or .bvh.")],
     skeleton: Annotated[str | None, typer.Option(
         help="Retarget to this skeleton first (e.g. smpl24, coco17, body25).")] = None,
-    view: Annotated[int, typer.Option(help="Camera view of an AIST++ keypoints2d file.")] = 0,
-    fps: Annotated[float | None, typer.Option(
-        help="Frame rate to assume for the input instead of its own.")] = None,
+    view: Annotated[int, typer.Option(help=VIEW_HELP)] = 0,
+    fps: Annotated[float | None, typer.Option(help=INPUT_FPS.help(
+        "Frame rate to assume for the input instead of its own."))] = None,
 ) -> None:
     """Convert a motion to .npz, .json or .bvh (BVH of position-only motion is fitted by
     inverse kinematics; the fit error is reported)."""
     from dancekit.io import load_motion, save_motion
     from dancekit.motion.mapping import retarget
 
+    check_all((VIEW, view), (INPUT_FPS, fps))
+    check_output_path(dst)
     motion = load_motion(src, fps=fps, view=view)
     if skeleton is not None:
         motion = retarget(motion, skeleton)
@@ -104,26 +122,30 @@ def render_cmd(
     motions: Annotated[list[Path], typer.Argument(
         metavar="MOTION", help="Motion file(s) or ballroom folder(s); several are drawn "
                                   "side by side, each framed on its own dancer.")],
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Output file: .mp4 (H.264 with the audio), .gif or .png "
-                               "(one frame).")],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="Output file: .mp4 (H.264 with the audio), .gif or .png "
+                            "(one frame).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", hidden=True,
+                                                help="Old spelling of --out.")] = None,
     audio: Annotated[Path | None, typer.Option(
         help="Music to mux into the MP4 (any format ffmpeg reads), trimmed or padded with "
              "silence to the motion's duration.")] = None,
-    audio_offset: Annotated[float, typer.Option(
-        help="Seconds into the audio where the motion starts (negative: delay the "
-             "music).")] = 0.0,
-    size: Annotated[int, typer.Option(help="Panel width and height in pixels.")] = 512,
-    fps: Annotated[float | None, typer.Option(
-        help="Output frame rate (default: the motion's; GIF at most 25).")] = None,
+    audio_offset: Annotated[float, typer.Option(help=AUDIO_OFFSET.help(
+        "Seconds into the audio where the motion starts (negative: delay the music)."))]
+        = 0.0,
+    size: Annotated[int, typer.Option(help=SIZE.help(
+        "Panel width and height in pixels (even for .mp4)."))] = 512,
+    fps: Annotated[float | None, typer.Option(help=FPS.help(
+        "Output frame rate (default: the motion's; GIF at most 25)."))] = None,
     title: Annotated[list[str] | None, typer.Option(
         help="Caption of a panel; give it once per MOTION.")] = None,
-    frame: Annotated[int, typer.Option(
-        help="Frame shown in a .png (negative counts from the end).")] = 0,
-    view: Annotated[int, typer.Option(help="Camera view of AIST++ keypoints2d files.")] = 0,
-    min_confidence: Annotated[float, typer.Option(
-        help="Joints below this confidence (2D detections, joints a mapping lacks) are not "
-             "drawn.")] = 0.3,
+    frame: Annotated[int, typer.Option(help=FRAME.help(
+        "Frame shown in a .png (negative counts from the end; within the video's "
+        "length)."))] = 0,
+    view: Annotated[int, typer.Option(help=VIEW_HELP)] = 0,
+    min_confidence: Annotated[float, typer.Option(help=MIN_CONFIDENCE.help(
+        "Joints below this confidence (2D detections, joints a mapping lacks) are not "
+        "drawn."))] = 0.3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Draw motions as a skeleton video (following 3D camera, floor, shadows; 2D keypoints
@@ -131,8 +153,13 @@ def render_cmd(
     from dancekit.io import load_motion
     from dancekit.render import render
 
+    if (out is None) == (output is None):
+        raise ParameterError("give the output file once, as -o/--out")
+    check_all((AUDIO_OFFSET, audio_offset), (SIZE, size), (FPS, fps), (FRAME, frame),
+              (VIEW, view), (MIN_CONFIDENCE, min_confidence))
+    target = check_output_path(out if out is not None else output)
     loaded = [load_motion(m, view=view) for m in motions]
-    out = render(loaded, output, audio=audio, audio_offset=audio_offset, size=size, fps=fps,
-                 titles=title or None, frame=frame, min_confidence=min_confidence,
-                 progress=not quiet)
-    typer.echo(str(out))
+    written = render(loaded, target, audio=audio, audio_offset=audio_offset, size=size,
+                     fps=fps, titles=title or None, frame=frame,
+                     min_confidence=min_confidence, progress=Stages(quiet).bars)
+    typer.echo(str(written))

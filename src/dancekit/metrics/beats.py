@@ -8,7 +8,7 @@ speed. Two published definitions disagree on almost every detail:
                        scores.py``)                    score.py``)
 =====================  ==============================  ==================================
 speed envelope         sum of joint step lengths,      mean of joint step lengths,
-                       frame t = step t-1 -> t         index t = step t -> t+1
+                       frame t = step t-1 -> t         index t = step t -> t+1, float32
 smoothing              none                            Gaussian, sigma 5 frames
 minima                 strict, +-10 frames             strict, +-1 frame
 score averaged over    motion beats                    music beats
@@ -34,7 +34,12 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.signal import argrelextrema
 
 from dancekit.errors import ParameterError
-from dancekit.metrics.protocols import check_protocol, positions_of, require_frames
+from dancekit.metrics.protocols import (
+    check_protocol,
+    positions_of,
+    preparation,
+    require_frames,
+)
 from dancekit.motion.core import Motion
 
 FACT_ORDER = 10         # minima must be the lowest within +-10 frames ("for 60 fps")
@@ -56,6 +61,9 @@ def speed_envelope(motion: Motion | np.ndarray, *, fps: float | None = None,
     p, rate = positions_of(motion, fps)
     require_frames(p, 3, "a speed envelope")
     if protocol == "bailando":
+        # in the script's float32, smoothed output included: equal neighbours it rounds to
+        # form a plateau, which the strict minimum test rejects as the script does
+        p = p.astype(preparation(protocol).dtype)
         step = np.mean(np.sqrt(np.sum((p[1:] - p[:-1]) ** 2, axis=2)), axis=1)
         return gaussian_filter1d(step, BAILANDO_SMOOTH), np.arange(step.size) / rate
     if protocol in ("fact", "aistpp-prefix"):

@@ -21,10 +21,9 @@ from dancekit.metrics.fid import (
 from dancekit.metrics.geometric import geometric_features
 from dancekit.metrics.kinetic import kinetic_features
 from dancekit.metrics.physics import foot_skating_ratio, jitter, physical_foot_contact
-from dancekit.metrics.protocols import PUBLISHED_FPS, check_protocol
+from dancekit.metrics.protocols import PUBLISHED_FPS, check_protocol, feature_positions
 from dancekit.motion.core import Motion
 
-BAILANDO_FRAMES = 1200  # Bailando scores the first 1200 frames (20 s at 60 fps)
 MIN_BOOTSTRAP = 10      # below this many motions per set, intervals are noted as rough
 
 
@@ -47,28 +46,27 @@ def to_smpl24(motion: Motion) -> Motion:
     return retarget(motion, "smpl24")
 
 
-def motion_features(motions: Sequence[Motion], *,
-                    protocol: str = "corrected") -> tuple[np.ndarray, np.ndarray]:
+def motion_features(motions: Sequence[Motion], *, protocol: str = "corrected",
+                    real: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Kinetic (N, 72) and geometric (N, 32) features of each motion, float32.
 
     Published protocols use the features as their scripts computed them: ``bailando`` keeps
-    the first 1200 frames and moves the root's first position to the origin; ``fact`` and
-    ``aistpp-prefix`` use the positions as given. All of them assume 60 fps; a
-    :class:`ProtocolWarning` says so when the motions are at another rate.
+    the first 1200 frames of generated motions (every frame of real ones, ``real=True``) and
+    moves the root's first position to the origin in float32; ``fact`` and ``aistpp-prefix``
+    use the positions as given (see :func:`dancekit.metrics.protocols.feature_positions`).
+    All of them assume 60 fps; a :class:`ProtocolWarning` says so when the motions are at
+    another rate.
     """
     protocol = check_protocol(protocol)
     kin, geo = [], []
     for m in motions:
         m = to_smpl24(m)
-        pos = m.positions.astype(np.float64)
         if protocol != "corrected" and abs(m.fps - PUBLISHED_FPS) > 1e-6:
             warnings.warn(f"the {protocol} protocol assumes 60 fps motion, this one is "
                           f"{m.fps:g} fps; its features are not comparable with published "
                           "numbers (resample to 60 fps, or use protocol='corrected')",
                           ProtocolWarning, stacklevel=2)
-        if protocol == "bailando":
-            pos = pos[:BAILANDO_FRAMES]
-            pos = pos - pos[:1, :1]
+        pos = feature_positions(m.positions, protocol, real=real)
         kin.append(kinetic_features(pos, fps=m.fps, protocol=protocol))
         geo.append(geometric_features(pos, fps=m.fps, protocol=protocol))
     return np.stack(kin), np.stack(geo)
@@ -124,7 +122,7 @@ def evaluate(generated: list[Motion], real: list[Motion], *,
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ProtocolWarning)
             gen_k, gen_g = motion_features(generated, protocol=protocol)
-            real_k, real_g = motion_features(real, protocol=protocol)
+            real_k, real_g = motion_features(real, protocol=protocol, real=True)
         notes.extend(sorted({str(w.message) for w in caught}))
         dtype = np.float64 if protocol == "corrected" else np.float32
         constant = "unscaled" if protocol == "corrected" else "amplify"

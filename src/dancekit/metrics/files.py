@@ -29,12 +29,35 @@ METRIC_NAMES = {
 }
 
 
+def synth_metadata(folder: Path) -> set[str]:
+    """Names of the JSON files that are not motions in a ``dancekit synth`` output: its
+    ``index.json`` and the ground-truth file of every pair it lists. Empty for other folders.
+
+    Only the files the index itself names are left out, so a damaged motion file beside them
+    is still read (and reported) rather than skipped.
+    """
+    index = folder / "index.json"
+    try:
+        record = json.loads(index.read_text())
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(record, dict) or record.get("generator") != "dancekit synth":
+        return set()
+    pairs = record.get("pairs")
+    if not isinstance(pairs, list):
+        return set()
+    return {index.name} | {p["truth"] for p in pairs if isinstance(p, dict) and "truth" in p}
+
+
 def motion_entries(folder: str | os.PathLike) -> list[Path]:
-    """The motion files (and ballroom sequence folders) directly inside ``folder``, by name."""
+    """The motion files (and ballroom sequence folders) directly inside ``folder``, by name;
+    in a ``dancekit synth`` output, without its metadata (:func:`synth_metadata`)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ParameterError(f"not a directory: {folder}")
-    found = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".") and (
+    metadata = synth_metadata(folder)
+    found = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
+             and p.name not in metadata and (
         (p.is_file() and p.suffix.lower() in MOTION_EXTENSIONS)
         or (p.is_dir() and (p / "skeletons.json").is_file()))]
     if not found:

@@ -36,7 +36,7 @@ def kinetic_features(positions: np.ndarray, *, fps: float = PUBLISHED_FPS,
         Frame rate; used only by ``protocol="corrected"`` (the published code assumes 60).
     protocol : {"corrected", "fact", "aistpp", "aistpp-prefix", "bailando"}
         Published protocols share one kinetic extractor; Bailando's root-zeroing and 1200-frame
-        cut happen in :func:`dancekit.metrics.motion_features`, not here.
+        cut happen in :func:`dancekit.metrics.protocols.feature_positions`, not here.
 
     Returns
     -------

@@ -3,8 +3,9 @@
 A *protocol* selects whose arithmetic a metric follows:
 
 ``"bailando"``
-    Bailando's evaluation scripts (lisiyao21/Bailando): AIST++ API features on the first 1200
-    frames after moving the root's first position to the origin; Bailando's Beat Align Score.
+    Bailando's evaluation scripts (lisiyao21/Bailando): AIST++ API features of generated clips
+    on their first 1200 frames, of real clips on every frame, after moving the root's first
+    position to the origin in float32; Bailando's Beat Align Score on a float32 envelope.
 ``"fact"`` (alias ``"aistpp"``)
     The AIST++ API feature extractors on the positions as given, FACT's Fréchet distance and
     FACT's Beat Align Score (google-research/mint, liruilong940607/mint).
@@ -18,6 +19,8 @@ A *protocol* selects whose arithmetic a metric follows:
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,3 +75,48 @@ def require_frames(pos: np.ndarray, n: int, what: str) -> None:
     """Refuse clips too short for a finite-difference metric, naming the minimum."""
     if pos.shape[0] < n:
         raise ParameterError(f"{what} needs at least {n} frames, got {pos.shape[0]}")
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """What a protocol does to a clip before any metric's arithmetic.
+
+    The published scripts read motions as float32 arrays and keep that precision through the
+    root translation and the beat envelope; rounding there moves a geometric relation across
+    its threshold or makes two neighbouring envelope values equal (a plateau, which is no
+    strict minimum), so reproducing their numbers needs the same precision, not more.
+    """
+
+    #: Frames of a generated clip its features see (``None``: all).
+    generated_frames: int | None = None
+    #: Frames of a real clip its features see (``None``: all).
+    real_frames: int | None = None
+    #: Translate the clip so that the root's first position is the origin before features.
+    zero_root: bool = False
+    #: Precision of the positions for root translation and the kinematic-beat envelope.
+    dtype: type[np.floating] = np.float64
+
+
+# Bailando cuts its generated dances at 1200 frames (metrics_new.calc_and_save_feats); its
+# real-set features ("aist_features_zero_start") were saved from whole clips.
+_PREPARATION = {"bailando": Preparation(generated_frames=1200, zero_root=True,
+                                        dtype=np.float32)}
+
+
+def preparation(protocol: str) -> Preparation:
+    """The :class:`Preparation` of ``protocol`` (plain float64, whole clips, if it has none)."""
+    return _PREPARATION.get(check_protocol(protocol), Preparation())
+
+
+def feature_positions(positions: np.ndarray, protocol: str, *, real: bool) -> np.ndarray:
+    """``positions`` (T, J, 3) as ``protocol`` hands them to the feature extractors, float64.
+
+    ``real`` says whether the clip belongs to the real (ground-truth) set, which some
+    protocols cut differently from generated clips.
+    """
+    prep = preparation(protocol)
+    frames = prep.real_frames if real else prep.generated_frames
+    pos = np.asarray(positions).astype(prep.dtype)[:frames]
+    if prep.zero_root:
+        pos = pos - pos[:1, :1]
+    return pos.astype(np.float64)

@@ -60,6 +60,13 @@ def available_models() -> list[str]:
     return sorted(n for n, cls in _REGISTRY.items() if getattr(cls, "dances", True))
 
 
+def trainable_models() -> list[str]:
+    """Names of the models ``dancekit train`` can train (those with a config class),
+    including parts of a dance model such as the motion tokenizer."""
+    _ensure_registered()
+    return sorted(n for n, cls in _REGISTRY.items() if hasattr(cls, "config_class"))
+
+
 def load_model(name_or_path: str | Path, checkpoint: str | Path | None = None) -> DanceModel:
     """A model by registry name (bundled default weights) or from a checkpoint.
 
@@ -104,4 +111,5 @@ def _model_name_of(path: Path) -> str:
         raise CheckpointError(f"cannot read checkpoint {path}: {err}") from None
 
 
-__all__ = ["DanceModel", "available_models", "load_model", "register_model"]
+__all__ = ["DanceModel", "available_models", "load_model", "register_model",
+           "trainable_models"]

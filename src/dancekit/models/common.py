@@ -9,7 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
 from dancekit.errors import CheckpointError, ParameterError
+from dancekit.limits import MAX_SECONDS, MAX_SEED, MIN_SECONDS
 
 C = TypeVar("C")
 
@@ -36,12 +39,29 @@ def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,
     return cfg
 
 
+def check_seconds(seconds: float) -> float:
+    """``seconds`` as a float if it is a dance length between :data:`MIN_SECONDS` and
+    :data:`MAX_SECONDS` (NaN and infinity are not)."""
+    value = float(seconds)
+    if not MIN_SECONDS <= value <= MAX_SECONDS:
+        raise ParameterError(f"seconds must be between {MIN_SECONDS:g} and {MAX_SECONDS:g} "
+                             f"(2 hours), got {seconds}")
+    return value
+
+
+def check_seed(seed: int) -> int:
+    """``seed`` if it is an integer from 0 to :data:`MAX_SEED`."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+            or not 0 <= seed <= MAX_SEED:
+        raise ParameterError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
+    return int(seed)
+
+
 def requested_frames(seconds: float | None, available: int, fps: float) -> int:
     """Frames of a dance of ``seconds`` (all ``available`` music frames when None)."""
     if seconds is None:
         return available
-    if seconds <= 0:
-        raise ParameterError(f"seconds must be positive, got {seconds}")
+    seconds = check_seconds(seconds)
     want = int(round(seconds * fps))
     if want > available:
         raise ParameterError(f"asked for {seconds:g} s but the music lasts only "

@@ -42,6 +42,7 @@ from dancekit.models import register_model
 from dancekit.models.common import (
     build_config,
     bundled_weights,
+    check_seed,
     dance_meta,
     rebuild,
     requested_frames,
@@ -296,6 +297,7 @@ class DanceTokens(nn.Module):
         continues from (its codes come first in the transformer's memory; it is not part of
         the output). Same seed, same dance."""
         c = self.config
+        seed = check_seed(seed)
         music = self.music_features(audio)
         frames = requested_frames(seconds, len(music), c.fps)
         style_idx = None if style is None else self.style_index(style)

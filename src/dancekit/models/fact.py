@@ -48,6 +48,7 @@ from dancekit.models import register_model
 from dancekit.models.common import (
     build_config,
     bundled_weights,
+    check_seed,
     dance_meta,
     rebuild,
     requested_frames,
@@ -806,6 +807,7 @@ class FACT(nn.Module):
         clip ``seed`` picks from the checkpoint's seed bank. Same seed, same dance.
         """
         c = self.config
+        seed = check_seed(seed)
         feats = self.music_features(audio)
         frames = requested_frames(seconds, len(feats), c.fps)
         clip = self._seed_clip(seed, seed_motion)

@@ -16,6 +16,7 @@ import numpy as np
 
 from dancekit.errors import AudioDecodeError, ParameterError
 from dancekit.models import register_model
+from dancekit.models.common import check_seconds, check_seed
 from dancekit.motion import Motion
 from dancekit.synth.choreographer import choreograph
 from dancekit.synth.grid import BeatGrid, Section
@@ -54,10 +55,10 @@ class ProceduralDancer:
         audio : path or dancekit.audio.Audio
             Any music file :func:`dancekit.audio.load` reads.
         seconds : float, optional
-            Length of the dance; default the length of the music. Longer than the music
-            continues at the last tempo.
+            Length of the dance, 1 s to 2 h; default the length of the music. Longer than
+            the music continues at the last tempo.
         seed : int
-            Same seed, same dance.
+            0 to 2**32 - 1; same seed, same dance.
         style : str, optional
             Move vocabulary (hiphop, house, pop, waltz, latin, ballet); by default chosen from
             the meter and tempo (see :func:`style_for`).
@@ -66,15 +67,18 @@ class ProceduralDancer:
 
         Raises
         ------
+        ParameterError
+            ``seconds`` or ``seed`` out of range.
         AudioDecodeError
             Unreadable, silent or too short audio, or music without a steady beat.
         """
         from dancekit.audio import as_audio, track_beats
 
+        seed = check_seed(seed)
+        duration = None if seconds is None else check_seconds(seconds)
         music = as_audio(audio)
-        duration = music.duration if seconds is None else float(seconds)
-        if not duration > 0:
-            raise ParameterError(f"seconds must be positive, got {seconds}")
+        if duration is None:
+            duration = music.duration
         beats = track_beats(music)
         name = _describe(music)
         if len(beats.beats) < MIN_BEATS:

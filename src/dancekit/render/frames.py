@@ -53,7 +53,8 @@ class SkeletonRenderer:
         Panel height and width in pixels, 64 to 4096.
     fps : float, optional
         Output frame rate; default the highest frame rate among ``motions``. Motions are
-        resampled linearly to it; the video lasts as long as the longest motion.
+        resampled linearly to it; the video lasts as long as the longest motion, and a
+        shorter one's panel is greyed with "ended at <s> s" after its end.
     titles : sequence of str, optional
         One caption per motion, drawn at the top of its panel.
     min_confidence : float
@@ -95,26 +96,28 @@ class SkeletonRenderer:
         self.fps = float(fps)
         self.size = int(size)
         self.num_frames = max(1, max(round(m.duration * self.fps) for m in items))
-        self.first = 0
-        stop = self.num_frames
+        self.first, last = 0, self.num_frames  # the output frames prepared: first to last - 1
         if only_frame is not None:
             index = self._check_index(only_frame)
             context = round(SINGLE_FRAME_CONTEXT_S * self.fps)
-            self.first, stop = max(0, index - context), min(stop, index + context + 1)
-        times = np.arange(self.first, stop) / self.fps
-        self.prepared = stop - self.first
+            self.first, last = max(0, index - context), min(last, index + context + 1)
+        times = np.arange(self.first, last) / self.fps
+        self.prepared = last - self.first
         self.panels: list[Panel2D | Panel3D] = []
         for k, m in enumerate(items):
             pos = _sample(m.positions, m.fps, times)
             title = titles[k] if titles else None
             conf = None if m.confidence is None else _sample(m.confidence, m.fps, times)
+            stop = round(m.duration * self.fps)
+            # panels count frames from the first prepared one
+            end = (stop - self.first, m.duration) if stop < self.num_frames else None
             if m.is_2d:
                 name = str(m.meta.get("source", f"motion {k}"))
                 self.panels.append(Panel2D(pos, conf, m.skeleton, self.size, title, theme,
-                                           min_confidence, name))
+                                           min_confidence, name, end))
             else:
                 self.panels.append(Panel3D(pos, conf, m.skeleton, self.fps, self.size, title,
-                                           theme, min_confidence))
+                                           theme, min_confidence, end))
         self.theme = theme
 
     @property

@@ -37,14 +37,51 @@ def _gradient(rows: np.ndarray, top, bottom, width: int) -> np.ndarray:
     return np.repeat(np.rint(line).astype(np.uint8)[:, None], width, axis=1)
 
 
-def _draw_title(image: np.ndarray, title: str, theme: Theme) -> None:
+def _draw_title(image: np.ndarray, title: str, theme: Theme, *,
+                bottom: bool = False) -> None:
+    """``title`` centred at the top of the panel (or at the ``bottom``), in place."""
     size = image.shape[0]
     scale = max(0.4, 0.65 * size / 512)  # below 0.4 Hershey letters are unreadable
     thick = max(1, round(size / 512))
-    (tw, th), _ = cv2.getTextSize(title, cv2.FONT_HERSHEY_DUPLEX, scale, thick)
-    org = (max(4, (image.shape[1] - tw) // 2), int(0.045 * size) + th)
+    (tw, th), base = cv2.getTextSize(title, cv2.FONT_HERSHEY_DUPLEX, scale, thick)
+    margin = int(0.045 * size)
+    row = size - margin - base if bottom else margin + th
+    org = (max(4, (image.shape[1] - tw) // 2), row)
     cv2.putText(image, title, org, cv2.FONT_HERSHEY_DUPLEX, scale, theme.text, thick,
                 cv2.LINE_AA)
+
+
+#: Share of its colour a panel keeps once its motion has ended, and its brightness then.
+ENDED_COLOUR, ENDED_BRIGHTNESS = 0.2, 0.55
+
+
+def show_ended(image: np.ndarray, seconds: float, theme: Theme) -> np.ndarray:
+    """``image`` greyed and dimmed, labelled "ended at <seconds> s".
+
+    Side by side, a shorter motion holds its last pose until the longest one ends; unmarked,
+    that pose looks like a dancer standing still, and a viewer comparing two dances would
+    judge the wrong thing.
+    """
+    rgb = image.astype(np.float32)
+    grey = rgb.mean(axis=2, keepdims=True)
+    out = np.rint(ENDED_BRIGHTNESS * (ENDED_COLOUR * rgb + (1 - ENDED_COLOUR) * grey))
+    out = out.astype(np.uint8)
+    _draw_title(out, f"ended at {seconds:.1f} s", theme, bottom=True)
+    return out
+
+
+class _Ending:
+    """What panels share about a motion that stops before the video does: from output frame
+    ``end[0]`` on, the panel is drawn by :func:`show_ended` with the motion's length
+    ``end[1]`` in seconds."""
+
+    end: tuple[int, float] | None = None
+    theme: Theme
+
+    def _finish(self, image: np.ndarray, i: int) -> np.ndarray:
+        if self.end is not None and i >= self.end[0]:
+            return show_ended(image, self.end[1], self.theme)
+        return image
 
 
 def floor_heights(positions: np.ndarray, fps: float) -> np.ndarray:
@@ -64,7 +101,7 @@ def floor_heights(positions: np.ndarray, fps: float) -> np.ndarray:
     return level
 
 
-class Panel3D:
+class Panel3D(_Ending):
     """A 3D motion filmed by a following camera.
 
     Parameters
@@ -83,12 +120,15 @@ class Panel3D:
         Drawn at the top; the camera leaves room for it.
     theme : Theme
     min_confidence : float
+    end : (int, float) or None
+        When the motion is shorter than the video: the first output frame after its end and
+        its length in seconds; the panel shows from then on that it ended.
     """
 
     def __init__(self, positions: np.ndarray, confidence: np.ndarray | None,
                  skeleton: Skeleton, fps: float, size: int, title: str | None, theme: Theme,
-                 min_confidence: float) -> None:
-        self.size, self.theme = size, theme
+                 min_confidence: float, end: tuple[int, float] | None = None) -> None:
+        self.size, self.theme, self.end = size, theme, end
         hidden = confidence is not None and bool((confidence < min_confidence).any())
         self.visible = confidence >= min_confidence if hidden else None
         sides = joint_sides(skeleton)
@@ -208,10 +248,10 @@ class Panel3D:
             order = order[order_ok[order]]
         draw_figure(image, self.uv[i], bones, colours[:n], 2 * t.bone_radius_m * focal / zb,
                     colours[n:], self.joint_size * focal / z, order)
-        return image
+        return self._finish(image, i)
 
 
-class Panel2D:
+class Panel2D(_Ending):
     """Image keypoints fitted into a square panel, low-confidence keypoints skipped.
 
     The framing is fixed for the clip (the confident keypoints' extent), so travel across
@@ -230,12 +270,15 @@ class Panel2D:
         Keypoints with a lower confidence are neither drawn nor used for the framing.
     name : str
         How to call the motion in an error message.
+    end : (int, float) or None
+        As for :class:`Panel3D`.
     """
 
     def __init__(self, positions: np.ndarray, confidence: np.ndarray | None,
                  skeleton: Skeleton, size: int, title: str | None, theme: Theme,
-                 min_confidence: float, name: str) -> None:
-        self.size, self.theme = size, theme
+                 min_confidence: float, name: str,
+                 end: tuple[int, float] | None = None) -> None:
+        self.size, self.theme, self.end = size, theme, end
         visible = np.ones(positions.shape[:2], bool) if confidence is None else \
             confidence >= min_confidence
         if not visible.any():
@@ -275,4 +318,4 @@ class Panel2D:
         draw_figure(image, self.uv[i], self.bones, self.bone_colours, self.bone_widths,
                     self.joint_colours, self.joint_radii, visible_order(self.bones,
                                                                         self.visible[i]))
-        return image
+        return self._finish(image, i)
