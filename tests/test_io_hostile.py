@@ -145,3 +145,11 @@ def test_json_nested_beyond_the_recursion_limit_is_a_format_error(tmp_path, name
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(DataFormatError, match="not valid JSON"):
         load_motion(path)
+
+
+def test_ballroom_skeletons_json_that_is_not_utf8_is_a_format_error(tmp_path):
+    folder = tmp_path / "DANCE_W_9"
+    folder.mkdir()
+    (folder / "skeletons.json").write_bytes(b'\xff\xfe{"skeletons": [], "center": []}')
+    with pytest.raises(DataFormatError, match="not UTF-8 text"):
+        load_motion(folder)

@@ -170,7 +170,10 @@ def _genre(name: str) -> str | None:
 
 
 def _read_json(path: Path) -> Any:
-    text = read_text(path)
+    try:
+        text = read_text(path)
+    except UnicodeDecodeError as err:
+        raise DataFormatError(f"{path} is not UTF-8 text ({err})") from None
     if not text.strip():
         raise DataFormatError(f"{path} is empty")
     try:

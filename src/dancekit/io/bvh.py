@@ -152,7 +152,7 @@ def _parse_channels(tok: _Tokens, joint: _Joint) -> None:
 
 
 def _parse(path: Path) -> tuple[list[_Joint], np.ndarray, float]:
-    text = read_text(path)
+    text = read_text(path, errors="replace")
     if not text.lstrip().upper().startswith("HIERARCHY"):
         raise DataFormatError(f"{path} is not a BVH file (it does not start with HIERARCHY)")
     split = re.search(r"^\s*MOTION\s*$", text, flags=re.M)

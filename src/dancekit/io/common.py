@@ -18,15 +18,15 @@ MAX_TEXT_BYTES = 1 << 30
 MAX_ARRAY_BYTES = 4 << 30
 
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path`` (undecodable bytes replaced), refusing files over
-    :data:`MAX_TEXT_BYTES` before reading them."""
+def read_text(path: Path, *, errors: str = "strict") -> str:
+    """The UTF-8 text of ``path``, refusing files over :data:`MAX_TEXT_BYTES` before reading
+    them; ``errors`` as for :meth:`bytes.decode` (strict: a UnicodeDecodeError)."""
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise DataFormatError(f"{path} is {size / 2**30:.1f} GiB, over the "
                                   f"{MAX_TEXT_BYTES / 2**30:g} GiB limit for text motion files")
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8", errors=errors)
     except OSError as err:
         raise DataFormatError(f"cannot read {path}: {err.strerror or err}") from None
 

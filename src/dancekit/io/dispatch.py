@@ -108,7 +108,7 @@ def load_motion(path: str | os.PathLike, *, fps: float | None = None,
 def _load_json(path: Path, fps: float | None) -> Motion:
     try:
         doc = json.loads(read_text(path))
-    except (json.JSONDecodeError, RecursionError) as err:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise DataFormatError(f"{path} is not valid JSON ({err}); truncated?") from None
     if isinstance(doc, dict) and "skeletons" in doc and "center" in doc:
         return ballroom.load_ballroom(path.parent, fps=fps)

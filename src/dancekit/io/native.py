@@ -237,7 +237,7 @@ def read_json(path: str | Path, *, fps: float | None = None) -> Motion:
     path = existing_file(path)
     try:
         doc = json.loads(read_text(path))
-    except (json.JSONDecodeError, RecursionError) as err:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise DataFormatError(f"{path} is not valid JSON ({err})") from None
     return motion_from_json_dict(doc, path, fps=fps)
 
