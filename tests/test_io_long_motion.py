@@ -77,6 +77,7 @@ def test_long_motion_peak_memory_stays_under_three_times_its_size(tmp_path, kind
 
 @pytest.mark.slow
 def test_long_position_only_bvh_export_fits_rotations_in_bounded_memory(tmp_path):
-    # inverse kinematics keeps one global rotation per joint and frame in float64 (T, J, 3, 3),
-    # itself 6x the float32 positions: the bound is that plus the positions in float64
-    assert _peak_ratio("positions", tmp_path / "long.bvh") < 11.0
+    # the fitted rotations alone are float64 (T, J, 3), 2x the float32 positions; the fit
+    # keeps a global rotation only for joints whose children are still to fit (5.2x measured,
+    # 13x when one (T, J, 3, 3) array held them all)
+    assert _peak_ratio("positions", tmp_path / "long.bvh") < 6.0

@@ -98,40 +98,46 @@ def fit_rotations(motion: Motion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     T, J, _ = P.shape
     offsets = rest_offsets(motion)
     children = sk.children
-    G = np.empty((T, J, 3, 3))
-    X = np.empty((T, J, 3))  # positions the fitted rotations produce, built parent first
+    # Global rotations are kept only while a child still needs them and FK positions only
+    # until the joint's children are placed: a (T, J, 3, 3) float64 array would be 6x the
+    # positions. Each local rotation is converted as soon as its joint is fitted.
+    G: dict[int, np.ndarray] = {}
+    X: dict[int, np.ndarray] = {}  # positions the fitted rotations produce, parent first
+    waiting = [len(kids) for kids in children]  # children of each joint not yet fitted
+    rotations = np.empty((T, J, 3))
     for j, p in enumerate(sk.parents):
-        parent = np.broadcast_to(np.eye(3), (T, 3, 3)) if p < 0 else G[:, p]
+        parent = np.broadcast_to(np.eye(3), (T, 3, 3)) if p < 0 else G[p]
         if p < 0:
-            X[:, j] = P[:, j]
+            X[j] = P[:, j].astype(np.float64)
         kids = children[j]
         # aim from where FK has put this joint, so errors do not accumulate down a chain
-        target = P[:, kids] - X[:, j:j + 1]
+        target = P[:, kids] - X[j][:, None]
         if len(kids) >= 2:
             obs = np.concatenate([target, np.swapaxes(parent, 1, 2)], axis=1)
             pull = _PARENT_PULL * float(np.sum(offsets[kids] ** 2))
             w = np.concatenate([np.ones(len(kids)), np.full(3, pull)])
             for _ in range(_PROCRUSTES_ROUNDS):
                 rest = np.concatenate([offsets[kids], np.eye(3)])  # children + pull axes
-                G[:, j] = kabsch(rest, obs, w)
+                rot = kabsch(rest, obs, w)
                 # this motion's own mean arrangement of the children, in the joint's frame
-                offsets[kids] = np.einsum("tba,tkb->ka", G[:, j], target) / T
+                offsets[kids] = np.einsum("tba,tkb->ka", rot, target) / T
         elif len(kids) == 1:
             carried = np.einsum("tab,b->ta", parent, offsets[kids[0]])
-            G[:, j] = rotation_between(carried, target[:, 0]) @ parent
+            rot = rotation_between(carried, target[:, 0]) @ parent
         else:
-            G[:, j] = parent
+            rot = np.array(parent)
         for c in kids:
-            X[:, c] = X[:, j] + np.einsum("tab,b->ta", G[:, j], offsets[c])
-    del X
-    # local rotations in place, children first, so each parent's global rotation is still
-    # there when its children need it (a second (T, J, 3, 3) array is 1.7 GB at 10^6 frames)
-    for j in reversed(range(J)):
-        p = sk.parents[j]
+            X[c] = X[j] + np.einsum("tab,b->ta", rot, offsets[c])
+        del X[j], target
+        local = rot if p < 0 else np.swapaxes(parent, 1, 2) @ rot
+        for start in range(0, T, _CONVERT_CHUNK):
+            rotations[start:start + _CONVERT_CHUNK, j] = \
+                matrix_to_axis_angle(local[start:start + _CONVERT_CHUNK])
+        del local
+        if kids:
+            G[j] = rot
         if p >= 0:
-            G[:, j] = np.swapaxes(G[:, p], 1, 2) @ G[:, j]
-    rotations = np.empty((T, J, 3))
-    for start in range(0, T, _CONVERT_CHUNK):
-        rotations[start:start + _CONVERT_CHUNK] = \
-            matrix_to_axis_angle(G[start:start + _CONVERT_CHUNK])
+            waiting[p] -= 1
+            if not waiting[p]:
+                del G[p]
     return rotations, P[:, sk.parents.index(-1)].astype(np.float64), offsets
