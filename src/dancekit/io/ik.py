@@ -43,12 +43,12 @@ def rest_offsets(motion: Motion) -> np.ndarray:
     """Rest offsets (J, 3), metres, for fitting ``motion``: directions from the skeleton
     where it defines them (else from the first frame), lengths the median over frames."""
     sk = motion.skeleton
-    P = motion.positions.astype(np.float64)
+    P = motion.positions
     offsets = np.zeros((sk.num_joints, 3))
     for j, p in enumerate(sk.parents):
         if p < 0:
             continue
-        bone = P[:, j] - P[:, p]
+        bone = P[:, j].astype(np.float64) - P[:, p]  # in float64, one joint at a time
         length = float(np.median(np.linalg.norm(bone, axis=-1)))
         direction = None
         if sk.offsets is not None and np.linalg.norm(sk.offsets[j]) > 1e-9:
