@@ -40,14 +40,21 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    FPS,
+    FRACTION,
+    MAX_LAYERS,
+    Range,
     build_config,
     bundled_weights,
+    check_fields,
+    check_memory,
     check_seed,
     dance_meta,
     rebuild,
     requested_frames,
-    require_positive_ints,
+    size,
     style_index,
+    transformer_size,
 )
 from dancekit.models.fact import fact_music_features, motion_to_features
 from dancekit.models.layers import Transformer
@@ -84,17 +91,37 @@ class DanceTokensConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        require_positive_ints(self, ("context_codes", "hidden", "layers", "heads", "ff"),
-                              "dance-tokens")
+        check_fields(self, "dance-tokens", {
+            "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
+            "heads": size(), "ff": size(), "dropout": FRACTION, "style_dropout": Range(0, 1),
+            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")
-        if not self.temperature > 0:
-            raise ParameterError(f"dance-tokens temperature must be positive, got "
-                                 f"{self.temperature}")
+        if not isinstance(self.tokenizer, str) or not isinstance(
+                self.tokenizer_config, (dict, type(None))):
+            raise ParameterError("dance-tokens tokenizer must be a path and tokenizer_config "
+                                 "a mapping")
         if not self.tokenizer and self.tokenizer_config is None:
             raise ParameterError("dance-tokens needs a tokenizer: set model.tokenizer to a "
                                  "motion-vq checkpoint (dancekit train motion-vq)")
+        check_memory("dance-tokens", self.size_estimate())
+
+    def size_estimate(self) -> tuple[int, int]:
+        """(weights and buffers, activations of one context) in floats, the tokenizer's
+        included once its config is known."""
+        h = self.hidden
+        tok_weights, tok_activations, codes, per = 0, 0, 0, 1
+        if self.tokenizer_config is not None:
+            tok = MotionVQConfig.from_dict(self.tokenizer_config)
+            (tok_weights, tok_activations), codes = tok.size_estimate(), tok.codes
+            per = tok.frames_per_code
+        music_in = 2 * per * MUSIC_DIM
+        body_weights, body_activations = transformer_size(self.layers, h, self.heads, self.ff,
+                                                          self.context_codes)
+        weights = tok_weights + body_weights + (codes + 2 + len(self.styles)) * h + (
+            music_in * (h + 2) + h * h + h * codes)
+        return weights, tok_activations + body_activations + self.context_codes * codes
 
 
 @register_model("dance-tokens")
