@@ -106,12 +106,12 @@ def progress(items: Iterable[T], *, total: int | None = None, description: str =
 def single_threaded(*, torch: bool = False) -> Iterator[None]:
     """Run the block with one thread in the BLAS and OpenMP pools, and in torch if ``torch``.
 
-    A multi-threaded matrix product or convolution splits its sums by the number of threads,
-    so its last bits, and everything computed from them (beat times, features, a dance),
-    would depend on the machine's thread count. Inside this block they do not: same input,
-    same output. It also works as a decorator. Only libraries loaded when the block starts
-    are limited, so code that imports torch inside the block enters it again with
-    ``torch=True`` where it runs torch.
+    A multi-threaded matrix product or convolution splits its work by the number of threads,
+    which changes the order, and so the rounding, of its sums: its last bits, and everything
+    computed from them (beat times, features, a dance), would depend on the thread count.
+    Inside this block they do not: same input, same output. It also works as a decorator.
+    Only libraries loaded when the block starts are limited, so code that imports torch
+    inside the block enters it again with ``torch=True`` where it runs torch.
     """
     from threadpoolctl import threadpool_limits
 
