@@ -61,6 +61,7 @@ from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
+from dancekit.utils import single_threaded
 
 MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "dance_tokens"
@@ -267,6 +268,7 @@ class DanceTokens(nn.Module):
 
     # --- generation --------------------------------------------------------------------------
     @torch.no_grad()
+    @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
     def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
                        generator: torch.Generator | None,
                        prompt: torch.Tensor | None = None) -> torch.Tensor:
@@ -296,8 +298,6 @@ class DanceTokens(nn.Module):
 
         keep = c.context_codes - max(1, c.context_codes // 6)
         lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # tiny steps: one thread is faster (benchmarks/generate.py)
         try:
             for t in range(start, start + len(music)):
                 if t + 1 - lo > c.context_codes:
@@ -313,10 +313,10 @@ class DanceTokens(nn.Module):
                     odds = (logits / c.temperature).softmax(dim=0)
                     history.append(int(torch.multinomial(odds, 1, generator=generator)))
         finally:
-            torch.set_num_threads(threads)
             self.train(was_training)
         return torch.tensor(history[start + 1:])
 
+    @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None) -> Motion:
         """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`), the whole song by

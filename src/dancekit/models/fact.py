@@ -32,6 +32,7 @@ which is the causal structure of the published model.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,7 @@ from dancekit.motion.rotations_torch import (
     matrix_to_rotation_6d,
     rotation_6d_to_matrix,
 )
+from dancekit.utils import single_threaded
 
 SKELETON = "smpl24"
 JOINTS = 24
@@ -731,15 +733,13 @@ class FACT(nn.Module):
         """
         was_training = self.training
         self.eval()
-        threads = torch.get_num_threads()
-        if audio.shape[0] == 1 and audio.device.type == "cpu":
-            # one song's windows are too small to split across threads; on a busy 2-core
-            # machine OpenMP's waiting made 2 threads 10x slower than 1 (benchmarks/generate.py)
-            torch.set_num_threads(1)
+        # one song's windows are too small to split across threads; on a busy 2-core machine
+        # OpenMP's waiting made 2 threads 10x slower than 1 (benchmarks/generate.py)
+        one_song = audio.shape[0] == 1 and audio.device.type == "cpu"
         try:
-            return self._roll_out(audio, frames, seed, style, generator)
+            with single_threaded(torch=True) if one_song else contextlib.nullcontext():
+                return self._roll_out(audio, frames, seed, style, generator)
         finally:
-            torch.set_num_threads(threads)
             self.train(was_training)
 
     def _roll_out(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
@@ -818,6 +818,7 @@ class FACT(nn.Module):
         odds = (logits / c.choice_temperature).softmax(dim=1).cpu()
         return torch.multinomial(odds, 1, generator=generator)[:, 0].to(logits.device)
 
+    @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None) -> Motion:
         """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`).
