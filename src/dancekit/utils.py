@@ -1,9 +1,10 @@
-"""Small shared helpers: atomic output files and progress bars."""
+"""Small shared helpers: atomic output files, progress bars and thread-count-free numbers."""
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import importlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -149,3 +150,28 @@ def progress(items: Iterable[T], *, total: int | None = None, description: str =
         for item in items:
             yield item
             bar.advance(task)
+
+
+@contextlib.contextmanager
+def single_threaded(*, torch: bool = False) -> Iterator[None]:
+    """Run the block with one thread in the BLAS and OpenMP pools, and in torch if ``torch``.
+
+    A multi-threaded matrix product or convolution splits its work by the number of threads,
+    which changes the order, and so the rounding, of its sums: its last bits, and everything
+    computed from them (beat times, features, a dance), would depend on the thread count.
+    Inside this block they do not: same input, same output. It also works as a decorator.
+    Only libraries loaded when the block starts are limited, so code that imports torch
+    inside the block enters it again with ``torch=True`` where it runs torch.
+    """
+    from threadpoolctl import threadpool_limits
+
+    module = importlib.import_module("torch") if torch else None
+    threads = module.get_num_threads() if module else 0
+    with threadpool_limits(limits=1):
+        if module:
+            module.set_num_threads(1)
+        try:
+            yield
+        finally:
+            if module:
+                module.set_num_threads(threads)

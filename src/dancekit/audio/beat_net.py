@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from dancekit.errors import CheckpointError
+from dancekit.utils import single_threaded
 
 #: The bundled weights.
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights" / "beats" / "beat_tcn.safetensors"
@@ -116,6 +117,7 @@ def load_network(path: Path) -> BeatTCN:
     return net.eval()
 
 
+@single_threaded(torch=True)
 def activation(spec: np.ndarray, net: BeatTCN | None = None) -> Activation:
     """Beat, downbeat and tempo activation of a log-mel spectrogram (bands, frames).
 

@@ -48,7 +48,7 @@ from dancekit.audio.beat_grouping import compound_probability, grouping_features
 from dancekit.audio.beat_level import FEATURES as LEVEL_FEATURES
 from dancekit.audio.beat_level import halve_probability, level_features, peak_near, zscore
 from dancekit.audio.loading import Audio, as_audio
-from dancekit.utils import progress
+from dancekit.utils import progress, single_threaded
 
 #: Analysis rate of the tracker. 22050 Hz with a 220-sample hop gives ~100 frames/s (10 ms).
 SR = 22050
@@ -169,6 +169,7 @@ def track_beats(audio: str | os.PathLike | Audio, *, show_progress: bool = False
     return track_spectrograms(spec, chroma, show_progress=show_progress)
 
 
+@single_threaded()
 def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *, show_progress: bool = False,
                        compound: bool | None = None, learned: bool = True) -> Beats:
     """:func:`track_beats` from the tracker's own log-mel and chroma (``_spectrograms``), so
@@ -316,6 +317,7 @@ def estimate_period(novelty: np.ndarray, tempo_probability: np.ndarray | None = 
     return float(periods[int(np.argmax(score))])
 
 
+@single_threaded()
 def _spectrograms(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log-compressed mel magnitudes and chroma, both (bands, frames) at :data:`FPS`.
 

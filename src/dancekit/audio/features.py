@@ -27,7 +27,7 @@ import numpy as np
 from dancekit.audio.loading import Audio, as_audio
 from dancekit.cache_dirs import user_cache_dir, writable_dir
 from dancekit.errors import ParameterError
-from dancekit.utils import atomic_output
+from dancekit.utils import atomic_output, single_threaded
 
 #: Hop length of both recipes, in samples. Their sample rate is chosen as fps * HOP_LENGTH so
 #: that one feature frame is exactly one motion frame.
@@ -36,8 +36,9 @@ HOP_LENGTH = 512
 DANCE_REVOLUTION_SR = 15360
 #: Bump when a recipe changes, or the beat tracker whose tempo FACT uses as ``start_bpm`` by
 #: default: it is part of every cache key, so stale entries are never read.
-FEATURE_VERSION = 5  # 2: the beat network drives track_beats; 3: retrained with procedural scores;
-# 4: the 32-channel beat network; 5: pulses above FAST_BPM regrouped into beats
+FEATURE_VERSION = 6  # 2: the beat network drives track_beats; 3: retrained with procedural scores;
+# 4: the 32-channel beat network; 5: pulses above FAST_BPM regrouped into beats;
+# 6: computed single-threaded, the same whatever the thread count
 
 #: FACT's spectrograms are computed in blocks of this many seconds (see :func:`_mel_power`
 #: and :func:`_chroma_cens`): same numbers as one call, a fraction of its memory on long songs.
@@ -50,6 +51,7 @@ FACT_DIM = 35
 DANCE_REVOLUTION_DIM = 438
 
 
+@single_threaded()
 def fact_features(audio: str | os.PathLike | Audio, fps: int = 60, *,
                   start_bpm: float | None = None) -> np.ndarray:
     """FACT's 35-d music features, one row per motion frame.
@@ -110,6 +112,7 @@ def fact_features(audio: str | os.PathLike | Audio, fps: int = 60, *,
     return features.astype(np.float32)  # (T, 35)
 
 
+@single_threaded()
 def dance_revolution_features(audio: str | os.PathLike | Audio) -> np.ndarray:
     """Dance Revolution's 438-d music features at 30 fps (15360 Hz, hop 512).
 

@@ -33,7 +33,7 @@ def train_command(
         "ballroom, AIST++ (official layout) or motion files with same-stem audio. Repeat "
         "for several.")],
     out: Annotated[Path, typer.Option(
-        "--out", help="Run directory: model.safetensors (+ .json), trainer.pt, log.csv.")],
+        "--out", help="Run directory: model.safetensors (+ .json), trainer.safetensors, log.csv.")],
     config: Annotated[Path | None, typer.Option(
         "--config", help="YAML with `model:` and `train:` sections overriding the defaults.",
         dir_okay=False)] = None,

@@ -5,6 +5,8 @@ and the metadata a generated dance carries."""
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +28,9 @@ def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,
     the values those older checkpoints were trained with, filled in when ``complete``. The
     result's ``validate()`` runs."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(d) - names)
+    if not isinstance(d, dict):
+        raise ParameterError(f"{label} config must be a mapping, got {type(d).__name__}")
+    unknown = sorted(map(str, set(d) - names))
     if unknown:
         raise ParameterError(f"unknown {label} config keys: {', '.join(unknown)}")
     if complete and added:
@@ -79,12 +83,98 @@ def dance_meta(model: str, audio: Any, seed: int, style: str | None) -> dict[str
     return meta
 
 
-def require_positive_ints(cfg: Any, names: tuple[str, ...], prefix: str) -> None:
-    """Config validation: each of ``names`` must be an int of at least 1."""
-    for name in names:
+MAX_SIZE = 1 << 20  # any width, count or length in a model config
+MAX_LAYERS = 256  # a deeper stack is a typo or a hostile file, and slow even to build
+MEMORY_SHARE = 0.5  # of physical memory, the most a model (and its training) may need
+
+
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """Allowed values of one config number: integers (never bools) or finite reals (ints
+    accepted) from ``lo`` to ``hi``, each end included unless marked open."""
+
+    lo: float
+    hi: float
+    integer: bool = False
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def holds(self, value: Any) -> bool:
+        kinds = (int,) if self.integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            return False
+        above = value > self.lo if self.lo_open else value >= self.lo
+        below = value < self.hi if self.hi_open else value <= self.hi
+        return above and below
+
+    def __str__(self) -> str:
+        kind = "an integer" if self.integer else "a number"
+        return (f"{kind} in {'(' if self.lo_open else '['}{self.lo:g}, "
+                f"{self.hi:g}{')' if self.hi_open else ']'}")
+
+
+def size(hi: int = MAX_SIZE) -> Range:
+    """A positive integer up to ``hi``."""
+    return Range(1, hi, integer=True)
+
+
+FRACTION = Range(0, 1, hi_open=True)  # dropout-like shares: 1 would drop everything
+WEIGHT = Range(0, 1e6)  # loss weights and similar non-negative scales
+FPS = Range(0, 1000, lo_open=True)
+
+
+def check_fields(cfg: Any, prefix: str, ranges: dict[str, Range],
+                 flags: tuple[str, ...] = ()) -> None:
+    """Config validation: each of ``ranges`` in its range, each of ``flags`` a bool, and
+    ``styles`` a list of strings. Types are exact (``true`` is not 1), so a YAML slip or a
+    hostile checkpoint fails here, before anything is built."""
+    for name, allowed in ranges.items():
         value = getattr(cfg, name)
-        if not isinstance(value, int) or value < 1:
-            raise ParameterError(f"{prefix} {name} must be a positive integer, got {value!r}")
+        if not allowed.holds(value):
+            raise ParameterError(f"{prefix} {name} must be {allowed}, got {value!r}")
+    for name in flags:
+        if not isinstance(getattr(cfg, name), bool):
+            raise ParameterError(f"{prefix} {name} must be true or false, got "
+                                 f"{getattr(cfg, name)!r}")
+    styles = getattr(cfg, "styles", [])
+    if not isinstance(styles, list) or not all(isinstance(x, str) for x in styles) or (
+            len(styles) > MAX_SIZE):
+        raise ParameterError(f"{prefix} styles must be a list of names, got {styles!r}")
+
+
+def transformer_size(layers: int, hidden: int, heads: int, ff: int, tokens: int
+                     ) -> tuple[int, int]:
+    """(weights, activations of one sample) of :class:`dancekit.models.layers.Transformer`,
+    in floats, over ``tokens`` positions."""
+    weights = layers * (4 * hidden * hidden + 2 * hidden * ff + 9 * hidden + ff) + (
+        tokens + 2) * hidden
+    activations = layers * (heads * tokens * tokens + tokens * (ff + 8 * hidden))
+    return weights, activations
+
+
+def physical_memory() -> int | None:
+    """Bytes of RAM in this machine; None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(prefix: str, estimate: tuple[int, int], *, batch: int = 1,
+                 training: bool = False) -> None:
+    """Refuse a model whose float32 ``estimate`` (weights, activations per sample) would take
+    more than :data:`MEMORY_SHARE` of this machine's memory: a config that asks for
+    terabytes is an error message, not an allocation failure. Training keeps the gradients,
+    the optimiser's two moments and the activations for the backward pass."""
+    weights, activations = estimate
+    need = 4 * (weights * (4 if training else 1) + activations * batch * (3 if training else 1))
+    total = physical_memory()
+    if total is not None and need > MEMORY_SHARE * total:
+        task = f"training with batch {batch}" if training else "running"
+        raise ParameterError(f"{prefix} is too large: {task} needs about {need / 2**30:.3g} "
+                             f"GiB, more than {MEMORY_SHARE:.0%} of this machine's "
+                             f"{total / 2**30:.3g} GiB")
 
 
 def style_index(styles: list[str], style: str, model: str) -> int:

@@ -40,20 +40,28 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    FPS,
+    FRACTION,
+    MAX_LAYERS,
+    Range,
     build_config,
     bundled_weights,
+    check_fields,
+    check_memory,
     check_seed,
     dance_meta,
     rebuild,
     requested_frames,
-    require_positive_ints,
+    size,
     style_index,
+    transformer_size,
 )
 from dancekit.models.fact import fact_music_features, motion_to_features
 from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
+from dancekit.utils import single_threaded
 
 MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "dance_tokens"
@@ -84,17 +92,37 @@ class DanceTokensConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        require_positive_ints(self, ("context_codes", "hidden", "layers", "heads", "ff"),
-                              "dance-tokens")
+        check_fields(self, "dance-tokens", {
+            "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
+            "heads": size(), "ff": size(), "dropout": FRACTION, "style_dropout": Range(0, 1),
+            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")
-        if not self.temperature > 0:
-            raise ParameterError(f"dance-tokens temperature must be positive, got "
-                                 f"{self.temperature}")
+        if not isinstance(self.tokenizer, str) or not isinstance(
+                self.tokenizer_config, (dict, type(None))):
+            raise ParameterError("dance-tokens tokenizer must be a path and tokenizer_config "
+                                 "a mapping")
         if not self.tokenizer and self.tokenizer_config is None:
             raise ParameterError("dance-tokens needs a tokenizer: set model.tokenizer to a "
                                  "motion-vq checkpoint (dancekit train motion-vq)")
+        check_memory("dance-tokens", self.size_estimate())
+
+    def size_estimate(self) -> tuple[int, int]:
+        """(weights and buffers, activations of one context) in floats, the tokenizer's
+        included once its config is known."""
+        h = self.hidden
+        tok_weights, tok_activations, codes, per = 0, 0, 0, 1
+        if self.tokenizer_config is not None:
+            tok = MotionVQConfig.from_dict(self.tokenizer_config)
+            (tok_weights, tok_activations), codes = tok.size_estimate(), tok.codes
+            per = tok.frames_per_code
+        music_in = 2 * per * MUSIC_DIM
+        body_weights, body_activations = transformer_size(self.layers, h, self.heads, self.ff,
+                                                          self.context_codes)
+        weights = tok_weights + body_weights + (codes + 2 + len(self.styles)) * h + (
+            music_in * (h + 2) + h * h + h * codes)
+        return weights, tok_activations + body_activations + self.context_codes * codes
 
 
 @register_model("dance-tokens")
@@ -240,6 +268,7 @@ class DanceTokens(nn.Module):
 
     # --- generation --------------------------------------------------------------------------
     @torch.no_grad()
+    @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
     def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
                        generator: torch.Generator | None,
                        prompt: torch.Tensor | None = None) -> torch.Tensor:
@@ -269,8 +298,6 @@ class DanceTokens(nn.Module):
 
         keep = c.context_codes - max(1, c.context_codes // 6)
         lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # tiny steps: one thread is faster (benchmarks/generate.py)
         try:
             for t in range(start, start + len(music)):
                 if t + 1 - lo > c.context_codes:
@@ -286,10 +313,10 @@ class DanceTokens(nn.Module):
                     odds = (logits / c.temperature).softmax(dim=0)
                     history.append(int(torch.multinomial(odds, 1, generator=generator)))
         finally:
-            torch.set_num_threads(threads)
             self.train(was_training)
         return torch.tensor(history[start + 1:])
 
+    @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None) -> Motion:
         """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`), the whole song by

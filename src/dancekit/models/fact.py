@@ -32,6 +32,7 @@ which is the causal structure of the published model.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,14 +47,23 @@ from dancekit.data.windows import Sequence, collate, make_windows
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    FPS,
+    FRACTION,
+    MAX_LAYERS,
+    MAX_SIZE,
+    WEIGHT,
+    Range,
     build_config,
     bundled_weights,
+    check_fields,
+    check_memory,
     check_seed,
     dance_meta,
     rebuild,
     requested_frames,
-    require_positive_ints,
+    size,
     style_index,
+    transformer_size,
 )
 from dancekit.models.layers import Transformer
 from dancekit.motion import Motion, get_skeleton
@@ -65,6 +75,7 @@ from dancekit.motion.rotations_torch import (
     matrix_to_rotation_6d,
     rotation_6d_to_matrix,
 )
+from dancekit.utils import single_threaded
 
 SKELETON = "smpl24"
 JOINTS = 24
@@ -265,55 +276,66 @@ class FACTConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        ints = ("motion_frames", "audio_frames", "future_frames", "hidden", "heads", "ff",
-                "generate_step", "rollout_passes", "seed_bank", "hypotheses")
-        require_positive_ints(self, ints, "FACT config")
+        check_fields(self, "FACT config", {
+            "fps": FPS, "motion_frames": size(), "audio_frames": size(),
+            "future_frames": size(), "hidden": size(), "heads": size(), "ff": size(),
+            "audio_layers": size(MAX_LAYERS), "motion_layers": size(MAX_LAYERS),
+            "cross_layers": size(MAX_LAYERS), "dropout": FRACTION, "style_dropout": FRACTION,
+            "seed_noise": WEIGHT, "seed_offset_noise": WEIGHT, "position_loss": WEIGHT,
+            "generate_step": size(), "blend_frames": Range(0, MAX_SIZE, integer=True),
+            "join_frames": Range(0, MAX_SIZE, integer=True), "anchor_seconds": Range(0, 1e6),
+            "rollout_passes": size(MAX_LAYERS), "rollout_draw": Range(0, 1),
+            "velocity_loss": WEIGHT, "energy_loss": WEIGHT, "sweep_loss": WEIGHT,
+            "speed_loss": WEIGHT, "hypotheses": size(), "choice_loss": WEIGHT,
+            "choice_temperature": Range(0, 1e6), "seed_bank": size()},
+            flags=("beat_phase", "predict_change", "future_queries", "velocity_input",
+                   "linear_base"))
         if self.hidden % self.heads:
             raise ParameterError(f"FACT config hidden={self.hidden} must be a multiple of "
                                  f"heads={self.heads}")
         if self.generate_step > self.future_frames:
             raise ParameterError(f"generate_step={self.generate_step} exceeds "
                                  f"future_frames={self.future_frames}")
-        if not isinstance(self.blend_frames, int) or not (
-                0 <= self.blend_frames <= min(self.generate_step,
-                                              self.future_frames - self.generate_step)):
+        if self.blend_frames > min(self.generate_step, self.future_frames - self.generate_step):
             raise ParameterError(f"FACT config blend_frames={self.blend_frames!r} must be an "
                                  "integer from 0 to min(generate_step, future_frames - "
                                  "generate_step)")
         if self.linear_base and (not self.predict_change or self.motion_frames < BASE_LAG + 1):
             raise ParameterError(f"FACT config linear_base needs predict_change and at least "
                                  f"{BASE_LAG + 1} seed frames")
-        if min(self.position_loss, self.velocity_loss, self.energy_loss, self.sweep_loss,
-               self.speed_loss, self.choice_loss) < 0:
-            raise ParameterError("FACT config loss weights must not be negative")
-        if not 0 <= self.rollout_draw <= 1:
-            raise ParameterError(f"FACT config rollout_draw must be in [0, 1], got "
-                                 f"{self.rollout_draw!r}")
-        if not self.choice_temperature >= 0:
-            raise ParameterError(f"FACT config choice_temperature must be >= 0, got "
-                                 f"{self.choice_temperature!r}")
         if self.phase_source not in ("tracker", "features"):
             raise ParameterError(f"FACT config phase_source must be 'tracker' or 'features', "
                                  f"got {self.phase_source!r}")
-        if not isinstance(self.join_frames, int) or not (
-                0 <= self.join_frames <= min(self.generate_step, self.future_frames - 2)) or (
+        if self.join_frames > min(self.generate_step, self.future_frames - 2) or (
                 self.join_frames and self.motion_frames < 2):
             raise ParameterError(f"FACT config join_frames={self.join_frames!r} must be an "
                                  "integer from 0 to min(generate_step, future_frames - 2) (and "
                                  "needs at least 2 seed frames)")
-        if not self.anchor_seconds >= 0:
-            raise ParameterError(f"FACT config anchor_seconds must be >= 0, got "
-                                 f"{self.anchor_seconds!r}")
         if self.audio_frames < self.motion_frames + self.future_frames:
             raise ParameterError("audio_frames must cover the seed and the predicted frames")
-        for name in ("beat_phase", "predict_change", "future_queries", "velocity_input",
-                     "linear_base"):
-            if not isinstance(getattr(self, name), bool):
-                raise ParameterError(f"FACT config {name} must be true or false, got "
-                                     f"{getattr(self, name)!r}")
-        if self.fps <= 0 or self.fps != int(self.fps):
+        if self.fps != int(self.fps):
             raise ParameterError(f"FACT config fps must be a positive whole number (music "
                                  f"features hop one frame at a time), got {self.fps}")
+        check_memory("FACT config", self.size_estimate())
+
+    def size_estimate(self) -> tuple[int, int]:
+        """(weights and buffers, activations of one window) in floats, for
+        :func:`~dancekit.models.common.check_memory`."""
+        h, k = self.hidden, self.hypotheses
+        cross = (self.future_frames if self.future_queries else 0) + (
+            self.motion_frames + self.audio_frames)
+        parts = [transformer_size(self.audio_layers, h, self.heads, self.ff,
+                                  self.audio_frames),
+                 transformer_size(self.motion_layers, h, self.heads, self.ff,
+                                  self.motion_frames),
+                 transformer_size(self.cross_layers, h, self.heads, self.ff, cross)]
+        inputs = 3 * MOTION_DIM + 3
+        weights = sum(w for w, _ in parts) + h * (AUDIO_DIM + 3 + 2 * MOTION_DIM + 1) + (
+            len(self.styles) + 1 + self.future_frames) * h + (h + 1) * k * (MOTION_DIM + 1) + (
+            self.future_frames * inputs * MOTION_DIM + self.seed_bank * self.motion_frames
+            * MOTION_DIM)
+        outputs = self.rollout_passes * k * self.future_frames * MOTION_DIM
+        return weights, sum(a for _, a in parts) + outputs
 
 
 # --- 3. the network ----------------------------------------------------------------------------
@@ -711,15 +733,13 @@ class FACT(nn.Module):
         """
         was_training = self.training
         self.eval()
-        threads = torch.get_num_threads()
-        if audio.shape[0] == 1 and audio.device.type == "cpu":
-            # one song's windows are too small to split across threads; on a busy 2-core
-            # machine OpenMP's waiting made 2 threads 10x slower than 1 (benchmarks/generate.py)
-            torch.set_num_threads(1)
+        # one song's windows are too small to split across threads; on a busy 2-core machine
+        # OpenMP's waiting made 2 threads 10x slower than 1 (benchmarks/generate.py)
+        one_song = audio.shape[0] == 1 and audio.device.type == "cpu"
         try:
-            return self._roll_out(audio, frames, seed, style, generator)
+            with single_threaded(torch=True) if one_song else contextlib.nullcontext():
+                return self._roll_out(audio, frames, seed, style, generator)
         finally:
-            torch.set_num_threads(threads)
             self.train(was_training)
 
     def _roll_out(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
@@ -798,6 +818,7 @@ class FACT(nn.Module):
         odds = (logits / c.choice_temperature).softmax(dim=1).cpu()
         return torch.multinomial(odds, 1, generator=generator)[:, 0].to(logits.device)
 
+    @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None) -> Motion:
         """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`).

@@ -36,12 +36,22 @@ from torch import nn
 from dancekit.data.windows import Sequence
 from dancekit.errors import ParameterError
 from dancekit.models import register_model
-from dancekit.models.common import build_config, rebuild, require_positive_ints
+from dancekit.models.common import (
+    FPS,
+    WEIGHT,
+    Range,
+    build_config,
+    check_fields,
+    check_memory,
+    rebuild,
+    size,
+)
 from dancekit.models.fact import MOTION_DIM, features_to_motion, motion_to_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 
 ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
+MAX_LEVELS = 10  # a code per 2**levels frames: 1024 frames (34 s at 30 fps) at most
 
 
 @dataclass
@@ -73,13 +83,26 @@ class MotionVQConfig:
         return dataclasses.asdict(self)
 
     def validate(self) -> None:
-        require_positive_ints(self, ("codes", "latent", "width", "levels", "window_frames"),
-                              "motion-vq")
+        check_fields(self, "motion-vq", {
+            "codes": size(), "latent": size(), "width": size(), "levels": size(MAX_LEVELS),
+            "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
+            "acceleration_weight": WEIGHT, "commit_weight": WEIGHT,
+            "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
+            "dead_usage": Range(0, 1)})
         if self.window_frames % self.frames_per_code:
             raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
                                  f"multiple of {self.frames_per_code} frames per code")
-        if not 0 < self.ema_decay < 1:
-            raise ParameterError(f"motion-vq ema_decay must be in (0, 1), got {self.ema_decay}")
+        check_memory("motion-vq", self.size_estimate())
+
+    def size_estimate(self) -> tuple[int, int]:
+        """(weights and buffers, activations of one training crop) in floats."""
+        w, lat = self.width, self.latent
+        weights = 3 * MOTION_DIM * w + self.levels * 19 * w * w + 4 * w * lat + (
+            5 * w * MOTION_DIM + self.codes * (2 * lat + 1))
+        codes_per_crop = self.window_frames // self.frames_per_code
+        activations = 8 * self.window_frames * w * (self.levels + 2) + (
+            codes_per_crop * self.codes)
+        return weights, activations
 
 
 class _Residual(nn.Module):

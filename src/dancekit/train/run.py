@@ -15,18 +15,95 @@ styles. On ``--resume`` the configs stored in the run win; ``--steps`` may exten
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
+import torch
 import yaml
 
-from dancekit.data.sources import load_sources
+from dancekit.data.sources import Pair, load_sources
 from dancekit.data.windows import split_by_sequence
 from dancekit.errors import ParameterError
-from dancekit.train.checkpoint import load_trainer_state
-from dancekit.train.trainer import TrainConfig, Trainer
-from dancekit.utils import check_output_path, progress
+from dancekit.train.checkpoint import load_trainer_state, refuse_legacy_state
+from dancekit.train.run_lock import run_lock
+from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
+from dancekit.utils import progress
+
+MAX_CONFIG_BYTES = 1 << 20
+MERGE_TAG = "tag:yaml.org,2002:merge"  # `<<: *base`, resolved by PyYAML itself
+MAX_CONFIG_DEPTH = 8  # model: tokenizer_config: styles: [...] is the deepest real config
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.safe_load``'s loader, refusing a key given twice (the second would silently win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _depth(node: yaml.Node) -> int:
+    """Nesting depth of a composed YAML document, walked without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, yaml.SequenceNode):
+            stack.extend((c, d + 1) for c in n.value)
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend((c, d + 1) for pair in n.value for c in pair)
+    return deepest
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """One line for a YAML error (PyYAML's own message spans several, quoting the file)."""
+    problem = getattr(err, "problem", None)
+    mark = getattr(err, "problem_mark", None)
+    if problem is None:
+        return " ".join(str(err).split())
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"{' '.join(str(problem).split())}{where}"
+
+
+def read_yaml_config(path: Path) -> Any:
+    """A small YAML file's data, refusing what is not a plain config: more than a megabyte,
+    other than UTF-8 text, nesting deeper than any config, a duplicate key or a tag that
+    would build a Python object. Every refusal is one line."""
+    if not path.is_file():
+        raise ParameterError(f"config file not found: {path}")
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ParameterError(f"config {path} is larger than {MAX_CONFIG_BYTES >> 20} MiB")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(f"config {path} is not UTF-8 text") from None
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _depth(node) > MAX_CONFIG_DEPTH:
+            raise ParameterError(f"config {path} is nested more than {MAX_CONFIG_DEPTH} "
+                                 "levels deep")
+        return loader.construct_document(node)
+    except yaml.YAMLError as err:
+        raise ParameterError(f"config {path} is not valid YAML: {_yaml_problem(err)}"
+                             ) from None
+    except RecursionError:  # the parser recurses per level, before any depth is known
+        raise ParameterError(f"config {path} is nested too deeply") from None
+    finally:
+        loader.dispose()
 
 
 def load_run_config(path: str | Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -34,15 +111,10 @@ def load_run_config(path: str | Path | None) -> tuple[dict[str, Any], dict[str, 
     if path is None:
         return {}, {}
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"config file not found: {path}")
-    try:
-        doc = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as err:
-        raise ParameterError(f"config {path} is not valid YAML: {err}") from None
+    doc = read_yaml_config(path) or {}
     if not isinstance(doc, dict):
         raise ParameterError(f"config {path} must be a mapping with model: and train: sections")
-    unknown = sorted(set(doc) - {"model", "train"})
+    unknown = sorted(map(str, set(doc) - {"model", "train"}))
     if unknown:
         raise ParameterError(f"config {path}: unknown sections {', '.join(unknown)} "
                              "(expected model, train)")
@@ -52,10 +124,22 @@ def load_run_config(path: str | Path | None) -> tuple[dict[str, Any], dict[str, 
     return model, train_
 
 
+def make_run_folder(out: str | Path) -> Path:
+    """``out`` and any missing parents, as ``mkdir -p`` would."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ParameterError(f"cannot create the run folder {out}: "
+                             f"{err.strerror or err}") from None
+    return out
+
+
 def train(model_name: str, data: list[str | Path], out: str | Path, *,
           config: str | Path | None = None, steps: int | None = None, resume: bool = False,
           show_progress: bool = True) -> dict[str, float]:
-    """Train ``model_name`` on the pairs in ``data``; checkpoints go to ``out``.
+    """Train ``model_name`` on the pairs in ``data``; checkpoints go to ``out`` (created with
+    its parents), which no other ``train`` may use meanwhile.
 
     Returns the final validation results (held-out loss and metrics on generated dances).
     """
@@ -67,27 +151,41 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
         trainable = sorted(n for n, c in _REGISTRY.items() if hasattr(c, "config_class"))
         raise ParameterError(f"cannot train model {model_name!r} (trainable: "
                              f"{', '.join(trainable)})")
-    out = check_output_path(out)
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ParameterError(f"--out {out} is a file, not a run folder")
     model_over, train_over = load_run_config(config)
-    state_path = out / "trainer.pt"
+    if not resume:  # fail before reading data
+        cls.config_class.from_dict(model_over, complete=False)
+        TrainConfig.from_dict(train_over)
+    pairs = load_sources(list(data))
+    out = make_run_folder(out)
+    lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else contextlib.nullcontext()
+    with lock:
+        return _train_locked(cls, model_name, pairs, data, out, model_over, train_over,
+                             steps=steps, resume=resume, show_progress=show_progress)
+
+
+def _train_locked(cls: type, model_name: str, pairs: list[Pair], data: list[str | Path],
+                  out: Path, model_over: dict[str, Any], train_over: dict[str, Any], *,
+                  steps: int | None, resume: bool, show_progress: bool) -> dict[str, float]:
+    """:func:`train` once the run folder is ours."""
+    state_path = out / STATE_FILE
     if resume and state_path.is_file():
         state = load_trainer_state(state_path)
-        model_cfg = cls.config_class.from_dict(state["model_config"])
-        train_dict = dict(state["train_config"])
+        model_cfg = cls.config_class.from_dict(state.get("model_config"))
+        train_dict = dict(state.get("train_config") or {})
     else:
-        model_cfg = None
-        cls.config_class.from_dict(model_over, complete=False)  # fail before reading data
-        train_dict = dataclasses.asdict(TrainConfig.from_dict(train_over))
-    if steps is not None:
-        train_dict["steps"] = steps
-    train_cfg = TrainConfig.from_dict(train_dict)
-
-    pairs = load_sources(list(data))
-    if model_cfg is None:
+        if resume:
+            refuse_legacy_state(out)
         if "styles" not in model_over:
             model_over = {**model_over,
                           "styles": sorted({p.style for p in pairs if p.style is not None})}
         model_cfg = cls.config_class.from_dict(model_over, complete=False)
+        train_dict = dataclasses.asdict(TrainConfig.from_dict(train_over))
+    if steps is not None:
+        train_dict["steps"] = steps
+    train_cfg = TrainConfig.from_dict(train_dict)
+    torch.manual_seed(train_cfg.seed)  # the initial weights follow the seed
     model = cls(model_cfg)
     sequences = [model.encode(p) for p in progress(pairs, total=len(pairs),
                                                    description="music features",

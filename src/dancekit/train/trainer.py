@@ -2,8 +2,9 @@ r"""One Trainer for every dancekit model.
 
 A trainable model is an ``nn.Module`` registered in :mod:`dancekit.models` that offers
 
-* ``config_class`` (a dataclass with ``from_dict(d, complete=...)`` and ``to_dict()``) and
-  ``config`` (its instance, with a ``styles`` list);
+* ``config_class`` (a dataclass with ``from_dict(d, complete=...)``, ``to_dict()`` and
+  ``size_estimate()``, see :func:`dancekit.models.common.check_memory`) and ``config`` (its
+  instance, with a ``styles`` list);
 * ``encode(pair) -> Sequence`` (per-frame arrays at the model's rate) and
   ``window_lengths() -> (motion_frames, audio_frames)``;
 * ``prepare(train_sequences)`` (normalisation statistics, anything fitted on data);
@@ -46,8 +47,26 @@ from torch import nn
 
 from dancekit.data.windows import Sequence, collate, make_windows, window_order
 from dancekit.errors import CheckpointError, ParameterError
-from dancekit.train.checkpoint import load_trainer_state, save_model, save_trainer_state
+from dancekit.models.common import (
+    FRACTION,
+    MAX_SIZE,
+    Range,
+    build_config,
+    check_fields,
+    check_memory,
+    size,
+)
+from dancekit.train.checkpoint import (
+    LEGACY_STATE,
+    load_trainer_state,
+    refuse_legacy_state,
+    save_model,
+    save_trainer_state,
+)
 from dancekit.utils import progress
+
+STATE_FILE = "trainer.safetensors"  # what --resume reads
+MAX_STEPS = 10**9
 
 
 @dataclass
@@ -74,24 +93,21 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
-        if unknown:
-            raise ParameterError(f"unknown train config keys: {', '.join(unknown)}")
-        cfg = dataclasses.replace(cls(), **d)
-        cfg.validate()
-        return cfg
+        return build_config(cls, d, complete=False, label="train")
 
     def validate(self) -> None:
-        for name in ("steps", "batch_size", "checkpoint_every", "val_every", "log_every",
-                     "window_stride"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ParameterError(f"train config {name} must be a positive integer, "
-                                     f"got {getattr(self, name)!r}")
+        count = Range(1, MAX_STEPS, integer=True)
+        check_fields(self, "train config", {
+            "steps": count, "batch_size": size(), "lr": Range(0, 10, lo_open=True),
+            "weight_decay": Range(0, 10), "warmup_steps": Range(0, MAX_STEPS, integer=True),
+            "min_lr_ratio": Range(0, 1), "grad_clip": Range(0, 1e12, lo_open=True),
+            "seed": Range(0, 2**32 - 1, integer=True), "window_stride": size(),
+            "val_fraction": FRACTION, "checkpoint_every": count, "val_every": count,
+            "log_every": count, "val_batches": size(),
+            "val_samples": Range(0, MAX_SIZE, integer=True),
+            "val_seconds": Range(0, 1e4, lo_open=True)})
         if self.amp not in ("auto", "bf16", "off"):
             raise ParameterError(f"train config amp must be auto, bf16 or off, got {self.amp!r}")
-        if self.lr <= 0:
-            raise ParameterError(f"train config lr must be positive, got {self.lr}")
 
 
 class _LossModule(nn.Module):
@@ -139,9 +155,10 @@ class Trainer:
         Already split by sequence (:func:`dancekit.data.split_by_sequence`).
     config : TrainConfig
     out : Path
-        Run directory: ``model.safetensors`` (+ ``.json``), ``trainer.pt``, ``log.csv``.
+        Run directory: ``model.safetensors`` (+ ``.json``), ``trainer.safetensors``,
+        ``log.csv``.
     resume : bool
-        Continue from ``out/trainer.pt``; without it an existing run is never overwritten.
+        Continue from ``out/trainer.safetensors``; without it an existing run is never overwritten.
     show_progress : bool
         Progress bar and loss lines on stderr.
     """
@@ -158,16 +175,21 @@ class Trainer:
         if config.batch_size % self.world:
             raise ParameterError(f"batch_size {config.batch_size} is not divisible by the "
                                  f"{self.world} processes")
-        self.state_path = self.out / "trainer.pt"
+        check_memory(f"{name} config", model.config.size_estimate(),
+                     batch=config.batch_size // self.world, training=True)
+        self.state_path = self.out / STATE_FILE
         self.step = 0
         state = None
         if resume and self.state_path.is_file():
             state = load_trainer_state(self.state_path)
             self._check_resumable(state, model)
-        elif not resume and self.state_path.exists():
+        elif resume:
+            refuse_legacy_state(self.out)
+        elif self.state_path.exists() or (self.out / LEGACY_STATE).exists():
             raise ParameterError(f"{self.out} already holds a training run; pass --resume to "
                                  "continue it or choose another --out")
         if state is None:
+            torch.manual_seed(config.seed)  # whatever prepare() draws follows the seed
             model.prepare(train)
         self.model = model.to(self.device)
         decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -270,7 +292,7 @@ class Trainer:
 
     # --- checkpoints -------------------------------------------------------------------------
     def save(self) -> None:
-        """Write ``model.safetensors`` (+ json) and ``trainer.pt`` atomically (rank 0)."""
+        """Write ``model.safetensors`` (+ json) and ``trainer.safetensors`` atomically (rank 0)."""
         if self.rank != 0:
             return
         model_cfg = self.model.config.to_dict()
