@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,12 +17,27 @@ DEFAULT_MODEL = "dance-tokens"
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
 MOTION_SUFFIXES = (".bvh", ".npz", ".json")
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+#: Music analysed past the end of a ``--seconds`` dance, so the features and beats of its last
+#: moments see what follows them, as they would in the whole song.
+SPAN_MARGIN_SECONDS = 5.0
 DEMO_SONG = ASSETS / "demo_song.ogg"
 
 
 def _check_output(out: Path) -> str:
     """Fail before any work on an output we could not write."""
     return check_output_path(out, VIDEO_SUFFIXES + MOTION_SUFFIXES).suffix.lower()
+
+
+def _music_span(audio: Path, seconds: float | None) -> Any:
+    """What the model analyses: the whole file, or for a ``seconds`` dance only its first
+    ``seconds`` + :data:`SPAN_MARGIN_SECONDS`, decoded once (the rest is never read). The
+    decoded span keys the feature cache by its samples, so a span and the whole song never
+    share an entry, and the dance equals the one made for the file cut at that length."""
+    if seconds is None:
+        return audio
+    from dancekit.audio import load
+
+    return load(audio, max_seconds=seconds + SPAN_MARGIN_SECONDS)
 
 
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
@@ -39,14 +54,16 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     suffix = _check_output(out)
     if seconds is not None and not seconds > 0:
         raise ParameterError(f"--seconds must be positive, got {seconds}")
+    music = _music_span(audio, seconds)
     dancer = load_model(model, checkpoint)
-    motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
+    motion = dancer.generate(music, seconds=seconds, seed=seed, style=style)
+    motion.meta.setdefault("audio", str(audio))
     retimed = ""
     if beat_warp or beat_ease:
         from dancekit.audio import cached_features
         from dancekit.motion import time_to_beats
 
-        motion = time_to_beats(motion, cached_features(audio, "beats"), warp=beat_warp,
+        motion = time_to_beats(motion, cached_features(music, "beats"), warp=beat_warp,
                                ease=beat_ease)
         if beat_warp:
             retimed += f", {motion.meta['beat_warp']['moved']} slow-downs moved onto beats"
