@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = ("numpy", "scipy", "torch", "librosa", "numba", "cv2", "soundfile", "rich")
 
@@ -36,3 +39,27 @@ def test_the_package_still_offers_motion_lazily() -> None:
             "assert Motion.__module__ == 'dancekit.motion.core'\n"
             "assert get_skeleton('smpl24').num_joints == 24")
     assert "numpy" in _modules_after(code)
+
+
+def _page_faults_of_evaluate(capture: Path, tuned: bool) -> int:
+    """Minor page faults of ``evaluate`` on 20 windows of a real capture, fresh interpreter."""
+    code = ("import resource\nfrom dancekit.cli.allocator import keep_freed_memory\n"
+            "from dancekit.io import load_motion\nfrom dancekit.metrics import evaluate\n"
+            f"assert keep_freed_memory() if {tuned} else True\n"
+            f"m = load_motion({str(capture)!r})\n"
+            "w = [m[k:k + 1200] for k in range(0, 1000, 50)]\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+            "evaluate(w[::2], w[1::2], bootstrap=0)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return int(out.split()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+def test_the_command_reuses_freed_arrays_instead_of_faulting_them_in_again(
+        ballroom_dir: Path) -> None:
+    capture = ballroom_dir / "DANCE_C_2"
+    untuned = _page_faults_of_evaluate(capture, False)
+    tuned = _page_faults_of_evaluate(capture, True)
+    assert tuned * 2 < untuned, (tuned, untuned)
