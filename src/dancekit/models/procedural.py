@@ -17,7 +17,6 @@ import numpy as np
 from dancekit.errors import AudioDecodeError, ParameterError
 from dancekit.models import register_model
 from dancekit.motion import Motion
-from dancekit.synth.choreographer import choreograph
 from dancekit.synth.grid import BeatGrid, Section
 from dancekit.synth.styles import get_style, phrase_beats
 
@@ -70,6 +69,9 @@ class ProceduralDancer:
             Unreadable, silent or too short audio, or music without a steady beat.
         """
         from dancekit.audio import as_audio, track_beats
+        # Here, not at the top: every load_model() imports this module to register the model,
+        # and the move library takes a quarter of a second to build.
+        from dancekit.synth.choreographer import choreograph
 
         music = as_audio(audio)
         duration = music.duration if seconds is None else float(seconds)
