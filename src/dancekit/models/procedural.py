@@ -68,9 +68,9 @@ class ProceduralDancer:
         AudioDecodeError
             Unreadable, silent or too short audio, or music without a steady beat.
         """
+        # The choreographer is imported here, not at the top: every load_model() imports this
+        # module to register the model, and the move library takes a fifth of a second to build.
         from dancekit.audio import as_audio, track_beats
-        # Here, not at the top: every load_model() imports this module to register the model,
-        # and the move library takes a quarter of a second to build.
         from dancekit.synth.choreographer import choreograph
 
         music = as_audio(audio)
