@@ -10,10 +10,12 @@ from dancekit.cli import (  # noqa: F401  (imported for their commands)
     synth_cmds,
     train_cmds,
 )
+from dancekit.cli.allocator import keep_freed_memory
 from dancekit.cli.app import app
 
 
 def main() -> None:
+    keep_freed_memory()
     app()
 
 

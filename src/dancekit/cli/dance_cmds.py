@@ -19,6 +19,9 @@ DEFAULT_MODEL = "dance-tokens"
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
 MOTION_SUFFIXES = (".bvh", ".npz", ".json")
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+#: Music analysed past the end of a ``--seconds`` dance, so the features and beats of its last
+#: moments see what follows them, as they would in the whole song.
+SPAN_MARGIN_SECONDS = 5.0
 DEMO_SONG = ASSETS / "demo_song.ogg"
 
 if TYPE_CHECKING:
@@ -62,6 +65,18 @@ def _retimed(meta: dict[str, Any]) -> str:
     return "".join(f", {p}" for p in parts)
 
 
+def _music_span(audio: Path, seconds: float | None) -> Any:
+    """What the model analyses: the whole file, or for a ``seconds`` dance only its first
+    ``seconds`` + :data:`SPAN_MARGIN_SECONDS`, decoded once (the rest is never read). The
+    decoded span keys the feature cache by its samples, so a span and the whole song never
+    share an entry, and the dance equals the one made for the file cut at that length."""
+    if seconds is None:
+        return audio
+    from dancekit.audio import load
+
+    return load(audio, max_seconds=seconds + SPAN_MARGIN_SECONDS)
+
+
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
@@ -84,14 +99,16 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
     say(f"reading music {audio.name}" + (f" ({clock(length)})" if length else ""))
+    music = _music_span(audio, seconds)
     say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
-    motion = dancer.generate(audio, seconds=seconds, seed=seed, style=style)
+    motion = dancer.generate(music, seconds=seconds, seed=seed, style=style)
+    motion.meta.setdefault("audio", str(audio))
     if beat_warp or beat_ease:
         from dancekit.audio import cached_features
         from dancekit.motion import time_to_beats
 
         say("tracking beats")
-        beats = cached_features(audio, "beats")
+        beats = cached_features(music, "beats")
         say("re-timing onto the beats")
         motion = time_to_beats(motion, beats, warp=beat_warp, ease=beat_ease)
     if suffix in VIDEO_SUFFIXES:

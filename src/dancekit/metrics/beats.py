@@ -31,7 +31,6 @@ from typing import Literal
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from scipy.signal import argrelextrema
 
 from dancekit.errors import ParameterError
 from dancekit.metrics.protocols import (
@@ -117,7 +116,21 @@ def kinematic_beats(motion: Motion | np.ndarray, *, fps: float | None = None,
     protocol = check_protocol(protocol)
     env, times = speed_envelope(motion, fps=fps, protocol=protocol, smooth_seconds=smooth_seconds)
     order = FACT_ORDER if protocol in ("fact", "aistpp-prefix") else 1
-    return times[argrelextrema(env, np.less, order=order)[0]]
+    return times[_strict_minima(env, order)]
+
+
+def _strict_minima(env: np.ndarray, order: int) -> np.ndarray:
+    """Indices of values strictly below every neighbour within ``order`` frames, neighbours
+    past the ends clipped to the end frames (so those never count), as
+    ``scipy.signal.argrelextrema(env, np.less, order)``: written out because importing
+    scipy.signal (and scipy.stats with it) costs every command that warps or scores beats
+    about half a second."""
+    idx = np.arange(len(env))
+    keep = np.ones(len(env), dtype=bool)
+    for shift in range(1, order + 1):
+        keep &= env < env[np.minimum(idx + shift, len(env) - 1)]
+        keep &= env < env[np.maximum(idx - shift, 0)]
+    return np.flatnonzero(keep)
 
 
 def beat_speed_ratio(motion: Motion | np.ndarray, music_beat_times: np.ndarray, *,

@@ -18,7 +18,6 @@ from dancekit.errors import AudioDecodeError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import check_seconds, check_seed
 from dancekit.motion import Motion
-from dancekit.synth.choreographer import choreograph
 from dancekit.synth.grid import BeatGrid, Section
 from dancekit.synth.styles import get_style, phrase_beats
 
@@ -72,7 +71,10 @@ class ProceduralDancer:
         AudioDecodeError
             Unreadable, silent or too short audio, or music without a steady beat.
         """
+        # The choreographer is imported here, not at the top: every load_model() imports this
+        # module to register the model, and the move library takes a fifth of a second to build.
         from dancekit.audio import as_audio, track_beats
+        from dancekit.synth.choreographer import choreograph
 
         seed = check_seed(seed)
         duration = None if seconds is None else check_seconds(seconds)

@@ -19,6 +19,9 @@ from imageio_ffmpeg import get_ffmpeg_exe
 
 from dancekit.errors import AudioDecodeError, ParameterError
 
+#: Size asked for the pipe that carries raw frames to ffmpeg.
+PIPE_BYTES = 1 << 20
+
 
 def check_audio(path: str | Path) -> Path:
     """Make sure ffmpeg can read an audio stream from ``path`` (any format it knows), before
@@ -49,11 +52,23 @@ def _raw_input(width: int, height: int, fps: float) -> list[str]:
             "-framerate", _rate(fps), "-i", "pipe:0"]
 
 
+def _widen_pipe(fd: int) -> None:
+    """Let the pipe to ffmpeg hold a whole frame (Linux; elsewhere nothing changes): with
+    the default 64 KiB, every frame crosses in a dozen write/read round trips."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or above the system's pipe-max-size: keep the default
+
+
 def _stream(cmd: list[str], frames: Iterable[np.ndarray], *, audio: Path | None = None) -> None:
     """Run ffmpeg with ``cmd``, feeding ``frames`` to its standard input."""
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=log)
+        _widen_pipe(proc.stdin.fileno())
         try:
             for frame in frames:
                 proc.stdin.write(np.ascontiguousarray(frame).data)
