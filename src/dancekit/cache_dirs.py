@@ -13,15 +13,16 @@ import os
 import tempfile
 from pathlib import Path
 
+from dancekit.utils import can_create_in
+
 
 def writable_dir(path: Path) -> bool:
     """Whether ``path`` exists or can be created, and a file can be made in it."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=path).close()
     except OSError:
         return False
-    return True
+    return can_create_in(path)
 
 
 def _user_cache_root() -> Path:

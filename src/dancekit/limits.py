@@ -7,3 +7,12 @@ MIN_SECONDS, MAX_SECONDS = 1.0, 7200.0
 #: Seeds are the unsigned 32-bit integers for every model (numpy's and torch's generators
 #: both take them), so a seed means the same everywhere.
 MAX_SEED = 2**32 - 1
+
+#: Largest coordinate magnitude accepted (metres in 3D, pixels in 2D, radians for rotations).
+#: Far beyond any real dance, yet small enough that squares, sums and projections of the
+#: values stay finite in float32, so renderers and metrics never meet an overflow.
+MAX_ABS_VALUE = 1e6
+#: Frame-rate range accepted, in frames per second. Below ``MIN_FPS`` a single frame would
+#: last over a quarter of an hour; above ``MAX_FPS`` no capture system records.
+MIN_FPS = 1e-3
+MAX_FPS = 1e4

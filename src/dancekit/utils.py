@@ -50,13 +50,13 @@ def check_output_path(path: str | os.PathLike, suffixes: Iterable[str] | None = 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise ParameterError(f"output directory does not exist: {parent}")
-    if not _can_create_in(parent):
+    if not can_create_in(parent):
         raise ParameterError(f"cannot write to the output directory {parent}: permission "
                              f"denied or read-only")
     return path
 
 
-def _can_create_in(folder: Path) -> bool:
+def can_create_in(folder: Path) -> bool:
     """Whether a file can be created in ``folder``, by creating (and removing) one: the
     permission bits alone would say yes to root on a read-only mount."""
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -9,16 +9,8 @@ from typing import Any
 import numpy as np
 
 from dancekit.errors import ParameterError
+from dancekit.limits import MAX_ABS_VALUE, MAX_FPS, MIN_FPS
 from dancekit.motion.skeletons import Skeleton, get_skeleton
-
-#: Largest coordinate magnitude accepted (metres in 3D, pixels in 2D, radians for rotations).
-#: Far beyond any real dance, yet small enough that squares, sums and projections of the
-#: values stay finite in float32, so renderers and metrics never meet an overflow.
-MAX_ABS_VALUE = 1e6
-#: Frame-rate range accepted, in frames per second. Below ``MIN_FPS`` a single frame would
-#: last over a quarter of an hour; above ``MAX_FPS`` no capture system records.
-MIN_FPS = 1e-3
-MAX_FPS = 1e4
 
 
 @dataclass(eq=False)
