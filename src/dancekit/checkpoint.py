@@ -28,6 +28,7 @@ from typing import Any
 
 import torch
 
+from dancekit import __version__
 from dancekit.errors import CheckpointError
 from dancekit.utils import atomic_output
 
@@ -85,10 +86,8 @@ def read_tensors(path: str | Path, key: str, *, need_digest: bool, what: str
 def save_model(path: str | Path, name: str, config: dict[str, Any],
                state: dict[str, torch.Tensor], meta: dict[str, Any] | None = None) -> None:
     """Write ``path`` (.safetensors) and its ``.json`` twin atomically."""
-    import dancekit
-
     path = Path(path)
-    header = {"model": name, "config": config, "dancekit_version": dancekit.__version__,
+    header = {"model": name, "config": config, "dancekit_version": __version__,
               "meta": meta or {}}
     write_tensors(path, "config", json.dumps(header), state)
     with atomic_output(path.with_suffix(".json")) as tmp:
