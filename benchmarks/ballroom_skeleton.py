@@ -12,7 +12,7 @@ Reads every sequence's ``skeletons.json`` (joint columns in the dataset's own or
 4. names the joints from their mean position in a body frame (height above the hips, side of
    the body with the dancer facing +z, front/back), and checks the chirality with the
    ballroom hold (the lead's left hand is raised in waltz and tango);
-5. prints the final bone table and the rest offsets that ``dancekit/io/ballroom.py`` fixes in
+5. prints the final bone table and the rest offsets that ``dancekit/motion/skeletons.py`` fixes in
    code, and verifies that the registered skeleton matches what the data give.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse.csgraph import minimum_spanning_tree
 
-from dancekit.io.ballroom import BALLROOM23, SOURCE_COLUMNS
+from dancekit.motion.skeletons import BALLROOM23, BALLROOM23_COLUMNS
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "ballroom"
 
@@ -79,7 +79,7 @@ def main() -> None:
     mst = minimum_spanning_tree(W).toarray()
     edges = sorted((int(min(i, j)), int(max(i, j))) for i, j in zip(*np.nonzero(mst), strict=False))
 
-    col = {name: c for name, c in zip(BALLROOM23.joints, SOURCE_COLUMNS, strict=True)}
+    col = {name: c for name, c in zip(BALLROOM23.joints, BALLROOM23_COLUMNS, strict=True)}
     name_of = {c: n for n, c in col.items()}
     print("\n1. minimum spanning tree on distance std (dataset columns):")
     print(f"{'a':>3} {'b':>3}  {'std cm':>7} {'mean cm':>8} {'CV':>6}   names")
@@ -98,7 +98,7 @@ def main() -> None:
     body = body_frame(seqs, col["right_hip"], col["left_hip"])
     print("\n3. mean position in the body frame (cm; x = dancer's left, y up, z forward):")
     print(f"{'col':>3} {'joint':<16} {'x':>7} {'y':>7} {'z':>7}")
-    for name, c in zip(BALLROOM23.joints, SOURCE_COLUMNS, strict=True):
+    for name, c in zip(BALLROOM23.joints, BALLROOM23_COLUMNS, strict=True):
         x, y, z = body[:, c].mean(0)
         print(f"{c:>3} {name:<16} {x:7.1f} {y:7.1f} {z:7.1f}")
     print("   (toes are in front of the heels, which fixes +z as forward and so +x as left)")
@@ -118,7 +118,7 @@ def main() -> None:
     for j, p in enumerate(BALLROOM23.parents):
         if p < 0:
             continue
-        a, b = SOURCE_COLUMNS[j], SOURCE_COLUMNS[p]
+        a, b = BALLROOM23_COLUMNS[j], BALLROOM23_COLUMNS[p]
         tree.add((min(a, b), max(a, b)))
         print(f"{BALLROOM23.joints[j]:<16} {BALLROOM23.joints[p]:<16} {a:>3} "
               f"{mean[a, b]:8.1f} {std[a, b]:7.2f} {cv[a, b]:6.3f}")
@@ -130,7 +130,7 @@ def main() -> None:
         if p < 0:
             print("    [0.0, 0.0, 0.0],")
             continue
-        v = body[:, SOURCE_COLUMNS[j]] - body[:, SOURCE_COLUMNS[p]]
+        v = body[:, BALLROOM23_COLUMNS[j]] - body[:, BALLROOM23_COLUMNS[p]]
         d = v.mean(0)
         d = d / np.linalg.norm(d) * np.linalg.norm(v, axis=-1).mean() / 100.0
         print(f"    [{d[0]:.4f}, {d[1]:.4f}, {d[2]:.4f}],  # {BALLROOM23.joints[j]}")

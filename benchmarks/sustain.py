@@ -28,9 +28,9 @@ import numpy as np
 import torch
 
 from dancekit.data import load_folder
-from dancekit.metrics.beats import near_beats
 from dancekit.models import load_model
 from dancekit.models.fact import _fk, _pad_root, _root_offset
+from dancekit.motion.speed import near_beats
 
 SPAN_SECONDS = 3.0
 

@@ -230,7 +230,7 @@ def test_train_both_and_dance_through_the_cli(tmp_path, monkeypatch):
 
 
 def test_half_precision_copy_loads_and_halves_the_file(tokenizer_path, tmp_path):
-    from dancekit.train.checkpoint import half_precision, read_header
+    from dancekit.checkpoint import half_precision, read_header
 
     half = tmp_path / "half.safetensors"
     half_precision(tokenizer_path, half)

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from dancekit import CheckpointError, Motion, ParameterError
+from dancekit.checkpoint import save_model
 from dancekit.data.windows import Sequence
 from dancekit.models import load_model
 from dancekit.models.fact import (
@@ -22,7 +23,6 @@ from dancekit.models.fact import (
     features_to_motion,
     motion_to_features,
 )
-from dancekit.train import save_model
 from test_train import make_sequences, tiny_model
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from dancekit.checkpoint import save_model
 from dancekit.cli import app
 from dancekit.io import load_motion
-from dancekit.train import save_model
 from test_fact import prepared
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from dancekit import DataFormatError, get_skeleton
 from dancekit.io import detect_format, load_motion
-from dancekit.io.ballroom import SOURCE_COLUMNS
+from dancekit.motion.skeletons import BALLROOM23_COLUMNS
 
 
 def body_frame(m):
@@ -63,8 +63,8 @@ def test_loader_maps_dataset_columns(ballroom_dir):
     raw = json.loads((ballroom_dir / "DANCE_R_2" / "skeletons.json").read_text())
     m = load_motion(ballroom_dir / "DANCE_R_2" / "skeletons.json")
     world = (np.asarray(raw["skeletons"]) + np.asarray(raw["center"])[:, None]) / 100
-    np.testing.assert_allclose(m.positions, world[:, list(SOURCE_COLUMNS)], atol=1e-5)
-    assert sorted(SOURCE_COLUMNS) == list(range(23))
+    np.testing.assert_allclose(m.positions, world[:, list(BALLROOM23_COLUMNS)], atol=1e-5)
+    assert sorted(BALLROOM23_COLUMNS) == list(range(23))
 
 
 def test_skeleton_bones_are_rigid_and_anatomical(all_sequences):

@@ -20,7 +20,7 @@ from dancekit.data import Sequence, make_windows, split_by_sequence
 from dancekit.data.windows import window_order
 from dancekit.models.fact import FACT, FACTConfig, beat_phase, encode_motion
 from dancekit.train import TrainConfig, Trainer
-from dancekit.train.checkpoint import load_trainer_state
+from dancekit.train.state import load_trainer_state
 
 TESTS = Path(__file__).resolve().parent
 

@@ -17,12 +17,13 @@ from safetensors.torch import load_file, save_file
 from typer.testing import CliRunner
 
 from dancekit import CheckpointError, ParameterError
+from dancekit.checkpoint import save_model
 from dancekit.cli import app
 from dancekit.models import load_model
 from dancekit.models.fact import FACTConfig
 from dancekit.train import TrainConfig, Trainer
-from dancekit.train.checkpoint import load_trainer_state, save_model
 from dancekit.train.run_lock import run_lock
+from dancekit.train.state import load_trainer_state
 from test_train import TINY, make_sequences, tiny_model, tiny_synth_set
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "weights"

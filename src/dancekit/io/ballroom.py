@@ -1,16 +1,13 @@
-"""The ballroom dataset of Tang, Jia & Mao ("Dance with Melody", ACM MM 2018) and its
-``ballroom23`` skeleton.
+"""The ballroom dataset of Tang, Jia & Mao ("Dance with Melody", ACM MM 2018).
 
 A sequence folder ``DANCE_<W|R|C|T>_<n>`` holds ``skeletons.json`` (``center`` (T, 3) plus
 joints relative to it (T, 23, 3), centimetres, y up), ``config.json`` (``start_position``,
 ``end_position``: the part of the song the dance matches, in units the authors do not state)
 and, for some sequences, ``audio.mp3``. Motion is 25 fps.
 
-The dataset does not document its joints. ``benchmarks/ballroom_skeleton.py`` derives the
-bone structure from all 40 sequences (minimum spanning tree on the time variability of joint
-distances, two anatomical corrections, names from mean positions in a body frame) and
-``docs/ballroom_skeleton.md`` gives the evidence. The result is fixed here: ``BALLROOM23``
-lists the joints parent first, and ``SOURCE_COLUMNS[j]`` is the dataset column of joint ``j``.
+The dataset does not document its joints; the ``ballroom23`` skeleton derived from it, with
+the dataset column of each joint, is data about a skeleton and lives in
+:mod:`dancekit.motion.skeletons`.
 """
 
 from __future__ import annotations
@@ -25,77 +22,10 @@ import numpy as np
 from dancekit.errors import DataFormatError
 from dancekit.io.common import build_motion, override_fps, read_text
 from dancekit.motion.core import Motion
-from dancekit.motion.skeletons import Skeleton, register_skeleton
+from dancekit.motion.skeletons import BALLROOM23, BALLROOM23_COLUMNS
 
 BALLROOM_FPS = 25.0
 GENRES = {"W": "waltz", "R": "rumba", "C": "cha-cha", "T": "tango"}
-
-_JOINTS = (  # name, dataset column, parent name
-    ("spine", 2, None),
-    ("head", 1, "spine"),
-    ("head_aux", 0, "spine"),
-    ("right_shoulder", 3, "spine"),
-    ("right_elbow", 4, "right_shoulder"),
-    ("right_forearm", 5, "right_elbow"),
-    ("right_wrist", 6, "right_forearm"),
-    ("right_hand", 22, "right_wrist"),
-    ("left_shoulder", 12, "spine"),
-    ("left_elbow", 13, "left_shoulder"),
-    ("left_forearm", 21, "left_elbow"),
-    ("left_wrist", 14, "left_forearm"),
-    ("left_hand", 15, "left_wrist"),
-    ("right_hip", 7, "spine"),
-    ("right_knee", 8, "right_hip"),
-    ("right_ankle", 9, "right_knee"),
-    ("right_heel", 10, "right_ankle"),
-    ("right_toe", 11, "right_ankle"),
-    ("left_hip", 16, "spine"),
-    ("left_knee", 17, "left_hip"),
-    ("left_ankle", 18, "left_knee"),
-    ("left_heel", 19, "left_ankle"),
-    ("left_toe", 20, "left_ankle"),
-)
-_NAMES = tuple(n for n, _, _ in _JOINTS)
-SOURCE_COLUMNS: tuple[int, ...] = tuple(c for _, c, _ in _JOINTS)
-
-# Rest pose: the mean pose in a body frame (x = dancer's left, y up, z forward), metres; each
-# offset is the mean bone direction times the mean bone length over all 40 sequences
-# (printed by benchmarks/ballroom_skeleton.py).
-_OFFSETS = np.array([
-    [0.0, 0.0, 0.0],
-    [0.0165, 0.4889, -0.0537],  # head
-    [-0.0628, 0.4797, -0.0692],  # head_aux
-    [-0.1538, 0.2990, -0.0398],  # right_shoulder
-    [-0.2478, -0.1714, 0.0199],  # right_elbow
-    [-0.0121, -0.0063, 0.1161],  # right_forearm
-    [0.0111, 0.0208, 0.1325],  # right_wrist
-    [0.0262, -0.0079, 0.0370],  # right_hand
-    [0.1323, 0.3196, -0.0519],  # left_shoulder
-    [0.2497, -0.1585, 0.0234],  # left_elbow
-    [0.0576, 0.0879, 0.0523],  # left_forearm
-    [0.0370, 0.0385, 0.0256],  # left_wrist
-    [0.0719, -0.0026, 0.0940],  # left_hand
-    [-0.1001, -0.1441, -0.0422],  # right_hip
-    [-0.0371, -0.4812, 0.0599],  # right_knee
-    [0.0223, -0.3320, -0.0739],  # right_ankle
-    [0.0674, -0.0647, -0.0565],  # right_heel
-    [-0.0072, -0.1276, 0.1234],  # right_toe
-    [0.1088, -0.1378, -0.0423],  # left_hip
-    [0.0383, -0.4900, 0.0340],  # left_knee
-    [-0.0293, -0.3334, -0.0929],  # left_ankle
-    [-0.0799, -0.0539, -0.0633],  # left_heel
-    [0.0193, -0.1171, 0.1174],  # left_toe
-])
-
-BALLROOM23 = register_skeleton(Skeleton(
-    name="ballroom23",
-    joints=_NAMES,
-    parents=tuple(-1 if p is None else _NAMES.index(p) for _, _, p in _JOINTS),
-    offsets=_OFFSETS,
-    extra_bones=((_NAMES.index("left_shoulder"), _NAMES.index("right_shoulder")),
-                 (_NAMES.index("left_hip"), _NAMES.index("right_hip"))),
-))
-
 
 def find_sequence_files(path: str | Path) -> Path:
     """The sequence folder for ``path`` (the folder itself or its ``skeletons.json``)."""
@@ -146,7 +76,7 @@ def load_ballroom(path: str | Path, *, fps: float | None = None) -> Motion:
     if "length" in doc and doc["length"] != rel.shape[0]:
         raise DataFormatError(f"{skel_file}: 'length' says {doc['length']} frames but "
                               f"{rel.shape[0]} are stored; truncated?")
-    positions = (rel + center[:, None])[:, list(SOURCE_COLUMNS)] / 100.0
+    positions = (rel + center[:, None])[:, list(BALLROOM23_COLUMNS)] / 100.0
     meta: dict[str, Any] = {"source": str(folder), "format": "ballroom",
                             "sequence": folder.name, "genre": _genre(folder.name),
                             "audio": None, "start_position": None, "end_position": None}

@@ -40,17 +40,23 @@ from dancekit.metrics.protocols import (
     require_frames,
 )
 from dancekit.motion.core import Motion
+from dancekit.motion.speed import (
+    SMOOTH_SECONDS,
+    body_speed,
+    near_beat_ratio,
+    smooth_speed,
+    strict_minima,
+)
 
 FACT_ORDER = 10         # minima must be the lowest within +-10 frames ("for 60 fps")
 BAILANDO_SMOOTH = 5.0   # Gaussian sigma, frames
 SCORE_SIGMA = 3.0       # frames, both published scores
-CORRECTED_SMOOTH = 5.0 / 60.0   # seconds
 CORRECTED_SIGMA = 3.0 / 60.0    # seconds
 
 
 def speed_envelope(motion: Motion | np.ndarray, *, fps: float | None = None,
                    protocol: str = "corrected",
-                   smooth_seconds: float = CORRECTED_SMOOTH) -> tuple[np.ndarray, np.ndarray]:
+                   smooth_seconds: float = SMOOTH_SECONDS) -> tuple[np.ndarray, np.ndarray]:
     """Whole-body speed over time and the time (s) each value belongs to.
 
     Returns ``(envelope, times)``; see the module table for each protocol's envelope. In the
@@ -72,23 +78,13 @@ def speed_envelope(motion: Motion | np.ndarray, *, fps: float | None = None,
         return env, np.arange(env.size) / rate
     if smooth_seconds < 0:
         raise ParameterError(f"smooth_seconds must be >= 0, got {smooth_seconds}")
-    speed = np.linalg.norm(np.gradient(p, axis=0), axis=-1).mean(axis=1) * rate
+    speed = body_speed(p, rate)
     return smooth_speed(speed, rate, smooth_seconds), np.arange(speed.size) / rate
-
-
-def smooth_speed(speed: np.ndarray, rate: float,
-                 smooth_seconds: float = CORRECTED_SMOOTH) -> np.ndarray:
-    """A raw speed envelope at ``rate`` frames per second smoothed as the corrected protocol
-    smooths it (Gaussian, sigma ``smooth_seconds``; 0 leaves it raw). Shared with beat easing,
-    which predicts the metric's envelope of a re-timed dance without re-timing it."""
-    if smooth_seconds > 0:
-        return gaussian_filter1d(speed, smooth_seconds * rate)
-    return speed
 
 
 def kinematic_beats(motion: Motion | np.ndarray, *, fps: float | None = None,
                     protocol: str = "corrected",
-                    smooth_seconds: float = CORRECTED_SMOOTH) -> np.ndarray:
+                    smooth_seconds: float = SMOOTH_SECONDS) -> np.ndarray:
     """Times (s) of the motion's kinematic beats: strict local minima of body speed.
 
     Parameters
@@ -116,21 +112,7 @@ def kinematic_beats(motion: Motion | np.ndarray, *, fps: float | None = None,
     protocol = check_protocol(protocol)
     env, times = speed_envelope(motion, fps=fps, protocol=protocol, smooth_seconds=smooth_seconds)
     order = FACT_ORDER if protocol in ("fact", "aistpp-prefix") else 1
-    return times[_strict_minima(env, order)]
-
-
-def _strict_minima(env: np.ndarray, order: int) -> np.ndarray:
-    """Indices of values strictly below every neighbour within ``order`` frames, neighbours
-    past the ends clipped to the end frames (so those never count), as
-    ``scipy.signal.argrelextrema(env, np.less, order)``: written out because importing
-    scipy.signal (and scipy.stats with it) costs every command that warps or scores beats
-    about half a second."""
-    idx = np.arange(len(env))
-    keep = np.ones(len(env), dtype=bool)
-    for shift in range(1, order + 1):
-        keep &= env < env[np.minimum(idx + shift, len(env) - 1)]
-        keep &= env < env[np.maximum(idx - shift, 0)]
-    return np.flatnonzero(keep)
+    return times[strict_minima(env, order)]
 
 
 def beat_speed_ratio(motion: Motion | np.ndarray, music_beat_times: np.ndarray, *,
@@ -153,29 +135,6 @@ def beat_speed_ratio(motion: Motion | np.ndarray, music_beat_times: np.ndarray, 
     """
     env, times = speed_envelope(motion, fps=fps)
     return near_beat_ratio(env, times, music_beat_times, window)
-
-
-def near_beat_ratio(envelope: np.ndarray, times: np.ndarray, music_beat_times: np.ndarray,
-                    window: float = 0.1) -> float:
-    """:func:`beat_speed_ratio` of a speed envelope sampled at ``times`` (s)."""
-    beats = np.asarray(music_beat_times, dtype=np.float64).ravel()
-    beats = beats[(beats >= times[0]) & (beats <= times[-1])]
-    if beats.size < 2:
-        return float("nan")
-    return float(envelope[near_beats(times, beats, window)].mean() / envelope.mean())
-
-
-def near_beats(times: np.ndarray, beat_times: np.ndarray, window: float = 0.1) -> np.ndarray:
-    """Which ``times`` lie within ``window`` of a (median) beat period of a beat, (T,) bool;
-    none with fewer than two beats. Times and beats in the same unit (seconds or frames)."""
-    times = np.asarray(times, dtype=np.float64)
-    beats = np.sort(np.asarray(beat_times, dtype=np.float64).ravel())
-    if beats.size < 2:
-        return np.zeros(times.shape, dtype=bool)
-    period = float(np.median(np.diff(beats)))
-    index = np.clip(np.searchsorted(beats, times), 1, beats.size - 1)
-    distance = np.minimum(np.abs(times - beats[index - 1]), np.abs(times - beats[index]))
-    return distance < window * period
 
 
 def beat_align_score(motion: Motion | np.ndarray, music_beat_times: np.ndarray, *,

@@ -189,7 +189,7 @@ def rebuild(path: str | Path, name: str, build: Callable[[dict[str, Any]], Any])
     """A ``name`` model from its checkpoint: ``build(config)`` makes it from the file's
     config alone (a :class:`ParameterError` there is a bad checkpoint), then the weights load
     strictly; in eval mode."""
-    from dancekit.train.checkpoint import load_model_file
+    from dancekit.checkpoint import load_model_file
 
     config, state = load_model_file(path, name)
     try:

@@ -24,6 +24,7 @@ from dancekit.errors import ParameterError
 from dancekit.motion.beat_warp import beats_inside, warp_to_beats
 from dancekit.motion.core import Motion
 from dancekit.motion.processing import retime
+from dancekit.motion.speed import body_speed, near_beat_ratio, smooth_speed
 
 #: Whole-body speed on the beat over the mean speed that easing brings a dance down to: 90 %
 #: of the real dances of 600 synth training songs slow down at least this much
@@ -72,8 +73,8 @@ def ease_to_beats(motion: Motion, beat_times: np.ndarray, *, strength: float | N
     times = np.arange(motion.num_frames) / motion.fps
     if motion.num_frames < 3 or beats.size < 2:
         return motion.replace(meta={**motion.meta, "beat_ease": {"strength": 0.0}})
-    raw = _raw_speed(motion)
-    before = _ratio(_smoothed(raw, motion.fps), times, beats)
+    raw = body_speed(np.asarray(motion.positions, dtype=np.float64), motion.fps)
+    before = near_beat_ratio(smooth_speed(raw, motion.fps), times, beats)
     if strength is None:
         strength = _strength_for(raw, before, times, beats, target, max_strength, motion.fps)
     out = retime(motion, np.clip(_eased_times(times, beats, strength)[0], 0.0, end)) \
@@ -97,26 +98,6 @@ def _eased_times(times: np.ndarray, beats: np.ndarray,
     return tau, rate
 
 
-def _raw_speed(motion: Motion) -> np.ndarray:
-    """Whole-body speed per frame, unsmoothed (the metrics' envelope before its smoothing)."""
-    from dancekit.metrics.beats import speed_envelope
-
-    return speed_envelope(motion, smooth_seconds=0)[0]
-
-
-def _smoothed(envelope: np.ndarray, fps: float) -> np.ndarray:
-    """A raw speed envelope smoothed as ``speed_envelope`` smooths it by default."""
-    from dancekit.metrics.beats import smooth_speed
-
-    return smooth_speed(envelope, fps)
-
-
-def _ratio(envelope: np.ndarray, times: np.ndarray, beats: np.ndarray) -> float:
-    from dancekit.metrics.beats import near_beat_ratio
-
-    return near_beat_ratio(envelope, times, beats)
-
-
 def _strength_for(raw: np.ndarray, before: float, times: np.ndarray, beats: np.ndarray,
                   target: float, max_strength: float, fps: float) -> float:
     """The least strength whose eased speed on the beat is ``target`` of the mean (bisection
@@ -125,7 +106,7 @@ def _strength_for(raw: np.ndarray, before: float, times: np.ndarray, beats: np.n
     un-eased), ``max_strength`` if it cannot be."""
     def eased(strength: float) -> float:
         tau, rate = _eased_times(times, beats, strength)
-        return _ratio(_smoothed(np.interp(tau, times, raw) * rate, fps), times, beats)
+        return near_beat_ratio(smooth_speed(np.interp(tau, times, raw) * rate, fps), times, beats)
 
     if not before > target:
         return 0.0

@@ -21,6 +21,7 @@ import numpy as np
 from dancekit.errors import ParameterError
 from dancekit.motion.core import Motion
 from dancekit.motion.processing import retime
+from dancekit.motion.speed import slow_downs
 
 
 def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
@@ -46,8 +47,6 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
     """
     from scipy.interpolate import PchipInterpolator
 
-    from dancekit.metrics.beats import kinematic_beats
-
     if not 0 < reach <= 0.5:
         raise ParameterError(f"reach must be in (0, 0.5] beats, got {reach}")
     if not max_rate > 1:
@@ -57,7 +56,7 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
     beats = beats[(beats > 0) & (beats < end)]
     if motion.num_frames < 3 or beats.size < 2:
         return motion.replace(meta={**motion.meta, "beat_warp": {"moved": 0, "max_shift": 0.0}})
-    pairs = _match(kinematic_beats(motion), beats, reach)
+    pairs = _match(slow_downs(motion), beats, reach)
     anchors = _limit_rate([(0.0, 0.0), *pairs, (end, end)], max_rate)
     dst, src = (np.array(a) for a in zip(*anchors, strict=True))
     times = PchipInterpolator(dst, src)(np.arange(motion.num_frames) / motion.fps)

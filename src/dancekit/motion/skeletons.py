@@ -5,8 +5,8 @@ A skeleton is pure data. Models, renderers, exporters and metrics look joints up
 an entry here. Left/right colouring, mirroring and foot detection all derive from the names:
 every left joint's name starts with ``left_`` and its twin's with ``right_``.
 
-Registered: ``smpl24``, ``coco17``, ``body25``, ``mediapipe33`` and ``ballroom23`` (the
-latter lives in :mod:`dancekit.io.ballroom`, where its derivation from the data is documented).
+Registered: ``smpl24``, ``coco17``, ``body25``, ``mediapipe33`` and ``ballroom23`` (derived
+from the ballroom dataset, see ``docs/ballroom_skeleton.md``).
 """
 
 from __future__ import annotations
@@ -184,8 +184,6 @@ def get_skeleton(name: str | Skeleton) -> Skeleton:
     """Look a skeleton up by name; a :class:`Skeleton` passes through."""
     if isinstance(name, Skeleton):
         return name
-    if name not in _REGISTRY:
-        _load_lazy_skeletons()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -194,13 +192,7 @@ def get_skeleton(name: str | Skeleton) -> Skeleton:
 
 
 def list_skeletons() -> list[str]:
-    _load_lazy_skeletons()
     return sorted(_REGISTRY)
-
-
-def _load_lazy_skeletons() -> None:
-    # Data-derived skeletons live next to their loaders; importing registers them.
-    import dancekit.io.ballroom  # noqa: F401
 
 
 # --- SMPL body joints -------------------------------------------------------------------------
@@ -286,4 +278,77 @@ MEDIAPIPE33 = register_skeleton(Skeleton(
     parents=(-1, 0, 1, 2, 0, 4, 5, 3, 6, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16, 15, 16, 15, 16,
              11, 12, 23, 24, 25, 26, 27, 28, 27, 28),
     extra_bones=((11, 12), (23, 24), (9, 10), (17, 19), (18, 20), (29, 31), (30, 32)),
+))
+
+
+# --- ballroom23: the ballroom dataset of "Dance with Melody" (ACM MM 2018) ----------------
+# The dataset does not document its 23 joints. benchmarks/ballroom_skeleton.py derives the bone
+# structure from all 40 sequences (minimum spanning tree on the time variability of joint
+# distances, two anatomical corrections, names from mean positions in a body frame) and prints
+# the numbers below; docs/ballroom_skeleton.md gives the evidence. The joints are listed parent
+# first; BALLROOM23_COLUMNS[j] is the column of joint j in the dataset's files, which
+# dancekit.io.ballroom reads.
+_BALLROOM_JOINTS = (  # name, column in the dataset's files, parent name
+    ("spine", 2, None),
+    ("head", 1, "spine"),
+    ("head_aux", 0, "spine"),
+    ("right_shoulder", 3, "spine"),
+    ("right_elbow", 4, "right_shoulder"),
+    ("right_forearm", 5, "right_elbow"),
+    ("right_wrist", 6, "right_forearm"),
+    ("right_hand", 22, "right_wrist"),
+    ("left_shoulder", 12, "spine"),
+    ("left_elbow", 13, "left_shoulder"),
+    ("left_forearm", 21, "left_elbow"),
+    ("left_wrist", 14, "left_forearm"),
+    ("left_hand", 15, "left_wrist"),
+    ("right_hip", 7, "spine"),
+    ("right_knee", 8, "right_hip"),
+    ("right_ankle", 9, "right_knee"),
+    ("right_heel", 10, "right_ankle"),
+    ("right_toe", 11, "right_ankle"),
+    ("left_hip", 16, "spine"),
+    ("left_knee", 17, "left_hip"),
+    ("left_ankle", 18, "left_knee"),
+    ("left_heel", 19, "left_ankle"),
+    ("left_toe", 20, "left_ankle"),
+)
+_BALLROOM_NAMES = tuple(n for n, _, _ in _BALLROOM_JOINTS)
+BALLROOM23_COLUMNS: tuple[int, ...] = tuple(c for _, c, _ in _BALLROOM_JOINTS)
+
+# Rest pose: the mean pose in a body frame (x = dancer's left, y up, z forward), metres; each
+# offset is the mean bone direction times the mean bone length over all 40 sequences.
+_BALLROOM_OFFSETS = np.array([
+    [0.0, 0.0, 0.0],
+    [0.0165, 0.4889, -0.0537],  # head
+    [-0.0628, 0.4797, -0.0692],  # head_aux
+    [-0.1538, 0.2990, -0.0398],  # right_shoulder
+    [-0.2478, -0.1714, 0.0199],  # right_elbow
+    [-0.0121, -0.0063, 0.1161],  # right_forearm
+    [0.0111, 0.0208, 0.1325],  # right_wrist
+    [0.0262, -0.0079, 0.0370],  # right_hand
+    [0.1323, 0.3196, -0.0519],  # left_shoulder
+    [0.2497, -0.1585, 0.0234],  # left_elbow
+    [0.0576, 0.0879, 0.0523],  # left_forearm
+    [0.0370, 0.0385, 0.0256],  # left_wrist
+    [0.0719, -0.0026, 0.0940],  # left_hand
+    [-0.1001, -0.1441, -0.0422],  # right_hip
+    [-0.0371, -0.4812, 0.0599],  # right_knee
+    [0.0223, -0.3320, -0.0739],  # right_ankle
+    [0.0674, -0.0647, -0.0565],  # right_heel
+    [-0.0072, -0.1276, 0.1234],  # right_toe
+    [0.1088, -0.1378, -0.0423],  # left_hip
+    [0.0383, -0.4900, 0.0340],  # left_knee
+    [-0.0293, -0.3334, -0.0929],  # left_ankle
+    [-0.0799, -0.0539, -0.0633],  # left_heel
+    [0.0193, -0.1171, 0.1174],  # left_toe
+])
+
+BALLROOM23 = register_skeleton(Skeleton(
+    name="ballroom23",
+    joints=_BALLROOM_NAMES,
+    parents=tuple(-1 if p is None else _BALLROOM_NAMES.index(p) for _, _, p in _BALLROOM_JOINTS),
+    offsets=_BALLROOM_OFFSETS,
+    extra_bones=((_BALLROOM_NAMES.index("left_shoulder"), _BALLROOM_NAMES.index("right_shoulder")),
+                 (_BALLROOM_NAMES.index("left_hip"), _BALLROOM_NAMES.index("right_hip"))),
 ))

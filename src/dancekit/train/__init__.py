@@ -1,16 +1,12 @@
 """One Trainer for every model: data, windows, checkpoints, exact resume, logs, DDP."""
 
-from dancekit.train.checkpoint import load_model_file, read_header, save_model
 from dancekit.train.run import load_run_config, train
 from dancekit.train.trainer import TrainConfig, Trainer, lr_factor
 
 __all__ = [
     "TrainConfig",
     "Trainer",
-    "load_model_file",
     "load_run_config",
     "lr_factor",
-    "read_header",
-    "save_model",
     "train",
 ]

@@ -27,8 +27,8 @@ import yaml
 from dancekit.data.sources import Pair, load_sources
 from dancekit.data.windows import split_by_sequence
 from dancekit.errors import ParameterError
-from dancekit.train.checkpoint import load_trainer_state, refuse_legacy_state
 from dancekit.train.run_lock import run_lock
+from dancekit.train.state import load_trainer_state, refuse_legacy_state
 from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
 from dancekit.utils import progress
 

@@ -45,6 +45,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from dancekit.checkpoint import save_model
 from dancekit.data.windows import Sequence, collate, make_windows, window_order
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models.common import (
@@ -56,11 +57,10 @@ from dancekit.models.common import (
     check_memory,
     size,
 )
-from dancekit.train.checkpoint import (
+from dancekit.train.state import (
     LEGACY_STATE,
     load_trainer_state,
     refuse_legacy_state,
-    save_model,
     save_trainer_state,
 )
 from dancekit.utils import progress

@@ -1,16 +1,18 @@
-"""Checkpoint files: the model (safetensors + JSON config) and the full trainer state.
+"""Checkpoint files: model weights with their JSON config, and the digested file format they
+share with the trainer state.
 
-Two kinds of file, each written atomically (temporary file, then rename), both safetensors:
-tensors plus JSON text, so reading one never runs code, whoever made the file.
+Below both :mod:`dancekit.models` (which loads checkpoints) and :mod:`dancekit.train` (which
+writes them), so neither has to import the other to read a file.
+
+Every file is safetensors, written atomically (temporary file, then rename): tensors plus
+JSON text, so reading one never runs code, whoever made the file.
 
 * ``model.safetensors`` — weights and buffers; its metadata holds the JSON
   ``{"model": name, "config": {...}, "dancekit_version": ..., "meta": {...}}`` so the file alone
   rebuilds the model without any code defaults. ``model.json`` beside it is the same JSON,
   pretty-printed for people (and for :func:`dancekit.models.load_model`).
-* ``trainer.safetensors`` — everything ``--resume`` needs: model and optimiser state, LR
-  schedule, step, both configs and a fingerprint of the data (tensors as tensors, the rest as
-  JSON). It alone is read on resume, so a run killed between the two writes still resumes
-  consistently.
+* the trainer state (:mod:`dancekit.train.state`) is written with :func:`write_tensors` and
+  read with :func:`read_tensors` too.
 
 Each file's metadata also holds a SHA-256 digest of its JSON and tensors, checked on load: a
 damaged file is refused instead of loading as different numbers. Model checkpoints written
@@ -26,11 +28,11 @@ from typing import Any
 
 import torch
 
+from dancekit import __version__
 from dancekit.errors import CheckpointError
 from dancekit.utils import atomic_output
 
 DIGEST_KEY = "digest"
-LEGACY_STATE = "trainer.pt"  # pickled trainer state of dancekit before 'trainer.safetensors'
 
 
 def tensor_digest(text: str, tensors: dict[str, torch.Tensor]) -> str:
@@ -44,7 +46,9 @@ def tensor_digest(text: str, tensors: dict[str, torch.Tensor]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _write(path: Path, key: str, text: str, tensors: dict[str, torch.Tensor]) -> None:
+def write_tensors(path: Path, key: str, text: str, tensors: dict[str, torch.Tensor]) -> None:
+    """Write ``tensors`` to ``path`` atomically with ``text`` under metadata ``key`` and the
+    digest of both."""
     from safetensors.torch import save_file
 
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
@@ -53,7 +57,7 @@ def _write(path: Path, key: str, text: str, tensors: dict[str, torch.Tensor]) ->
         save_file(tensors, str(tmp), metadata=meta)
 
 
-def _read(path: str | Path, key: str, *, need_digest: bool, what: str
+def read_tensors(path: str | Path, key: str, *, need_digest: bool, what: str
           ) -> tuple[str, dict[str, torch.Tensor]]:
     """(the metadata text under ``key``, the tensors) of a safetensors file whose digest,
     when present (always, with ``need_digest``), matches."""
@@ -82,12 +86,10 @@ def _read(path: str | Path, key: str, *, need_digest: bool, what: str
 def save_model(path: str | Path, name: str, config: dict[str, Any],
                state: dict[str, torch.Tensor], meta: dict[str, Any] | None = None) -> None:
     """Write ``path`` (.safetensors) and its ``.json`` twin atomically."""
-    import dancekit
-
     path = Path(path)
-    header = {"model": name, "config": config, "dancekit_version": dancekit.__version__,
+    header = {"model": name, "config": config, "dancekit_version": __version__,
               "meta": meta or {}}
-    _write(path, "config", json.dumps(header), state)
+    write_tensors(path, "config", json.dumps(header), state)
     with atomic_output(path.with_suffix(".json")) as tmp:
         tmp.write_text(json.dumps(header, indent=2) + "\n")
 
@@ -104,7 +106,7 @@ def _parse_header(path: str | Path, text: str) -> dict[str, Any]:
 
 def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """(JSON header, state dict) of a model checkpoint, its digest checked when it has one."""
-    text, state = _read(path, "config", need_digest=False, what="checkpoint")
+    text, state = read_tensors(path, "config", need_digest=False, what="checkpoint")
     return _parse_header(path, text), state
 
 
@@ -132,61 +134,4 @@ def half_precision(src: str | Path, dst: str | Path) -> None:
     save_model(dst, header["model"], header["config"], state, meta)
 
 
-# --- trainer state: nested dicts, lists and tuples of tensors and JSON values ---------------
-def _pack(obj: Any, where: str, tensors: dict[str, torch.Tensor]) -> Any:
-    """``obj`` as JSON, its tensors moved into ``tensors`` under their path. Dicts become
-    key-value lists (the optimiser's state is keyed by int), tuples are marked."""
-    if isinstance(obj, torch.Tensor):
-        tensors[where] = obj
-        return {"tensor": where}
-    if isinstance(obj, dict):
-        return {"dict": [[k, _pack(v, f"{where}/{k}", tensors)] for k, v in obj.items()]}
-    if isinstance(obj, tuple):
-        return {"tuple": [_pack(v, f"{where}/{i}", tensors) for i, v in enumerate(obj)]}
-    if isinstance(obj, list):
-        return [_pack(v, f"{where}/{i}", tensors) for i, v in enumerate(obj)]
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        return obj
-    raise TypeError(f"trainer state cannot hold a {type(obj).__name__} ({where})")
-
-
-def _unpack(obj: Any, tensors: dict[str, torch.Tensor]) -> Any:
-    if isinstance(obj, list):
-        return [_unpack(v, tensors) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    if set(obj) == {"tensor"}:
-        return tensors[obj["tensor"]]
-    if set(obj) == {"tuple"}:
-        return tuple(_unpack(v, tensors) for v in obj["tuple"])
-    return {k: _unpack(v, tensors) for k, v in obj["dict"]}
-
-
-def save_trainer_state(path: str | Path, state: dict[str, Any]) -> None:
-    tensors: dict[str, torch.Tensor] = {}
-    text = json.dumps(_pack(state, "", tensors))
-    _write(Path(path), "trainer_state", text, tensors)
-
-
-def load_trainer_state(path: str | Path) -> dict[str, Any]:
-    """The state :func:`save_trainer_state` wrote; a damaged or foreign file is a
-    :class:`CheckpointError`."""
-    text, tensors = _read(path, "trainer_state", need_digest=True, what="trainer state")
-    try:
-        state = _unpack(json.loads(text), tensors)
-    except (ValueError, KeyError, TypeError, RecursionError) as err:
-        raise CheckpointError(f"trainer state {path} is malformed: {err!r}") from None
-    if not isinstance(state, dict):
-        raise CheckpointError(f"trainer state {path} is malformed: not a mapping")
-    return state
-
-
-def refuse_legacy_state(run: Path) -> None:
-    """An older dancekit's pickled ``trainer.pt`` is never read: unpickling can run any code
-    placed in the file. Says how to go on instead."""
-    old = run / LEGACY_STATE
-    if old.exists():
-        raise CheckpointError(
-            f"{old} is a trainer state in the old pickle format, which is not loaded because "
-            "unpickling a file can run code in it; to continue, start a new run with another "
-            f"--out (the trained weights in {run / 'model.safetensors'} still load)")
+__all__ = ["half_precision", "load_model_file", "read_header", "read_model", "save_model"]
