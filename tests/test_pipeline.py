@@ -131,3 +131,23 @@ def test_music_is_refused_when_it_is_not_music() -> None:
         dancekit.dance("missing.ogg")
     with pytest.raises(dancekit.ParameterError, match="seconds"):
         dancekit.Music.load(DEMO_SONG, seconds=float("nan"))
+
+
+def test_a_whole_songs_music_gives_the_numbers_its_path_gives(tmp_path: Path) -> None:
+    """Decoded once and resampled per analysis, a Music's features and beats equal those
+    computed from the file's path (decoded at each analysis' rate), bit for bit, and are
+    stored under the path's cache keys."""
+    import soundfile as sf
+
+    from dancekit.audio import cached_features
+
+    song = load(DEMO_SONG, max_seconds=8)
+    path = tmp_path / "song.flac"
+    sf.write(path, song.samples, song.sr)
+    by_path, by_music = tmp_path / "path", tmp_path / "music"
+    music = dancekit.Music.load(path)
+    for kind, params in (("fact", {"fps": 30}), ("beats", {})):
+        expected = cached_features(path, kind, cache_dir=by_path, **params)
+        np.testing.assert_array_equal(music.features(kind, cache_dir=by_music, **params),
+                                      expected)
+    assert sorted(p.name for p in by_music.iterdir()) == sorted(p.name for p in by_path.iterdir())
