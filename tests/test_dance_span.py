@@ -10,7 +10,8 @@ import pytest
 import soundfile as sf
 
 from dancekit.audio import load
-from dancekit.cli.dance_cmds import SPAN_MARGIN_SECONDS, dance_to_file
+from dancekit.audio.features import SPAN_MARGIN_SECONDS
+from dancekit.cli.dance_cmds import dance_to_file
 
 
 @pytest.mark.slow

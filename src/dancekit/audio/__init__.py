@@ -4,6 +4,7 @@
 * :mod:`dancekit.audio.features`: FACT (35-d) and Dance Revolution (438-d) features with a
   disk cache (:func:`cached_features`);
 * :mod:`dancekit.audio.beats`: :func:`track_beats` gives tempo, beats, downbeats and meter;
+* :class:`Music`: a song analysed once (samples, features, beats), what a dance is made from;
 * :func:`click_track`: a metronome signal whose beats are known exactly.
 
 The feature and beat modules import librosa, so they load on first use.
@@ -24,6 +25,7 @@ _LAZY = {
     "fact_features": "dancekit.audio.features",
     "dance_revolution_features": "dancekit.audio.features",
     "cached_features": "dancekit.audio.features",
+    "Music": "dancekit.audio.features",
     "track_beats": "dancekit.audio.beats",
     "Beats": "dancekit.audio.beats",
 }
@@ -35,5 +37,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dancekit.audio' has no attribute {name!r}")
 
 
-__all__ = ["Audio", "Beats", "as_audio", "cached_features", "click_track",
+__all__ = ["Audio", "Beats", "Music", "as_audio", "cached_features", "click_track",
            "dance_revolution_features", "fact_features", "load", "track_beats"]

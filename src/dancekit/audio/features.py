@@ -12,6 +12,7 @@ Both recipes are documented column by column in ``docs/audio.md``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -19,15 +20,18 @@ import os
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import librosa
 import numpy as np
 
-from dancekit.audio.loading import Audio, as_audio
+from dancekit.audio.loading import Audio, as_audio, load, probe
 from dancekit.cache_dirs import user_cache_dir, writable_dir
-from dancekit.errors import ParameterError
-from dancekit.utils import atomic_output, single_threaded
+from dancekit.errors import AudioDecodeError, ParameterError
+from dancekit.utils import atomic_output, existing_file, single_threaded
+
+if TYPE_CHECKING:
+    from dancekit.audio.beats import Beats
 
 #: Hop length of both recipes, in samples. Their sample rate is chosen as fps * HOP_LENGTH so
 #: that one feature frame is exactly one motion frame.
@@ -45,6 +49,10 @@ FEATURE_VERSION = 6  # 2: the beat network drives track_beats; 3: retrained with
 BLOCK_SECONDS = 60.0
 #: Audio added on each side of a block so its edges see the same context as in one call.
 MARGIN_SECONDS = 10.0
+
+#: Music read past the end of a dance of ``seconds`` (:meth:`Music.load`), so the features
+#: and beats of its last moments see what follows them, as they would in the whole song.
+SPAN_MARGIN_SECONDS = 5.0
 
 #: Feature sizes, for models that take these features as input.
 FACT_DIM = 35
@@ -313,7 +321,7 @@ def default_cache_dir() -> Path:
     return Path(env) if env else user_cache_dir("features")
 
 
-def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
+def cached_features(audio_path: str | os.PathLike | Audio | Music, kind: str, *,
                     cache_dir: str | os.PathLike | None = None, **params: Any) -> np.ndarray:
     """Features of ``kind`` for a music file, computed once and then read from disk.
 
@@ -323,21 +331,37 @@ def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
 
     Parameters
     ----------
-    audio_path : path or Audio
-        The music (an in-memory Audio is keyed by its samples and rate).
+    audio_path : path, Audio or Music
+        The music (an in-memory Audio is keyed by its samples and rate; a :class:`Music`
+        answers from what it has already analysed, see :meth:`Music.features`).
     kind : {"fact", "dance_revolution", "beats"}
     cache_dir : path, optional
         Defaults to :func:`default_cache_dir`.
     **params
         Passed to the feature function (e.g. ``fps=30`` for FACT).
     """
+    if isinstance(audio_path, Music):
+        return audio_path.features(kind, cache_dir=cache_dir, **params)
+    _check_kind(audio_path, kind, params)
+    return _through_cache(audio_path, kind, params, cache_dir,
+                          lambda: _KINDS[kind](audio_path, **params))
+
+
+def _check_kind(audio: object, kind: str, params: dict[str, Any]) -> None:
     if kind not in _KINDS:
         raise ParameterError(f"unknown feature kind {kind!r}; choose one of {sorted(_KINDS)}")
     try:
-        inspect.signature(_KINDS[kind]).bind(audio_path, **params)
+        inspect.signature(_KINDS[kind]).bind(audio, **params)
     except TypeError as err:
         raise ParameterError(f"bad parameters for {kind} features {params}: {err}") from None
-    key = _cache_key(audio_path, kind, params)
+
+
+def _through_cache(audio: str | os.PathLike | Audio, kind: str, params: dict[str, Any],
+                   cache_dir: str | os.PathLike | None, compute: Callable[[], np.ndarray]
+                   ) -> np.ndarray:
+    """The entry of ``audio``'s ``kind`` features with ``params``, made by ``compute`` when
+    the cache does not hold it."""
+    key = _cache_key(audio, kind, params)
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     entry = folder / f"{kind}-{key}.npz"
     if entry.is_file():
@@ -346,11 +370,134 @@ def cached_features(audio_path: str | os.PathLike | Audio, kind: str, *,
                 return stored["features"]
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
             pass  # a damaged entry: fall through and rebuild it
-    features = _KINDS[kind](audio_path, **params)
+    features = compute()
     if writable_dir(folder):  # an unwritable cache only costs the next call a recomputation
         with atomic_output(entry) as tmp, open(tmp, "wb") as f:
             np.savez(f, features=features)
     return features
+
+
+class Music:
+    """A song analysed once: its samples, features and beats, each worked out on first use
+    and remembered, so a model, the re-timing and the renderer share one analysis.
+
+    Make one with :meth:`load` (a file) or :meth:`of` (a file, an :class:`Audio` or a Music).
+    Every function of dancekit that takes music takes a Music too. The song is decoded once,
+    at its own rate; each analysis resamples that (which gives the samples decoding at the
+    analysis' rate would). :meth:`features` goes through the disk cache of
+    :func:`cached_features` under the key the path (or Audio) has there, so a cached song is
+    not decoded at all.
+
+    Attributes
+    ----------
+    path : Path or None
+        The file the music comes from (None for audio made in memory).
+    span : float or None
+        For a dance of ``seconds``, only the first ``seconds`` + :data:`SPAN_MARGIN_SECONDS`
+        of the music are read and analysed; None when the whole song is.
+    """
+
+    def __init__(self, source: Path | Audio, *, span: float | None = None,
+                 length: float | None = None) -> None:
+        self._source = source
+        self.path = source if isinstance(source, Path) else source.path
+        self.span = span
+        self._length = length
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, seconds: float | None = None) -> Music:
+        """The music of the file at ``path``; for a dance of ``seconds``, only its first
+        ``seconds`` + :data:`SPAN_MARGIN_SECONDS` (the rest is never read). A missing file
+        fails here; nothing is decoded before it is needed."""
+        path = existing_file(path, what="audio file", error=AudioDecodeError)
+        return cls(path, span=None if seconds is None else _span(seconds))
+
+    @classmethod
+    def of(cls, music: str | os.PathLike | Audio | Music, seconds: float | None = None) -> Music:
+        """``music`` as a Music: a Music as it is, a path through :meth:`load`, an Audio
+        wrapped (for a dance of ``seconds``, cut after the span :meth:`load` would read)."""
+        if isinstance(music, Music):
+            return music
+        if isinstance(music, str | os.PathLike):
+            return cls.load(music, seconds)
+        if not isinstance(music, Audio):
+            raise ParameterError(f"expected music: a path, dancekit.audio.Audio or Music, got "
+                                 f"{type(music).__name__}")
+        if seconds is None:
+            return cls(music, length=music.duration)
+        span = _span(seconds)
+        cut = music.samples[:int(span * music.sr)]
+        audio = Audio(samples=cut, sr=music.sr, source_sr=music.source_sr,
+                      duration=len(cut) / music.sr, path=music.path, format=music.format)
+        return cls(audio, span=span, length=music.duration)
+
+    @functools.cached_property
+    def length(self) -> float | None:
+        """The whole song's length in seconds, from the file's header (nothing is decoded)
+        or the Audio; None when the header does not say. An unreadable file fails here, so
+        asking for it first fails before any expensive work."""
+        if self._length is None and isinstance(self._source, Path):
+            return probe(self._source)[1]
+        return self._length
+
+    @functools.cached_property
+    def audio(self) -> Audio:
+        """The samples at the file's own rate, the span only for a dance of ``seconds``
+        (decoded on first use)."""
+        if isinstance(self._source, Audio):
+            return self._source
+        return load(self._source, max_seconds=self.span)
+
+    @property
+    def _key(self) -> Path | Audio:
+        """What keys the disk cache: the file's bytes for a whole file, else the samples (a
+        span and the whole song never share an entry)."""
+        return self._source if isinstance(self._source, Path) and self.span is None \
+            else self.audio
+
+    @functools.cached_property
+    def beats(self) -> Beats:
+        """:func:`dancekit.audio.beats.track_beats` of the music: tempo, beats, downbeats
+        and meter."""
+        from dancekit.audio.beats import track_beats
+
+        return track_beats(self.audio)
+
+    def features(self, kind: str, *, cache_dir: str | os.PathLike | None = None,
+                 **params: Any) -> np.ndarray:
+        """:func:`cached_features` of the music: ``kind`` with ``params``, computed (or read
+        from the disk cache) once per Music; each call returns a fresh copy.
+
+        The beats kind is :attr:`beats`' times, and FACT's tempo prior (``start_bpm``, when
+        not given) is :attr:`beats`' tempo, as :func:`fact_features` would track it: the
+        song's beats are tracked once for all of them."""
+        _check_kind(self, kind, params)
+        memo = (kind, json.dumps(params, sort_keys=True, default=str))
+        if memo not in self._memo:
+            self._memo[memo] = _through_cache(self._key, kind, params, cache_dir,
+                                              lambda: self._compute(kind, params))
+        return self._memo[memo].copy()
+
+    def _compute(self, kind: str, params: dict[str, Any]) -> np.ndarray:
+        if kind == "beats":
+            return np.asarray(self.beats.beats, dtype=np.float64)
+        if kind == "fact" and params.get("start_bpm") is None:
+            params = {**params, "start_bpm": self.beats.tempo}
+        return _KINDS[kind](self.audio, **params)
+
+    def __repr__(self) -> str:
+        where = self.path.name if self.path else "in-memory audio"
+        span = f", first {self.span:g} s" if self.span else ""
+        return f"Music({where}{span})"
+
+
+def _span(seconds: float) -> float:
+    """The music a dance of ``seconds`` analyses: the features and beats of its last moments
+    see what follows them, as they would in the whole song."""
+    if not 0 < seconds < float("inf"):
+        raise ParameterError(f"seconds must be a positive number, got {seconds}")
+    return float(seconds) + SPAN_MARGIN_SECONDS
 
 
 def _cache_key(audio: str | os.PathLike | Audio, kind: str, params: dict[str, Any]) -> str:

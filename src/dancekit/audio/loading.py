@@ -152,7 +152,8 @@ def load(path: str | os.PathLike, *, sr: int | None = None, mono: bool = True,
 
 
 def as_audio(x: str | os.PathLike | Audio, sr: int | None = None) -> Audio:
-    """Return ``x`` as :class:`Audio` at rate ``sr``: load a path, resample an Audio if needed.
+    """Return ``x`` as :class:`Audio` at rate ``sr``: load a path, resample an Audio if needed
+    (a :class:`~dancekit.audio.features.Music` gives the samples it holds).
 
     Every function of dancekit that takes music accepts either a path or an Audio object;
     this is the one place that turns both into samples at the rate the caller needs.
@@ -165,6 +166,9 @@ def as_audio(x: str | os.PathLike | Audio, sr: int | None = None) -> Audio:
                      path=x.path, format=x.format)
     if isinstance(x, str | os.PathLike):
         return load(x, sr=sr)
+    held = getattr(x, "audio", None)  # a dancekit.audio.Music: its samples, decoded once
+    if isinstance(held, Audio):
+        return as_audio(held, sr)
     raise ParameterError(f"expected an audio path or dancekit.audio.Audio, got {type(x).__name__}")
 
 

@@ -9,19 +9,15 @@ import typer
 
 from dancekit.cli.app import command
 from dancekit.cli.bounds import SECONDS, SEED, SIZE, check_all
-from dancekit.cli.stages import Stages, clock
+from dancekit.cli.stages import Stages
 from dancekit.errors import ParameterError
+from dancekit.pipeline import DEFAULT_MODEL
 from dancekit.synth.styles import StyleName
 from dancekit.utils import check_output_path
 
-#: The model ``dancekit dance`` and ``dancekit demo`` use when none is named.
-DEFAULT_MODEL = "dance-tokens"
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
 MOTION_SUFFIXES = (".bvh", ".npz", ".json")
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-#: Music analysed past the end of a ``--seconds`` dance, so the features and beats of its last
-#: moments see what follows them, as they would in the whole song.
-SPAN_MARGIN_SECONDS = 5.0
 DEMO_SONG = ASSETS / "demo_song.ogg"
 
 if TYPE_CHECKING:
@@ -31,16 +27,6 @@ if TYPE_CHECKING:
 def _check_output(out: Path) -> str:
     """Fail before any work on an output we could not write."""
     return check_output_path(out, VIDEO_SUFFIXES + MOTION_SUFFIXES).suffix.lower()
-
-
-def _music_seconds(audio: Path) -> float | None:
-    """The music's declared length from its header (no decoding), failing early on a missing
-    or unreadable file before the model loads."""
-    from dancekit.audio.loading import probe
-    from dancekit.errors import AudioDecodeError
-    from dancekit.utils import existing_file
-
-    return probe(existing_file(audio, what="audio file", error=AudioDecodeError))[1]
 
 
 def _video_frames(motion: Motion, suffix: str) -> int:
@@ -65,29 +51,15 @@ def _retimed(meta: dict[str, Any]) -> str:
     return "".join(f", {p}" for p in parts)
 
 
-def _music_span(audio: Path, seconds: float | None) -> Any:
-    """What the model analyses: the whole file, or for a ``seconds`` dance only its first
-    ``seconds`` + :data:`SPAN_MARGIN_SECONDS`, decoded once (the rest is never read). The
-    decoded span keys the feature cache by its samples, so a span and the whole song never
-    share an entry, and the dance equals the one made for the file cut at that length."""
-    if seconds is None:
-        return audio
-    from dancekit.audio import load
-
-    return load(audio, max_seconds=seconds + SPAN_MARGIN_SECONDS)
-
-
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
                   beat_warp: bool = True, beat_ease: bool = True,
                   stages: Stages | None = None) -> str:
-    """Generate a dance for ``audio`` with ``model`` and write it to ``out`` (video with the
-    music, or a motion file, by extension); with ``beat_warp``, re-time it so its slow-downs
-    land on the tracked beats (:func:`dancekit.motion.beat_warp.warp_to_beats`), with
-    ``beat_ease`` so it slows down on them (:func:`dancekit.motion.beat_ease.ease_to_beats`).
-    ``stages`` hears what is being done. Returns a one-line summary."""
-    from dancekit.models import load_model
+    """:func:`dancekit.pipeline.dance` for ``audio`` with the command's options, written to
+    ``out`` (video with the music, or a motion file, by extension). ``stages`` hears what is
+    being done. Returns a one-line summary."""
+    from dancekit.pipeline import dance
 
     say = stages or Stages(quiet=True)
     check_all((SEED, seed), (SECONDS, seconds), (SIZE, size))
@@ -95,22 +67,8 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     if suffix == ".mp4" and size % 2:
         raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
                              f"height), got {size}")
-    length = _music_seconds(audio)
-    say(f"loading model {model}")
-    dancer = load_model(model, checkpoint)
-    say(f"reading music {audio.name}" + (f" ({clock(length)})" if length else ""))
-    music = _music_span(audio, seconds)
-    say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
-    motion = dancer.generate(music, seconds=seconds, seed=seed, style=style)
-    motion.meta.setdefault("audio", str(audio))
-    if beat_warp or beat_ease:
-        from dancekit.audio import cached_features
-        from dancekit.motion import time_to_beats
-
-        say("tracking beats")
-        beats = cached_features(music, "beats")
-        say("re-timing onto the beats")
-        motion = time_to_beats(motion, beats, warp=beat_warp, ease=beat_ease)
+    motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
+                   seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease, stages=say)
     if suffix in VIDEO_SUFFIXES:
         from dancekit.render import render
 

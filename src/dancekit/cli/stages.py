@@ -28,9 +28,3 @@ class Stages:
         if self.bars:
             typer.echo(text, err=True)
 
-
-def clock(seconds: float) -> str:
-    """``seconds`` as m:ss (h:mm:ss from an hour), as music players show a length."""
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

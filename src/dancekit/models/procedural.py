@@ -73,15 +73,16 @@ class ProceduralDancer:
         """
         # The choreographer is imported here, not at the top: every load_model() imports this
         # module to register the model, and the move library takes a fifth of a second to build.
-        from dancekit.audio import as_audio, track_beats
+        from dancekit.audio import Music
         from dancekit.synth.choreographer import choreograph
 
         seed = check_seed(seed)
         duration = None if seconds is None else check_seconds(seconds)
-        music = as_audio(audio)
+        song = Music.of(audio)
+        music = song.audio
         if duration is None:
             duration = music.duration
-        beats = track_beats(music)
+        beats = song.beats
         name = _describe(music)
         if len(beats.beats) < MIN_BEATS:
             raise AudioDecodeError(f"no steady beat found in {name}: a dance needs at least "

@@ -1,0 +1,92 @@
+"""Music in, dance out: :func:`dance` is what ``dancekit dance`` does before writing a file,
+as one call for Python (and every other front end), so both make the same dance."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dancekit.audio.features import Music
+    from dancekit.audio.loading import Audio
+    from dancekit.motion import Motion
+
+#: The model :func:`dance` (and ``dancekit dance``) uses when none is named.
+DEFAULT_MODEL = "dance-tokens"
+
+
+def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,
+          checkpoint: str | os.PathLike | None = None, style: str | None = None, seed: int = 0,
+          seconds: float | None = None, beat_warp: bool = True, beat_ease: bool = True,
+          stages: Callable[[str], None] | None = None) -> Motion:
+    """Make a dance for ``audio`` with ``model``, re-timed onto its beats as ``dancekit
+    dance`` does.
+
+    The music is analysed once (:class:`~dancekit.audio.features.Music`): the model and the
+    re-timing read the same features and beats, each worked out once (and kept in the disk
+    cache).
+
+    Parameters
+    ----------
+    audio : path, Audio or Music
+        The music. For a dance of ``seconds`` only its first ``seconds`` + 5 s are read
+        (:meth:`Music.load`); a Music is used as it is.
+    model : str
+        A registered model name (``dance-tokens``, ``fact``, ``procedural``) or a checkpoint
+        path (:func:`dancekit.models.load_model`).
+    checkpoint : path, optional
+        Weights to load instead of the model's bundled ones.
+    style : str, optional
+        Dance style; by default the model chooses from the music.
+    seed : int
+        0 to 2**32 - 1: same seed, same dance.
+    seconds : float, optional
+        Length of the dance, 1 s to 2 h; default the length of the music.
+    beat_warp : bool
+        Move the dance's slow-downs onto the beats (:func:`dancekit.motion.warp_to_beats`).
+    beat_ease : bool
+        Then slow the dance down on the beats (:func:`dancekit.motion.ease_to_beats`).
+    stages : callable, optional
+        Hears one line per stage ("loading model ...", "generating ...") as it starts, for a
+        front end that shows progress; nothing is printed otherwise.
+
+    Returns
+    -------
+    Motion
+        ``meta`` records the model, seed, style, the audio file and what each re-timing did
+        (``beat_warp``, ``beat_ease``).
+    """
+    from dancekit.audio.features import Music
+    from dancekit.models import load_model
+
+    say = stages or _silent
+    music = Music.of(audio, seconds)
+    length = music.length  # an unreadable file fails here, before the model loads
+    say(f"loading model {model}")
+    dancer = load_model(model, checkpoint)
+    name = music.path.name if music.path else "in-memory audio"
+    say(f"reading music {name}" + (f" ({clock(length)})" if length else ""))
+    say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
+    motion = dancer.generate(music, seconds=seconds, seed=seed, style=style)
+    if music.path is not None:
+        motion.meta.setdefault("audio", str(music.path))
+    if beat_warp or beat_ease:
+        from dancekit.motion import time_to_beats
+
+        say("tracking beats")
+        beats = music.features("beats")
+        say("re-timing onto the beats")
+        motion = time_to_beats(motion, beats, warp=beat_warp, ease=beat_ease)
+    return motion
+
+
+def clock(seconds: float) -> str:
+    """``seconds`` as m:ss (h:mm:ss from an hour), as music players show a length."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _silent(text: str) -> None:
+    """Stage lines nobody asked for."""
