@@ -3,7 +3,8 @@
 * :func:`load` / :func:`as_audio` / :class:`Audio`: any format to mono float32;
 * :mod:`dancekit.audio.features`: FACT (35-d) and Dance Revolution (438-d) features with a
   disk cache (:func:`cached_features`);
-* :mod:`dancekit.audio.beats`: :func:`track_beats` gives tempo, beats, downbeats and meter;
+* :mod:`dancekit.audio.beats`: :func:`track_beats` gives tempo, beats, downbeats and meter,
+  tuned by :class:`BeatSettings`;
 * :func:`click_track`: a metronome signal whose beats are known exactly.
 
 The feature and beat modules import librosa, so they load on first use.
@@ -26,6 +27,7 @@ _LAZY = {
     "cached_features": "dancekit.audio.features",
     "track_beats": "dancekit.audio.beats",
     "Beats": "dancekit.audio.beats",
+    "BeatSettings": "dancekit.audio.beats",
 }
 
 
@@ -35,5 +37,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dancekit.audio' has no attribute {name!r}")
 
 
-__all__ = ["Audio", "Beats", "as_audio", "cached_features", "click_track",
+__all__ = ["Audio", "BeatSettings", "Beats", "as_audio", "cached_features", "click_track",
            "dance_revolution_features", "fact_features", "load", "track_beats"]
