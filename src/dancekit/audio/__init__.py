@@ -3,8 +3,7 @@
 * :func:`load` / :func:`as_audio` / :class:`Audio`: any format to mono float32;
 * :mod:`dancekit.audio.features`: FACT (35-d) and Dance Revolution (438-d) features with a
   disk cache (:func:`cached_features`);
-* :mod:`dancekit.audio.beats`: :func:`track_beats` gives tempo, beats, downbeats and meter,
-  tuned by :class:`BeatSettings`;
+* :mod:`dancekit.audio.beats`: :func:`track_beats` gives tempo, beats, downbeats and meter;
 * :func:`click_track`: a metronome signal whose beats are known exactly.
 
 The feature and beat modules import librosa, so they load on first use.
