@@ -25,11 +25,11 @@ class BeatSettings:
         Tempo range (BPM) of a beat, 40-240: the range of the beat network's tempo head and
         of the written beats of the music the tracker is judged on, with a margin.
     prior_bpm : float
-        Centre (BPM) of the log-normal tempo prior that picks the metrical level, 110:
-        annotators' beats cluster around it; ``python benchmarks/beats.py --cv`` shows how
-        much of the score is owed to choosing it on DEV.
+        Centre (BPM) of the log-normal tempo prior that picks the metrical level, 110,
+        chosen with its width on DEV from the grid of ``python benchmarks/beats.py --cv``,
+        which measures how much of the score is owed to that choice.
     prior_octaves : float
-        Width (octaves, one standard deviation) of that prior, 0.9.
+        Width (octaves, one standard deviation) of that prior, 0.9, chosen with the centre.
     tempo_floor : float
         Added to the network's tempo probability before it weights the comb, 1e-3, so a
         tempo the network finds unlikely can still win when its pulse is much clearer.
