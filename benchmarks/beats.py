@@ -29,19 +29,19 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
         --weights CANDIDATE/beat_tcn.safetensors --no-synth   # leave-collections-out check
 
 ``--cv`` asks how much of the score on a set is owed to tuning on it. The tempo prior
-(``PRIOR_BPM`` x ``PRIOR_OCTAVES``) is re-chosen from a grid on one half of the excerpts and
-scored on the other, for every split into two halves (2000 random ones for sets above 20),
-and in leave-one-out; the held-out means are printed next to the in-sample mean of the shipped
-constants. With ``--train DIR`` the prior is chosen on DIR and scored on ``--dir``, and the
-other way round.
+(``BeatSettings.prior_bpm`` x ``prior_octaves``) is re-chosen from a grid on one half of the
+excerpts and scored on the other, for every split into two halves (2000 random ones for sets
+above 20), and in leave-one-out; the held-out means are printed next to the in-sample mean of
+the shipped defaults. With ``--train DIR`` the prior is chosen on DIR and scored on
+``--dir``, and the other way round.
 
 ``--fit-level`` and ``--fit-meter`` concern the tracker on hand-made cues alone (``--cues``;
 the default tracker reads the metrical level from its beat network instead).
-``--fit-level`` fits the logistic model of ``dancekit.audio.beat_level`` on the excerpts of
+``--fit-level`` fits the logistic model of ``dancekit.audio.beats.level`` on the excerpts of
 the given folders (made by ``benchmarks/beats_corpus.py``) plus synthetic songs at seeds 100
 on (``--fit-synth``), checks it on ``--dir`` (the DEV set, held out), fits it the other way
-round too, and prints the constants to paste into ``beat_level.py``. ``--fit-meter`` does the
-same for the two-or-three (compound meter) model of ``dancekit.audio.beat_grouping``, with
+round too, and prints the constants to paste into ``level.py``. ``--fit-meter`` does the
+same for the two-or-three (compound meter) model of ``dancekit.audio.beats.grouping``, with
 the annotated meter (``index.csv``) as the label and both readings of every excerpt tracked
 and scored; the shipped constants come from
 ``--fit-meter ~/.cache/dancekit/beats_corpus ~/.cache/dancekit/beats_corpus_s1
@@ -58,16 +58,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import librosa
 import mir_eval
 import numpy as np
 
-import dancekit.audio.beat_net as beat_net
-import dancekit.audio.beats as beats_module
-from dancekit.audio import Audio, Beats, load, track_beats
-from dancekit.audio.beat_grouping import FEATURES as GROUPING_FEATURES
+from dancekit.audio import Audio, Beats, BeatSettings, load, track_beats
+from dancekit.audio.beats import track_spectrograms
+from dancekit.audio.beats.cues import FPS, SR, estimate_period, onset_novelty, spectrograms
+from dancekit.audio.beats.grouping import FEATURES as GROUPING_FEATURES
+from dancekit.audio.beats.hmm import refine
+from dancekit.audio.beats.level import level_candidates
+from dancekit.audio.beats.meter import two_or_three
+from dancekit.audio.beats.tracker import tracked_pulse
 from dancekit.audio.loading import as_audio
 from dancekit.utils import progress
 
@@ -148,15 +153,12 @@ def long_song(minutes: float, data: Path) -> None:
                   f"{samples:11.0f} {beats_s:7.1f} {beats_rss:14.0f}")
 
 
-def dancekit_beats(audio: Audio, cues: bool) -> Beats:
+def dancekit_beats(audio: Audio, cues: bool, settings: BeatSettings) -> Beats:
     """dancekit's tracker, or with ``cues`` its hand-made cues alone (no beat network)."""
-    if not cues:
-        return track_beats(audio)
-    spec, chroma = beats_module._spectrograms(as_audio(audio, beats_module.SR).samples)
-    return beats_module.track_spectrograms(spec, chroma, learned=False)
+    return track_beats(audio, settings=settings, tracker="cues" if cues else "network")
 
 
-def synthetic(markdown: bool, cues: bool) -> None:
+def synthetic(markdown: bool, cues: bool, settings: BeatSettings) -> None:
     """Both trackers on synthesised songs with exact beats: one row per song and the means."""
     from dancekit.synth import synthesize
 
@@ -165,7 +167,7 @@ def synthetic(markdown: bool, cues: bool) -> None:
     for style, seed in progress(cases, total=len(cases), description="synthetic songs"):
         song = synthesize(style, seconds=30.0, seed=seed)
         reference = np.asarray(song.truth["beats"], dtype=float)
-        ours = dancekit_beats(Audio.from_array(song.samples, song.sr), cues)
+        ours = dancekit_beats(Audio.from_array(song.samples, song.sr), cues, settings)
         gt_bpm = 60.0 / float(np.median(np.diff(reference)))
         rows.append((f"{style} seed {seed}", gt_bpm, ours.tempo,
                      f"{ours.meter} ({song.truth['meter']})", *score(reference, ours.beats),
@@ -200,28 +202,25 @@ def print_table(header: tuple[str, ...], rows: list[tuple], markdown: bool) -> N
           + " ".join(f"{x:8.3f}" for x in means))
 
 
-def prior_grid(songs: list[Path]) -> np.ndarray:
-    """F-measure of every tempo-prior grid point (rows) on every excerpt (columns)."""
-    audios = [load(song, sr=beats_module.SR) for song in songs]
+def prior_grid(songs: list[Path], settings: BeatSettings) -> np.ndarray:
+    """F-measure of every tempo-prior grid point (rows) on every excerpt (columns), the
+    other settings as given."""
+    audios = [load(song, sr=SR) for song in songs]
     references = [np.loadtxt(song.with_suffix(".beats.txt"), ndmin=1) for song in songs]
     grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
     f = np.zeros((len(grid), len(songs)))
-    defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
-    try:
-        for g, (centre, width) in enumerate(progress(grid, total=len(grid), description="grid")):
-            beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES = centre, width
-            for i, audio in enumerate(audios):
-                f[g, i] = score(references[i], track_beats(audio).beats)[0]
-    finally:
-        beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES = defaults
+    for g, (centre, width) in enumerate(progress(grid, total=len(grid), description="grid")):
+        point = replace(settings, prior_bpm=centre, prior_octaves=width)
+        for i, audio in enumerate(audios):
+            f[g, i] = score(references[i], track_beats(audio, settings=point).beats)[0]
     return f
 
 
-def transfer(train: list[Path], test: list[Path]) -> None:
+def transfer(train: list[Path], test: list[Path], settings: BeatSettings) -> None:
     """Tempo prior chosen on one set, scored on the other, in both directions."""
     grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
-    f_train, f_test = prior_grid(train), prior_grid(test)
-    defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
+    f_train, f_test = prior_grid(train, settings), prior_grid(test, settings)
+    defaults = (settings.prior_bpm, settings.prior_octaves)
     print(f"{'prior (BPM, octaves)':>20s} {'train F':>8s} {'test F':>8s}")
     for g, (centre, width) in enumerate(grid):
         print(f"{f'{centre:g}, {width:g}':>20s} {f_train[g].mean():8.3f} {f_test[g].mean():8.3f}")
@@ -235,11 +234,11 @@ def transfer(train: list[Path], test: list[Path]) -> None:
         print(f"shipped {defaults}: train {f_train[g].mean():.3f}, test {f_test[g].mean():.3f}")
 
 
-def cross_validate(songs: list[Path]) -> None:
+def cross_validate(songs: list[Path], settings: BeatSettings) -> None:
     """In-sample against held-out F-measure when the tempo prior is tuned on part of the set."""
     grid = list(itertools.product(CV_CENTRES, CV_WIDTHS))
-    f = prior_grid(songs)  # F-measure of every grid point on every excerpt
-    defaults = (beats_module.PRIOR_BPM, beats_module.PRIOR_OCTAVES)
+    f = prior_grid(songs, settings)  # F-measure of every grid point on every excerpt
+    defaults = (settings.prior_bpm, settings.prior_octaves)
     shipped = grid.index(defaults) if defaults in grid else None
 
     def held_out(train: np.ndarray, test: np.ndarray) -> float:
@@ -273,7 +272,7 @@ def cross_validate(songs: list[Path]) -> None:
 LEVEL_C = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 
-def level_examples(songs: list[Path], synth_seeds: range = range(0)
+def level_examples(songs: list[Path], settings: BeatSettings, synth_seeds: range = range(0)
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Level features of every excerpt and the F-measure of keeping or halving its pulse
     (features NaN, and both F-measures equal, where the pulse cannot be halved). With
@@ -286,25 +285,24 @@ def level_examples(songs: list[Path], synth_seeds: range = range(0)
     for name, seed in progress(cases, total=len(cases), description="pulses"):
         if seed is None:
             reference = np.loadtxt(name.with_suffix(".beats.txt"), ndmin=1)
-            audio = load(name, sr=beats_module.SR)
+            audio = load(name, sr=SR)
         else:
             song = synthesize(name, seconds=30.0, seed=seed)
             reference = np.asarray(song.truth["beats"], dtype=float)
-            audio = as_audio(Audio.from_array(song.samples, song.sr), beats_module.SR)
-        spec, chroma = beats_module._spectrograms(audio.samples)
-        pulse = beats_module.tracked_pulse(spec, chroma, learned=False)
-        x, halved = beats_module.level_candidates(pulse.novelty, chroma, pulse.bass,
-                                                  pulse.frames, pulse.period)
-        keep = beats_module._refine(pulse.frames, pulse.novelty) / beats_module.FPS
-        half = keep if halved is None else (
-            beats_module._refine(halved, pulse.novelty) / beats_module.FPS)
+            audio = as_audio(Audio.from_array(song.samples, song.sr), SR)
+        spec, chroma = spectrograms(audio.samples)
+        pulse = tracked_pulse(spec, chroma, settings, tracker="cues")
+        x, halved = level_candidates(pulse.novelty, chroma, pulse.bass, pulse.frames,
+                                     pulse.period, settings)
+        keep = refine(pulse.frames, pulse.novelty) / FPS
+        half = keep if halved is None else refine(halved, pulse.novelty) / FPS
         features.append(np.full(len(x), np.nan) if halved is None else x)
         f_keep.append(score(reference, keep)[0])
         f_halve.append(score(reference, half)[0])
     return np.array(features), np.array(f_keep), np.array(f_halve)
 
 
-def meter_examples(songs: list[Path], synth_seeds: range = range(0)
+def meter_examples(songs: list[Path], settings: BeatSettings, synth_seeds: range = range(0)
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Two-or-three features of every excerpt, the F-measure of the whole tracker with the
     simple and with the compound reading forced, and whether the annotated meter is compound
@@ -325,23 +323,21 @@ def meter_examples(songs: list[Path], synth_seeds: range = range(0)
             if name.stem not in meters:
                 raise SystemExit(f"no meter for {name.stem} in {name.parent}/index.csv")
             reference = np.loadtxt(name.with_suffix(".beats.txt"), ndmin=1)
-            audio, meter = load(name, sr=beats_module.SR), meters[name.stem]
+            audio, meter = load(name, sr=SR), meters[name.stem]
         else:
             song = synthesize(name, seconds=30.0, seed=seed)
             reference = np.asarray(song.truth["beats"], dtype=float)
-            audio = as_audio(Audio.from_array(song.samples, song.sr), beats_module.SR)
+            audio = as_audio(Audio.from_array(song.samples, song.sr), SR)
             meter = song.truth["meter"]
-        spec, chroma = beats_module._spectrograms(audio.samples)
-        novelty = beats_module.onset_novelty(spec)
-        period = beats_module.estimate_period(novelty)
-        x = None if period is None else beats_module._beat_grouping(
-            novelty, beats_module.onset_novelty(spec[:beats_module.BASS_BANDS]), chroma,
-            period)[1]
+        spec, chroma = spectrograms(audio.samples)
+        novelty = onset_novelty(spec)
+        period = estimate_period(novelty, settings)
+        x = None if period is None else two_or_three(
+            novelty, onset_novelty(spec[:settings.bass_bands]), chroma, period, settings)[1]
         features.append(np.full(len(GROUPING_FEATURES), np.nan) if x is None else x)
-        f_simple.append(score(reference, beats_module.track_spectrograms(
-            spec, chroma, compound=False, learned=False).beats)[0])
-        f_compound.append(score(reference, beats_module.track_spectrograms(
-            spec, chroma, compound=True, learned=False).beats)[0])
+        for forced, f_reading in ((False, f_simple), (True, f_compound)):
+            f_reading.append(score(reference, track_spectrograms(
+                spec, chroma, settings=settings, tracker="cues", compound=forced).beats)[0])
         compound.append(meter.endswith("/8"))
     return np.array(features), np.array(f_simple), np.array(f_compound), np.array(compound)
 
@@ -407,21 +403,23 @@ def fit_decision(sets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         print(f"  {prefix}_BIAS = {bias:.4g}")
 
 
-def fit_level(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
+def fit_level(train: list[Path], test: list[Path], settings: BeatSettings,
+              synth_seeds: range = range(0)) -> None:
     """Fit the metrical-level model (label: halving scores better) on ``train`` and synthetic
     songs, check it on ``test``, and the other way round."""
     sets = {}
     for name, songs, seeds in (("fit", train, synth_seeds), ("check", test, range(0))):
-        x, f_keep, f_halve = level_examples(songs, seeds)
+        x, f_keep, f_halve = level_examples(songs, settings, seeds)
         sets[name] = (x, f_keep, f_halve, f_halve > f_keep)
     fit_decision(sets, "LEVEL")
 
 
-def fit_meter(train: list[Path], test: list[Path], synth_seeds: range = range(0)) -> None:
+def fit_meter(train: list[Path], test: list[Path], settings: BeatSettings,
+              synth_seeds: range = range(0)) -> None:
     """Fit the two-or-three model (label: the annotated meter is compound) on ``train`` and
     synthetic songs, check it on ``test``, and the other way round."""
-    fit_decision({"fit": meter_examples(train, synth_seeds), "check": meter_examples(test)},
-                 "GROUPING")
+    fit_decision({"fit": meter_examples(train, settings, synth_seeds),
+                  "check": meter_examples(test, settings)}, "GROUPING")
 
 
 def main() -> None:
@@ -442,11 +440,12 @@ def main() -> None:
     parser.add_argument("--fit-level", type=Path, nargs="+", metavar="DIR",
                         help="fit the metrical-level model on the excerpts of the DIRs, check "
                         "it on --dir (and the other way round); prints the constants for "
-                        "beat_level.py")
+                        "dancekit/audio/beats/level.py")
     parser.add_argument("--fit-meter", type=Path, nargs="+", metavar="DIR",
                         help="fit the two-or-three (compound meter) model on the excerpts of "
                         "the DIRs (meters from their index.csv), check it on --dir (and the "
-                        "other way round); prints the constants for beat_grouping.py")
+                        "other way round); prints the constants for "
+                        "dancekit/audio/beats/grouping.py")
     parser.add_argument("--fit-synth", type=int, default=8, metavar="N",
                         help="with --fit-level/--fit-meter: also fit on N synthetic songs per "
                         "style (seeds 100 on; the check above uses seeds 0 and 1)")
@@ -464,8 +463,7 @@ def main() -> None:
     if args.long:
         long_song(args.long, args.data[0])
         return
-    if args.weights:
-        beat_net.WEIGHTS = args.weights
+    settings = BeatSettings(weights=args.weights)
     songs = [p for d in args.data for p in sorted(d.glob("*.ogg"))
              if p.with_suffix(".beats.txt").exists()
              and collection_of(p) not in args.skip_collection]
@@ -474,15 +472,15 @@ def main() -> None:
     for dirs, fit in ((args.fit_level, fit_level), (args.fit_meter, fit_meter)):
         if dirs:
             fit(sorted(p for d in dirs for p in d.glob("*.ogg")
-                       if p.with_suffix(".beats.txt").exists()), songs,
+                       if p.with_suffix(".beats.txt").exists()), songs, settings,
                 range(100, 100 + args.fit_synth))
             return
     if args.cv and args.train:
         transfer(sorted(p for p in args.train.glob("*.ogg")
-                        if p.with_suffix(".beats.txt").exists()), songs)
+                        if p.with_suffix(".beats.txt").exists()), songs, settings)
         return
     if args.cv:
-        cross_validate(songs)
+        cross_validate(songs, settings)
         return
 
     rows = []
@@ -491,7 +489,7 @@ def main() -> None:
         reference = np.loadtxt(song.with_suffix(".beats.txt"), ndmin=1)
         down_path = song.with_suffix("").with_suffix(".downbeats.txt")
         start = time.perf_counter()
-        ours = dancekit_beats(load(song), args.cues)
+        ours = dancekit_beats(load(song), args.cues, settings)
         seconds_ours += time.perf_counter() - start
         start = time.perf_counter()
         base = librosa_default(song)
@@ -508,7 +506,7 @@ def main() -> None:
     print(f"\n{len(rows)} excerpts; dancekit {seconds_ours:.1f} s in total "
           f"(decoding included), librosa default {seconds_librosa:.1f} s")
     if not args.no_synth:
-        synthetic(args.markdown, args.cues)
+        synthetic(args.markdown, args.cues, settings)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ that fail are replaced by another draw.
     python benchmarks/beats_corpus.py --seed 1 --count 102 --out DIR_S1   # O'Neill, Bach
 
 (DIR_S1 = ``~/.cache/dancekit/beats_corpus_s1``, about 4 min.) The level model of
-``dancekit.audio.beat_level`` was fitted on those two; a third draw,
+``dancekit.audio.beats.level`` was fitted on those two; a third draw,
 ``--seed 2 --count 102 --out ~/.cache/dancekit/beats_corpus_s2``, made after every choice,
 is a held-out check (``docs/audio.md``).
 
@@ -46,7 +46,7 @@ out from the earlier ones:
         --exclude S0 S1 S2 S3               # (one line) held out; 3/4 likewise for S6
 
 (``SK`` = ``~/.cache/dancekit/beats_corpus_sK``, about a minute each; the two-or-three
-model of ``dancekit.audio.beat_grouping`` was fitted on seeds 0, 1, 3 and 4.)
+model of ``dancekit.audio.beats.grouping`` was fitted on seeds 0, 1, 3 and 4.)
 
 The beat network (``benchmarks/train_beat_net.py``) trains on seeds 0, 1, 3, 4 and four
 draws made for it, each with ``--exclude`` of every earlier draw (S0-S6 and the ones before

@@ -25,7 +25,8 @@ import torch
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dancekit.audio import beat_net, beats, features  # noqa: E402
+from dancekit.audio import features  # noqa: E402
+from dancekit.audio.beats import cues, network, track_spectrograms  # noqa: E402
 from dancekit.audio.loading import as_audio  # noqa: E402
 from dancekit.models import load_model  # noqa: E402
 from generate import make_song  # noqa: E402
@@ -59,16 +60,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["DANCEKIT_CACHE"] = folder
         song, _ = make_song(Path(folder))
-        y = as_audio(song, beats.SR).samples
-        spec, chroma = beats._spectrograms(y)
+        y = as_audio(song, cues.SR).samples
+        spec, chroma = cues.spectrograms(y)
         fact, tokens = load_model("fact"), load_model("dance-tokens")
         for model in (fact, tokens):
             model.generate(song)  # fills the feature cache: generation alone is timed below
         stages = [  # the network inside the decoding and beats inside FACT's features are
             # left out or on one thread in both columns, so each row times its own stage
-            ("beat spectrograms", beats._spectrograms, (y,), {}),
-            ("beat network", beat_net.activation, (spec,), {}),
-            ("beat decoding", beats.track_spectrograms, (spec, chroma), {}),
+            ("beat spectrograms", cues.spectrograms, (y,), {}),
+            ("beat network", network.activation, (spec,), {}),
+            ("beat decoding", track_spectrograms, (spec, chroma), {}),
             ("FACT features", features.fact_features, (song,), {"start_bpm": 120.0}),
             ("Dance Revolution features", features.dance_revolution_features, (song,), {}),
             ("FACT generate", type(fact).generate, (fact, song), {}),

@@ -1,4 +1,4 @@
-r"""Train the beat network of ``dancekit.audio.beat_net`` on rendered excerpts with exact beats.
+r"""Train the beat network (``dancekit.audio.beats.network``) on rendered excerpts with exact beats.
 
 Training music: folders made by ``benchmarks/beats_corpus.py`` (the DEV set's collections,
 never the DEV pieces) and synthetic songs of ``dancekit.synth`` (exact beats, seeds 20 on;
@@ -52,8 +52,8 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from dancekit.audio import load
-from dancekit.audio.beat_net import CHANNELS, TEMPO_BPM, BeatTCN
-from dancekit.audio.beats import FPS, SR, _spectrograms
+from dancekit.audio.beats.cues import FPS, SR, spectrograms
+from dancekit.audio.beats.network import CHANNELS, TEMPO_BPM, BeatTCN
 from dancekit.utils import progress
 
 #: Styles and seeds of the synthetic training songs.
@@ -86,7 +86,7 @@ def cached_excerpt(path: Path, cache: Path) -> dict[str, np.ndarray]:
     """Log-mel spectrogram, chroma, beats and downbeats of one excerpt (cached)."""
     target = cache / f"{path.parent.name}__{path.stem}.npz"
     if not target.exists():
-        spec, chroma = _spectrograms(load(path, sr=SR).samples)
+        spec, chroma = spectrograms(load(path, sr=SR).samples)
         down = path.with_suffix("").with_suffix(".downbeats.txt")
         np.savez(target, spec=spec.astype(np.float16), chroma=chroma.astype(np.float16),
                  beats=np.loadtxt(path.with_suffix(".beats.txt"), ndmin=1),
@@ -102,7 +102,7 @@ def cached_synthetic(style: str, seed: int, cache: Path) -> dict[str, np.ndarray
     target = cache / f"synth__{style}_{seed}.npz"
     if not target.exists():
         song = synthesize(style, seconds=30.0, seed=seed, sr=SR)
-        spec, chroma = _spectrograms(song.samples)
+        spec, chroma = spectrograms(song.samples)
         np.savez(target, spec=spec.astype(np.float16), chroma=chroma.astype(np.float16),
                  beats=np.asarray(song.truth["beats"], dtype=float),
                  downbeats=np.asarray(song.truth["downbeats"], dtype=float))

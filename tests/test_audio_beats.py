@@ -8,11 +8,13 @@ import mir_eval
 import numpy as np
 import pytest
 
-import dancekit.audio.beats as beats_module
-from dancekit.audio import Audio, load, track_beats
-from dancekit.audio.beat_grouping import group_contrast
-from dancekit.audio.beats import Beats
+from dancekit.audio import Audio, BeatSettings, load, track_beats
+from dancekit.audio.beats import Beats, track_spectrograms
+from dancekit.audio.beats.cues import FPS, SR, onset_novelty, spectrograms
+from dancekit.audio.beats.grouping import group_contrast
+from dancekit.audio.beats.tracker import bass_phase
 from dancekit.audio.clicks import click_track
+from dancekit.errors import ParameterError
 
 
 @pytest.mark.parametrize(("bpm", "per_bar"), [(72.0, 4), (100.0, 3), (128.0, 4), (150.0, 2)])
@@ -72,15 +74,16 @@ def _jig_figure(beat_s: float, seconds: float, sr: int = 22050) -> tuple[np.ndar
 
 def test_bass_moves_a_grid_locked_on_the_quaver() -> None:
     y, beats = _jig_figure(0.6, 20.0)
-    spec, _ = beats_module._spectrograms(y)
-    novelty = beats_module.onset_novelty(spec)
-    bass = beats_module.onset_novelty(spec[:beats_module.BASS_BANDS])
-    period = 0.6 * beats_module.FPS
-    truth = np.round(beats * beats_module.FPS).astype(int)
+    settings = BeatSettings()
+    spec, _ = spectrograms(y)
+    novelty = onset_novelty(spec)
+    bass = onset_novelty(spec[:settings.bass_bands])
+    period = 0.6 * FPS
+    truth = np.round(beats * FPS).astype(int)
     on_quaver = truth + int(round(2 * period / 3))  # the grid an onset-only tracker may keep
-    moved = beats_module._bass_phase(on_quaver[:-1], bass, novelty, period, tatums=3)
+    moved = bass_phase(on_quaver[:-1], bass, novelty, period, 3, settings)
     np.testing.assert_allclose(moved, truth[1:len(moved) + 1], atol=2)
-    kept = beats_module._bass_phase(truth, bass, novelty, period, tatums=3)
+    kept = bass_phase(truth, bass, novelty, period, 3, settings)
     np.testing.assert_array_equal(kept, truth)
 
 
@@ -118,8 +121,8 @@ def test_two_or_three_quavers_to_the_beat(per_beat: int) -> None:
     # The same quavers (200 a minute) and harmony; only where the bass notes fall differs.
     # This is the cue tracker's learned two-or-three decision.
     y, beats = _quavers(0.3, per_beat, 24.0)
-    spec, chroma = beats_module._spectrograms(y)
-    result = beats_module.track_spectrograms(spec, chroma, learned=False)
+    spec, chroma = spectrograms(y)
+    result = track_spectrograms(spec, chroma, tracker="cues")
     assert result.tempo == pytest.approx(200.0 / per_beat, rel=0.02)
     assert mir_eval.beat.evaluate(beats, result.beats)["F-measure"] > 0.95
     assert result.meter.endswith("/8") == (per_beat == 3)
@@ -127,19 +130,19 @@ def test_two_or_three_quavers_to_the_beat(per_beat: int) -> None:
 
 @pytest.mark.parametrize("per_beat", [3, 2])
 def test_quick_pulse_is_read_as_the_tatum(per_beat: int) -> None:
-    # The beat network follows these equally loud quavers at 200 BPM, above FAST_BPM: the
+    # The beat network follows these equally loud quavers at 200 BPM, above fast_bpm: the
     # tracker reads them as tatums and groups them by the accents of the bass and the
     # harmony (clear here), two or three to the beat. The network's activation is the same on every
     # quaver here, so the phase it decodes is not asserted, only that the beats are quavers.
     y, beats = _quavers(0.3, per_beat, 24.0)
-    spec, chroma = beats_module._spectrograms(y)
-    result = beats_module.track_spectrograms(spec, chroma)
+    spec, chroma = spectrograms(y)
+    result = track_spectrograms(spec, chroma)
     assert result.tempo == pytest.approx(200.0 / per_beat, rel=0.02)
     assert result.meter.endswith("/8") == (per_beat == 3)
     quavers = np.arange(0.3, 24.0 - 0.3, 0.3)
     assert np.abs(result.beats[:, None] - quavers[None, :]).min(axis=1).max() < 0.03
     assert np.allclose(np.diff(result.beats), 0.3 * per_beat, atol=0.03)
-    assert 60.0 / 0.3 > beats_module.FAST_BPM  # quavers quicker than a written beat
+    assert 60.0 / 0.3 > BeatSettings().fast_bpm  # quavers quicker than a written beat
 
 
 #: Known errors of the beat network on DEV (docs/audio.md); strict, so a fix shows up.
@@ -156,7 +159,7 @@ _NETWORK_ERROR = pytest.mark.xfail(strict=True, reason="known beat-network error
                  marks=_NETWORK_ERROR),
     pytest.param("dev14_beethoven_op18no1_mvt1_piano", "3/4",  # presto read as 2 per bar
                  marks=_NETWORK_ERROR),
-    ("dev15_clara_schumann_polonaise_op1no1", "3/4"),  # quavers regrouped (FAST_BPM)
+    ("dev15_clara_schumann_polonaise_op1no1", "3/4"),  # quavers regrouped (fast_bpm)
     ("dev10_oneills_flowers_in_the_valley_air", "6/8"),  # slow 6/8: quavers regrouped
 ])
 def test_real_music(music_dir: Path, name: str, meter: str) -> None:
@@ -183,7 +186,7 @@ def test_latin_quavers_grouped_in_twos(ballroom_dir: Path, name: str, low: float
     # Real recordings without beat ground truth, so only what any dancer knows is asserted:
     # the tempo of the dance and a simple meter. Their accents hardly prefer twos or threes
     # (3+3+2 figures), so the learned two-or-three model decides, and says two.
-    song = load(ballroom_dir / name / "audio.mp3", sr=beats_module.SR, max_seconds=60)
+    song = load(ballroom_dir / name / "audio.mp3", sr=SR, max_seconds=60)
     result = track_beats(song)
     assert low <= result.tempo <= high
     assert not result.meter.endswith("/8")
@@ -217,7 +220,7 @@ def _rock_beat(bpm: float, seconds: float, sr: int = 22050, offset: float = 0.4
 
 @pytest.mark.parametrize("source", ["clicks", "drums"])
 def test_bundled_network_peaks_on_the_beats(source: str) -> None:
-    from dancekit.audio.beat_net import TEMPO_BPM, activation
+    from dancekit.audio.beats.network import TEMPO_BPM, activation
 
     if source == "clicks":  # accented downbeats every 4 clicks
         audio, beats, downbeats = click_track(100.0, 12.0, offset=0.4)
@@ -225,10 +228,10 @@ def test_bundled_network_peaks_on_the_beats(source: str) -> None:
     else:
         samples, beats = _rock_beat(120.0, 12.0)
         downbeats, tempo = None, 120.0
-    spec, _ = beats_module._spectrograms(samples)
+    spec, _ = spectrograms(samples)
     learned = activation(spec)
     assert learned.beat.shape == learned.downbeat.shape == (spec.shape[1],)
-    truth = beats * beats_module.FPS
+    truth = beats * FPS
     peaks = _peaks(learned.beat, 0.3)
     # every strong peak is a beat, and every beat has its peak (within 2 frames, 20 ms), up
     # to the last beat: with nothing after it, the 32-channel network places the drums' last
@@ -244,17 +247,16 @@ def test_bundled_network_peaks_on_the_beats(source: str) -> None:
         assert learned.downbeat[at][is_down].min() > learned.downbeat[at][~is_down].max()
 
 
-def test_network_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_network_chunks_equal_one_pass() -> None:
     import torch
 
-    from dancekit.audio import beat_net
+    from dancekit.audio.beats.network import activation, network
 
     audio, _, _ = click_track(130.0, 75.0, offset=0.2)
-    spec, _ = beats_module._spectrograms(audio.samples)
-    monkeypatch.setattr(beat_net, "CHUNK", 2500)  # three chunks, each with its context
-    chunked = beat_net.activation(spec)
+    spec, _ = spectrograms(audio.samples)
+    chunked = activation(spec, chunk=2500)  # three chunks, each with its context
     with torch.inference_mode():
-        logits, hidden = beat_net.bundled_network()(torch.from_numpy(spec)[None])
+        logits, hidden = network()(torch.from_numpy(spec)[None])
     np.testing.assert_allclose(chunked.beat, torch.sigmoid(logits[0, 0]).numpy(), atol=1e-5)
     np.testing.assert_allclose(chunked.downbeat, torch.sigmoid(logits[0, 1]).numpy(),
                                atol=1e-5)
@@ -262,6 +264,46 @@ def test_network_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cue_tracker_still_runs() -> None:
     audio, beats, _ = click_track(110.0, 15.0, offset=0.3)
-    spec, chroma = beats_module._spectrograms(audio.samples)
-    result = beats_module.track_spectrograms(spec, chroma, learned=False)
+    result = track_beats(audio, tracker="cues")
     np.testing.assert_allclose(result.beats, beats, atol=0.015)
+
+
+def test_settings_reach_the_tempo_and_meter_stages() -> None:
+    audio, beats, _ = click_track(100.0, 16.0, beats_per_bar=4, offset=0.3)
+    for tracker in ("network", "cues"):
+        default = track_beats(audio, tracker=tracker)
+        assert default.tempo == pytest.approx(100.0, rel=0.01) and default.meter == "4/4"
+        # a tempo range below 100 BPM leaves only every other click, at 50
+        slow = track_beats(audio, tracker=tracker, settings=BeatSettings(max_bpm=80.0))
+        assert slow.tempo == pytest.approx(50.0, rel=0.01)
+    # without the preference for bars of four, the accented clicks read as half bars of two
+    halves = track_beats(audio, settings=BeatSettings(four_beat_prior=0.0))
+    assert halves.meter == "2/4"
+    np.testing.assert_array_equal(halves.beats, track_beats(audio).beats)
+
+
+def test_settings_weights_file_is_the_network_used(tmp_path: Path) -> None:
+    from dancekit.audio.beats.network import WEIGHTS
+    from dancekit.errors import CheckpointError
+
+    audio, _, _ = click_track(120.0, 8.0, offset=0.3)
+    same = track_beats(audio, settings=BeatSettings(weights=str(WEIGHTS)))
+    np.testing.assert_array_equal(same.beats, track_beats(audio).beats)
+    broken = tmp_path / "beat_tcn.safetensors"
+    broken.write_bytes(b"not a weights file")
+    with pytest.raises(CheckpointError, match="beat network weights"):
+        track_beats(audio, settings=BeatSettings(weights=broken))
+
+
+@pytest.mark.parametrize("bad", [{"min_bpm": 300.0}, {"observation_lambda": 1},
+                                 {"min_bpm": 70.0},  # a beat of three quick tatums at 60
+                                 {"tempo_spread": 0.5}, {"prior_octaves": float("nan")},
+                                 {"edge_min": -1.0}, {"bass_bands": 2.5}])
+def test_bad_settings_are_refused(bad: dict) -> None:
+    with pytest.raises(ParameterError, match="BeatSettings"):
+        BeatSettings(**bad)
+
+
+def test_unknown_tracker_is_refused_before_decoding(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="unknown beat tracker 'librosa'"):
+        track_beats(tmp_path / "missing.mp3", tracker="librosa")

@@ -28,6 +28,7 @@ _LAZY = {
     "Music": "dancekit.audio.features",
     "track_beats": "dancekit.audio.beats",
     "Beats": "dancekit.audio.beats",
+    "BeatSettings": "dancekit.audio.beats",
 }
 
 
@@ -37,5 +38,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dancekit.audio' has no attribute {name!r}")
 
 
-__all__ = ["Audio", "Beats", "Music", "as_audio", "cached_features", "click_track",
+__all__ = ["Audio", "BeatSettings", "Beats", "Music", "as_audio", "cached_features",
+           "click_track",
            "dance_revolution_features", "fact_features", "load", "track_beats"]

@@ -6,12 +6,13 @@ that from context (Böck, Krebs & Widmer, ISMIR 2016; MatthewDavies & Böck, EUS
 Böck & Davies, ISMIR 2020): a stack of dilated 1-D convolutions over a log-magnitude
 spectrogram at 100 frames/s, with a receptive field of many seconds, gives a per-frame beat
 and downbeat probability and, from its pooled state, a tempo distribution. The tracker
-(:mod:`dancekit.audio.beats`) decodes these with its beat-pointer HMM.
+(:mod:`dancekit.audio.beats.hmm`) decodes these with its beat-pointer HMM.
 
-This network reads the tracker's own log-mel spectrogram (96 bands, ~100 frames/s) and its
-positive first difference. Weights are bundled in ``dancekit/weights/beats`` with a data card;
-``benchmarks/train_beat_net.py`` trains them. torch is imported by this module only, which the
-tracker imports when it first needs an activation, so ``dancekit --help`` stays fast.
+This network reads the tracker's own log-mel spectrogram (96 bands, ~100 frames/s,
+:func:`dancekit.audio.beats.cues.spectrograms`) and its positive first difference. Weights
+are bundled in ``dancekit/weights/beats`` with a data card; ``benchmarks/train_beat_net.py``
+trains them. torch is imported by this module only, which the tracker imports when it first
+needs an activation, so ``dancekit --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dancekit.errors import CheckpointError
 from dancekit.utils import single_threaded
 
 #: The bundled weights.
-WEIGHTS = Path(__file__).resolve().parents[1] / "weights" / "beats" / "beat_tcn.safetensors"
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "beats" / "beat_tcn.safetensors"
 #: Channels of every hidden layer of a newly built network (the bundled weights: 32; a
 #: weights file says its own width, see :func:`load_network`).
 CHANNELS = 32
@@ -90,20 +91,22 @@ class BeatTCN(nn.Module):
         return self.tempo(hidden_sum / max(frames, 1))
 
 
-@lru_cache(maxsize=1)
-def bundled_network() -> BeatTCN:
-    """The network with the bundled weights, in eval mode (loaded once per process)."""
-    return load_network(WEIGHTS)
+@lru_cache(maxsize=2)
+def network(weights: Path | None = None) -> BeatTCN:
+    """The network of a weights file (None: the bundled :data:`WEIGHTS`), in eval mode,
+    loaded once per process so every song tracked after the first skips the reading."""
+    return load_network(WEIGHTS if weights is None else weights)
 
 
 def load_network(path: Path) -> BeatTCN:
     """A network from a weights file of ``benchmarks/train_beat_net.py``, at the width its
     weights have, in eval mode."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     try:
         state = load_file(str(path))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SafetensorError) as exc:
         raise CheckpointError(f"cannot read the beat network weights {path}: {exc}") from exc
     front = state.get("front.weight")
     if front is None or front.ndim != 3:
@@ -118,20 +121,22 @@ def load_network(path: Path) -> BeatTCN:
 
 
 @single_threaded(torch=True)
-def activation(spec: np.ndarray, net: BeatTCN | None = None) -> Activation:
-    """Beat, downbeat and tempo activation of a log-mel spectrogram (bands, frames).
+def activation(spec: np.ndarray, net: BeatTCN | None = None, *, chunk: int = CHUNK
+               ) -> Activation:
+    """Beat, downbeat and tempo activation of a log-mel spectrogram (bands, frames) through
+    ``net`` (None: the bundled network).
 
-    The song is processed a minute at a time with :data:`CONTEXT` frames either side, which
-    gives the same numbers as one pass over the whole song (zero padding at its ends) at a
-    fraction of the memory.
+    The song is processed ``chunk`` frames (a minute) at a time with :data:`CONTEXT` frames
+    either side, which gives the same numbers as one pass over the whole song (zero padding
+    at its ends) at a fraction of the memory.
     """
-    net = net or bundled_network()
+    net = net or network()
     n = spec.shape[1]
     logits = np.empty((2, n), dtype=np.float32)
     hidden_sum = torch.zeros(net.channels)
     with torch.inference_mode():
-        for start in range(0, n, CHUNK):
-            stop = min(start + CHUNK, n)
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
             lo, hi = max(start - CONTEXT, 0), min(stop + CONTEXT, n)
             window = torch.from_numpy(np.ascontiguousarray(spec[:, lo:hi]))[None]
             if lo > 0:  # the first difference of the window's first frame needs the one before

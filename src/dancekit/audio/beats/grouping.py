@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dancekit.audio.beat_level import zscore
+from dancekit.audio.beats.cues import zscore
 
 #: Names of the features, in the order of the coefficients.
 FEATURES = ("onset_acf", "harmony_acf", "bass_acf", "tatum_accent")

@@ -29,6 +29,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.ndimage
 
+from dancekit.audio.beats.cues import FPS, chord_change, peak_near, periodicity, zscore
+from dancekit.audio.beats.settings import BeatSettings
+
 #: Names of the features, in the order of the coefficients. The tracked tempo itself is not
 #: one: the extended set's tempi stop at 139 BPM, so a tempo term learnt there extrapolates
 #: to quicker pieces (with it the model halved 5 of the 16 DEV excerpts, F 0.912 -> 0.891).
@@ -63,17 +66,6 @@ ALTERNATION_FLOOR = 0.1
 def _alternation(x: np.ndarray) -> float:
     """|mean of even - mean of odd| over the overall mean: 0 when every beat is alike."""
     return float(abs(x[0::2].mean() - x[1::2].mean()) / max(x.mean(), ALTERNATION_FLOOR))
-
-
-def zscore(x: np.ndarray) -> np.ndarray:
-    """Standardise a curve (zero mean, unit spread) so differently scaled cues can be summed."""
-    return (x - x.mean()) / (x.std() + 1e-9)
-
-
-def peak_near(curve: np.ndarray, frames: np.ndarray, reach: int) -> np.ndarray:
-    """The largest value of ``curve`` within ``reach`` frames of each of ``frames``: how
-    strong a cue is at a beat, forgiving the few frames by which beat and onset may differ."""
-    return np.array([curve[max(t - reach, 0):t + reach + 1].max() for t in frames])
 
 
 def level_features(novelty: np.ndarray, acf_peaks: np.ndarray, bass: np.ndarray,
@@ -113,3 +105,17 @@ def halve_probability(features: np.ndarray) -> float:
     """Probability that the written beat is twice the tracked period (logistic model)."""
     z = (features - LEVEL_MEAN) / LEVEL_SCALE
     return float(1.0 / (1.0 + np.exp(-(z @ LEVEL_COEF + LEVEL_BIAS))))
+
+
+def level_candidates(novelty: np.ndarray, chroma: np.ndarray, bass: np.ndarray,
+                     frames: np.ndarray, period: float, settings: BeatSettings
+                     ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The :data:`FEATURES` of a tracked pulse and the beats one level up: every other beat,
+    at the phase whose beats carry more chord change and bass (None when there are too few
+    beats, or twice the period is slower than ``settings.min_bpm``)."""
+    if len(frames) < 8 or 2 * period > 60 * FPS / settings.min_bpm:
+        return np.zeros(len(FEATURES)), None
+    change = chord_change(chroma, frames, period)
+    features, phase = level_features(novelty, periodicity(novelty), bass, change, frames,
+                                     period)
+    return features, frames[phase::2]
