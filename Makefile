@@ -41,4 +41,4 @@ test-all: lint
 	$(PY) -m pytest -m "slow or not slow"
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks studies dataprep recipes

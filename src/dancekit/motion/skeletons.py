@@ -282,7 +282,7 @@ MEDIAPIPE33 = register_skeleton(Skeleton(
 
 
 # --- ballroom23: the ballroom dataset of "Dance with Melody" (ACM MM 2018) ----------------
-# The dataset does not document its 23 joints. benchmarks/ballroom_skeleton.py derives the bone
+# The dataset does not document its 23 joints. dataprep/ballroom_skeleton.py derives the bone
 # structure from all 40 sequences (minimum spanning tree on the time variability of joint
 # distances, two anatomical corrections, names from mean positions in a body frame) and prints
 # the numbers below; docs/ballroom_skeleton.md gives the evidence. The joints are listed parent

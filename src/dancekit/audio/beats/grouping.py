@@ -15,8 +15,8 @@ decides:
   stands out than the best position in groups of two. In 6/8 the bass and the harmony
   arrive every three quavers; in 3/4 every two.
 
-The coefficients below were fitted by ``python benchmarks/beats.py --fit-meter DIR...`` on
-extended development sets built by ``benchmarks/beats_corpus.py`` from the DEV set's own
+The coefficients below were fitted by ``python studies/beats.py --fit-meter DIR...`` on
+extended development sets built by ``dataprep/beats_corpus.py`` from the DEV set's own
 collections (two general draws and two drawn for slow airs in 6/8 and 3/4) and on synthetic
 dance songs, never on the 16 DEV excerpts; label: the annotated meter, each excerpt weighted
 by how much the reading changes its beat F-measure (``docs/audio.md``).
@@ -32,7 +32,7 @@ from dancekit.audio.beats.cues import zscore
 FEATURES = ("onset_acf", "harmony_acf", "bass_acf", "tatum_accent")
 
 #: Standardisation and logistic coefficients of :func:`compound_probability`, printed by
-#: ``python benchmarks/beats.py --fit-meter ~/.cache/dancekit/beats_corpus
+#: ``python studies/beats.py --fit-meter ~/.cache/dancekit/beats_corpus
 #: ~/.cache/dancekit/beats_corpus_s1 ~/.cache/dancekit/beats_corpus_s3
 #: ~/.cache/dancekit/beats_corpus_s4``: 298 excerpts of those draws (seeds 0, 1, 3, 4) plus
 #: 48 synthetic songs of ``dancekit.synth`` (seeds 100-107); C = 0.3 by leave-one-out.

@@ -18,8 +18,8 @@ pulse decides, from the beats already decoded:
   level that is itself subdivided is seldom a subdivision);
 * ``onsets_per_beat``: onset peaks per tracked beat.
 
-The coefficients below were fitted by ``python benchmarks/beats.py --fit-level DIR...`` on
-an extended development set built by ``benchmarks/beats_corpus.py`` from the DEV set's own
+The coefficients below were fitted by ``python studies/beats.py --fit-level DIR...`` on
+an extended development set built by ``dataprep/beats_corpus.py`` from the DEV set's own
 collections, and on synthetic dance songs (never on the 16 DEV excerpts, which serve as the
 held-out check), as the docstring of that script and ``docs/audio.md`` describe.
 """
@@ -39,7 +39,7 @@ FEATURES = ("comb_ratio", "chord_alternation", "bass_alternation",
             "onset_agreement", "midpoint_ratio", "onsets_per_beat")
 
 #: Standardisation and logistic coefficients of :func:`halve_probability`, printed by
-#: ``python benchmarks/beats.py --fit-level ~/.cache/dancekit/beats_corpus
+#: ``python studies/beats.py --fit-level ~/.cache/dancekit/beats_corpus
 #: ~/.cache/dancekit/beats_corpus_s1``: the extended set made with seeds 0 and 1 (218
 #: excerpts) plus 48 synthetic songs of ``dancekit.synth`` (seeds 100-107, so that drum
 #: backbeats are represented); halving helps on 32 of the 266; C = 0.3 by leave-one-out.

@@ -10,7 +10,7 @@ and downbeat probability and, from its pooled state, a tempo distribution. The t
 
 This network reads the tracker's own log-mel spectrogram (96 bands, ~100 frames/s,
 :func:`dancekit.audio.beats.cues.spectrograms`) and its positive first difference. Weights
-are bundled in ``dancekit/weights/beats`` with a data card; ``benchmarks/train_beat_net.py``
+are bundled in ``dancekit/weights/beats`` with a data card; ``recipes/train_beat_net.py``
 trains them. torch is imported by this module only, which the tracker imports when it first
 needs an activation, so ``dancekit --help`` stays fast.
 """
@@ -99,7 +99,7 @@ def network(weights: Path | None = None) -> BeatTCN:
 
 
 def load_network(path: Path) -> BeatTCN:
-    """A network from a weights file of ``benchmarks/train_beat_net.py``, at the width its
+    """A network from a weights file of ``recipes/train_beat_net.py``, at the width its
     weights have, in eval mode."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file

@@ -26,7 +26,7 @@ class BeatSettings:
         of the written beats of the music the tracker is judged on, with a margin.
     prior_bpm : float
         Centre (BPM) of the log-normal tempo prior that picks the metrical level, 110,
-        chosen with its width on DEV from the grid of ``python benchmarks/beats.py --cv``,
+        chosen with its width on DEV from the grid of ``python studies/beats.py --cv``,
         which measures how much of the score is owed to that choice.
     prior_octaves : float
         Width (octaves, one standard deviation) of that prior, 0.9, chosen with the centre.
@@ -56,7 +56,7 @@ class BeatSettings:
     bass_phase_margin : float
         Cue tracker: how much more bass onset strength (ratio) the beats shifted by a tatum
         must carry before the grid moves there, 1.25 (the middle of the 1.2-1.3 plateau on
-        the extended set of ``benchmarks/beats_corpus.py``).
+        the extended set of ``dataprep/beats_corpus.py``).
     compound_min_acf : float
         Least normalised onset autocorrelation at a third of the beat for the tatum to be
         that third, 0.1: below it a third is noise, not a pulse.
@@ -80,7 +80,7 @@ class BeatSettings:
         Weight of the network's downbeat activation among the standardised beat accents of
         meter inference, 1.0 (as much as each other cue).
     weights : Path or None
-        Beat network weights (a file of ``benchmarks/train_beat_net.py``); None: the
+        Beat network weights (a file of ``recipes/train_beat_net.py``); None: the
         bundled ones.
     """
 

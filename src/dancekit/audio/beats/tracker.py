@@ -55,7 +55,7 @@ def tracked_pulse(spec: np.ndarray, chroma: np.ndarray, settings: BeatSettings, 
     and chroma (:func:`dancekit.audio.beats.cues.spectrograms`).
 
     ``compound`` forces a beat of three tatums (True) or two (False);
-    ``benchmarks/beats.py --fit-meter`` scores both readings of the cue tracker this way.
+    ``studies/beats.py --fit-meter`` scores both readings of the cue tracker this way.
     """
     check_tracker(tracker)
     novelty = onset_novelty(spec)

@@ -30,7 +30,7 @@ Two tables.
    SMPL-24): FID_k / FID_g of the same sets against half of the ballroom sequences, with the
    other half (held out) as the real baseline.
 
-    python benchmarks/quality.py --heldout HELDOUT_DIR --reference TRAIN_DIR \
+    python studies/quality.py --heldout HELDOUT_DIR --reference TRAIN_DIR \
         [--checkpoint RUN/model.safetensors] [--tokens-checkpoint RUN/model.safetensors] \
         [--seconds 20]
 """

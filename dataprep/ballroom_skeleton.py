@@ -1,6 +1,6 @@
 """Derive the bone structure of the ballroom dataset's undocumented 23-joint skeleton.
 
-Usage: python benchmarks/ballroom_skeleton.py [path/to/ballroom]
+Usage: python dataprep/ballroom_skeleton.py [path/to/ballroom]
 
 Reads every sequence's ``skeletons.json`` (joint columns in the dataset's own order), and
 

@@ -27,8 +27,8 @@ that fail are replaced by another draw.
     apt-get install fluid-soundfont-gm portaudio19-dev; pip install -e .[bench]
     (tinysoundfont 0.3.7 requires pyaudio, which builds against the PortAudio headers; it is
     not used here, so ``pip install --no-deps tinysoundfont==0.3.7`` also does.)
-    python benchmarks/beats_corpus.py                       # 116 excerpts, seed 0 (~25 min)
-    python benchmarks/beats_corpus.py --seed 1 --count 102 --out DIR_S1   # O'Neill, Bach
+    python dataprep/beats_corpus.py                       # 116 excerpts, seed 0 (~25 min)
+    python dataprep/beats_corpus.py --seed 1 --count 102 --out DIR_S1   # O'Neill, Bach
 
 (DIR_S1 = ``~/.cache/dancekit/beats_corpus_s1``, about 4 min.) The level model of
 ``dancekit.audio.beats.level`` was fitted on those two; a third draw,
@@ -40,23 +40,23 @@ airs notated in 6/8 (slow compound meter, the hardest case for the two-or-three 
 and ``--exclude DIR...`` skips every piece an earlier draw holds, so a later draw is held
 out from the earlier ones:
 
-    python benchmarks/beats_corpus.py --seed 3 --genre air --meter 6/8 --count 40 --out S3
-    python benchmarks/beats_corpus.py --seed 4 --genre air --meter 3/4 --count 40 --out S4
-    python benchmarks/beats_corpus.py --seed 5 --genre air --meter 6/8 --count 40 --out S5
+    python dataprep/beats_corpus.py --seed 3 --genre air --meter 6/8 --count 40 --out S3
+    python dataprep/beats_corpus.py --seed 4 --genre air --meter 3/4 --count 40 --out S4
+    python dataprep/beats_corpus.py --seed 5 --genre air --meter 6/8 --count 40 --out S5
         --exclude S0 S1 S2 S3               # (one line) held out; 3/4 likewise for S6
 
 (``SK`` = ``~/.cache/dancekit/beats_corpus_sK``, about a minute each; the two-or-three
 model of ``dancekit.audio.beats.grouping`` was fitted on seeds 0, 1, 3 and 4.)
 
-The beat network (``benchmarks/train_beat_net.py``) trains on seeds 0, 1, 3, 4 and four
+The beat network (``recipes/train_beat_net.py``) trains on seeds 0, 1, 3, 4 and four
 draws made for it, each with ``--exclude`` of every earlier draw (S0-S6 and the ones before
 it), so none shares a piece with the held-out seeds 2, 5 and 6:
 
-    python benchmarks/beats_corpus.py --seed 10 --count 100 --out S10 --exclude S0 ... S6
-    python benchmarks/beats_corpus.py --seed 11 --count 100 --out S11 --exclude S0 ... S10
-    python benchmarks/beats_corpus.py --seed 12 --genre air --meter 6/8 --count 30 --out S12
+    python dataprep/beats_corpus.py --seed 10 --count 100 --out S10 --exclude S0 ... S6
+    python dataprep/beats_corpus.py --seed 11 --count 100 --out S11 --exclude S0 ... S10
+    python dataprep/beats_corpus.py --seed 12 --genre air --meter 6/8 --count 30 --out S12
         --exclude S0 ... S11                # (one line; only 15 such airs were left)
-    python benchmarks/beats_corpus.py --seed 13 --genre air --meter 3/4 --count 30 --out S13
+    python dataprep/beats_corpus.py --seed 13 --genre air --meter 3/4 --count 30 --out S13
         --exclude S0 ... S12                # (one line)
 """
 

@@ -2,7 +2,7 @@
 
 Usage:
     python -m venv /tmp/bpy && /tmp/bpy/bin/pip install bpy==4.2.0   # Blender as a module
-    python benchmarks/bvh_blender.py --blender-python /tmp/bpy/bin/python [path/to/shared/data]
+    python studies/bvh_blender.py --blender-python /tmp/bpy/bin/python [path/to/shared/data]
 
 Writes three BVH files with dancekit (the real capture, a ballroom sequence through IK, a random
 SMPL-24 motion with rotations), imports each with Blender's own BVH importer

@@ -16,16 +16,16 @@ With ``--long MINUTES`` it instead measures a long song: one excerpt is looped i
 44.1 kHz MP3 and M4A of that length (ffmpeg, in a temporary folder), and each is loaded at
 22.05 kHz and beat-tracked in a fresh process that reports its time and peak RSS.
 
-    python benchmarks/beats.py                       # ../shared/data/music
-    python benchmarks/beats.py --dir DIR --markdown  # any such folder, e.g. beats_corpus.py's
-    python benchmarks/beats.py --long 20             # memory and time on a 20-minute song
-    python benchmarks/beats.py --no-synth            # the real excerpts only
-    python benchmarks/beats.py --cues                # the tracker without its beat network
-    python benchmarks/beats.py --cv                  # split-half validation of the tempo prior
-    python benchmarks/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
-    python benchmarks/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
-    python benchmarks/beats.py --fit-meter EXT [EXT2 ...]  # fit the two-or-three model
-    python benchmarks/beats.py --dir S0 S10 S11 --skip-collection "O'Neill's 1850 collection" \
+    python studies/beats.py                       # ../shared/data/music
+    python studies/beats.py --dir DIR --markdown  # any such folder, e.g. beats_corpus.py's
+    python studies/beats.py --long 20             # memory and time on a 20-minute song
+    python studies/beats.py --no-synth            # the real excerpts only
+    python studies/beats.py --cues                # the tracker without its beat network
+    python studies/beats.py --cv                  # split-half validation of the tempo prior
+    python studies/beats.py --cv --train EXT      # prior chosen on EXT, scored on --dir
+    python studies/beats.py --fit-level EXT [EXT2 ...]  # fit the metrical-level model
+    python studies/beats.py --fit-meter EXT [EXT2 ...]  # fit the two-or-three model
+    python studies/beats.py --dir S0 S10 S11 --skip-collection "O'Neill's 1850 collection" \
         --weights CANDIDATE/beat_tcn.safetensors --no-synth   # leave-collections-out check
 
 ``--cv`` asks how much of the score on a set is owed to tuning on it. The tempo prior
@@ -38,7 +38,7 @@ the shipped defaults. With ``--train DIR`` the prior is chosen on DIR and scored
 ``--fit-level`` and ``--fit-meter`` concern the tracker on hand-made cues alone (``--cues``;
 the default tracker reads the metrical level from its beat network instead).
 ``--fit-level`` fits the logistic model of ``dancekit.audio.beats.level`` on the excerpts of
-the given folders (made by ``benchmarks/beats_corpus.py``) plus synthetic songs at seeds 100
+the given folders (made by ``dataprep/beats_corpus.py``) plus synthetic songs at seeds 100
 on (``--fit-synth``), checks it on ``--dir`` (the DEV set, held out), fits it the other way
 round too, and prints the constants to paste into ``level.py``. ``--fit-meter`` does the
 same for the two-or-three (compound meter) model of ``dancekit.audio.beats.grouping``, with
@@ -427,13 +427,13 @@ def main() -> None:
     parser.add_argument("--dir", "--data", dest="data", type=Path, nargs="+",
                         default=[DEFAULT_DATA], metavar="DIR",
                         help="folders of NAME.ogg + NAME.beats.txt (+ NAME.downbeats.txt), "
-                        "e.g. ones built by benchmarks/beats_corpus.py (one table for all)")
+                        "e.g. ones built by dataprep/beats_corpus.py (one table for all)")
     parser.add_argument("--skip-collection", nargs="+", default=[], metavar="NAME",
                         help="leave out the excerpts of these composers/collections (the "
                         "folders' index.csv), e.g. the ones a network under test trained on")
     parser.add_argument("--weights", type=Path, metavar="FILE",
                         help="beat network weights to use instead of the bundled ones (a "
-                        "candidate from benchmarks/train_beat_net.py)")
+                        "candidate from recipes/train_beat_net.py)")
     parser.add_argument("--train", type=Path, metavar="DIR",
                         help="with --cv: choose the tempo prior on DIR, score it on --dir "
                         "(and the other way round)")

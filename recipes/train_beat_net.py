@@ -1,8 +1,8 @@
 r"""Train the beat network (``dancekit.audio.beats.network``) on rendered excerpts with exact beats.
 
-Training music: folders made by ``benchmarks/beats_corpus.py`` (the DEV set's collections,
+Training music: folders made by ``dataprep/beats_corpus.py`` (the DEV set's collections,
 never the DEV pieces) and synthetic songs of ``dancekit.synth`` (exact beats, seeds 20 on;
-the synthetic check of ``benchmarks/beats.py`` uses seeds 0 and 1). Every piece that also
+the synthetic check of ``studies/beats.py`` uses seeds 0 and 1). Every piece that also
 occurs in an ``--exclude`` folder (the held-out draws) is dropped, and a fixed 15 % of the
 remaining pieces (by a hash of the piece's source) is kept out as validation, on which the
 tracker's use of the activation is chosen.
@@ -15,23 +15,23 @@ both plus a cross-entropy on a tempo class smoothed over neighbouring classes. A
 learning rate, one CPU thread, everything seeded: the same command gives the same weights.
 
     C=~/.cache/dancekit
-    python benchmarks/train_beat_net.py --train $C/beats_corpus $C/beats_corpus_s1 \
+    python recipes/train_beat_net.py --train $C/beats_corpus $C/beats_corpus_s1 \
         $C/beats_corpus_s3 $C/beats_corpus_s4 $C/beats_corpus_s10 $C/beats_corpus_s11 \
         $C/beats_corpus_s12 $C/beats_corpus_s13 --exclude $C/beats_corpus_s2 \
         $C/beats_corpus_s5 $C/beats_corpus_s6 --synth 8 --steps 2500 \
         --out src/dancekit/weights/beats
 
-(the folders are draws of ``benchmarks/beats_corpus.py``; seeds 10-13 were drawn for this
+(the folders are draws of ``dataprep/beats_corpus.py``; seeds 10-13 were drawn for this
 network with ``--exclude`` of every earlier draw, see ``src/dancekit/weights/beats/README.md``).
 
-Folders of ``benchmarks/beats_scores.py`` (procedurally composed pieces; collection
+Folders of ``dataprep/beats_scores.py`` (procedurally composed pieces; collection
 ``procedural``) are read the same way. The leave-collections-out check of ``docs/audio.md``
 trains on O'Neill's tunes (plus the procedural pieces) and scores the other collections:
 
-    python benchmarks/train_beat_net.py --train $C/beats_corpus ... $C/beats_scores_s2 \
+    python recipes/train_beat_net.py --train $C/beats_corpus ... $C/beats_scores_s2 \
         --exclude $C/beats_corpus_s2 $C/beats_corpus_s5 $C/beats_corpus_s6 --steps 2500 \
         --collection "O'Neill's 1850 collection" procedural --out RUN
-    python benchmarks/beats.py --dir $C/beats_corpus $C/beats_corpus_s10 $C/beats_corpus_s11 \
+    python studies/beats.py --dir $C/beats_corpus $C/beats_corpus_s10 $C/beats_corpus_s11 \
         --skip-collection "O'Neill's 1850 collection" --weights RUN/beat_tcn.safetensors --no-synth
 
 Spectrograms are cached in ``--cache`` (``~/.cache/dancekit/beat_net``) keyed by file name.
@@ -163,8 +163,8 @@ def loss_of(net: BeatTCN, spec, beat, down, tempo) -> torch.Tensor:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, nargs="+", required=True, metavar="DIR",
-                        help="folders of excerpts made by benchmarks/beats_corpus.py or "
-                        "benchmarks/beats_scores.py")
+                        help="folders of excerpts made by dataprep/beats_corpus.py or "
+                        "dataprep/beats_scores.py")
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], metavar="DIR",
                         help="held-out folders: their pieces are never trained on")
     parser.add_argument("--synth", type=int, default=8, metavar="N",

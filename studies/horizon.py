@@ -7,7 +7,7 @@ seed: "hold" (repeat the last seed pose) and, for models with a fitted linear ba
 alone (the network's output switched off). A model that does not beat "hold" has learned
 nothing about motion beyond the seed.
 
-    python benchmarks/horizon.py --heldout HELDOUT_DIR [--checkpoint A --checkpoint B] [--songs 8]
+    python studies/horizon.py --heldout HELDOUT_DIR [--checkpoint A --checkpoint B] [--songs 8]
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ splits that comparison on held-out synth songs, each danced as ``dancekit dance`
    cross-entropy against the hypothesis closest to the real frames (what it is trained to
    predict), its top-1 and top-5 accuracy, against a uniform guess (ln K).
 
-    python benchmarks/kinetics.py --heldout HELDOUT_DIR [--model fact|dance-tokens]
+    python studies/kinetics.py --heldout HELDOUT_DIR [--model fact|dance-tokens]
         [--checkpoint X] [--songs 96] [--no-style]
 """
 

@@ -6,7 +6,7 @@ excerpts of ``../shared/data/music`` joined, as in ``generate.py``) with and wit
 generation-time pose anchor (``anchor_seconds``) and prints, per 30 s, the mean root height
 and the lowest foot joint, with the mean joint speed and jitter over the whole dance.
 
-    python benchmarks/drift.py [--checkpoint RUN/model.safetensors] [--anchors 0 8]
+    python studies/drift.py [--checkpoint RUN/model.safetensors] [--anchors 0 8]
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from dancekit.models import load_model
 from dancekit.models.fact import SKELETON
 from dancekit.motion import get_skeleton
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the 60 s song of benchmarks/generate.py
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import MUSIC, make_song  # noqa: E402
 
 

@@ -9,7 +9,7 @@ with the same corrected protocol as ``quality.py``. Run it on a set that no repo
 uses (docs/results.md used ``dancekit synth --n 24 --seconds 30 --seed 2``),
 so that choosing a setting does not tune to the held-out songs.
 
-    python benchmarks/fact_settings.py --songs SELECT_DIR --reference TRAIN_DIR \
+    python studies/fact_settings.py --songs SELECT_DIR --reference TRAIN_DIR \
         --setting main5.safetensors:temperature=0.5 --setting main5.safetensors:anchor=16
 
 A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),

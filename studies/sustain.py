@@ -16,7 +16,7 @@ its ``choice_temperature``, seeded per song):
    mean speed: real dancers slow down there (about 0.4); a model that learnt the timing of
    those slow-downs does too, at least in the hypothesis closest to the real frames.
 
-    python benchmarks/sustain.py --heldout HELDOUT_DIR [--checkpoint X] [--songs 24]
+    python studies/sustain.py --heldout HELDOUT_DIR [--checkpoint X] [--songs 24]
 """
 
 from __future__ import annotations

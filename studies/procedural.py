@@ -1,6 +1,6 @@
 """Procedural choreographer: generation speed and how well the dances follow the music.
 
-    python benchmarks/procedural.py [--seeds 3] [--seconds 30]
+    python studies/procedural.py [--seeds 3] [--seconds 30]
 
 Speed: seconds of music (synthesis) and of dance (choreography) produced per wall-clock
 second, per style, best of ``--repeat`` runs (the machine is shared; the least disturbed run

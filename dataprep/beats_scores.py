@@ -4,7 +4,7 @@ cannot contain a held-out piece.
 The beat network learned the collections it was trained on rather than music in general
 (``docs/audio.md``), and any score of the music21 corpus outside the DEV collections may be
 a held-out piece. So this script writes its own scores, drawn at random, and renders them
-through the pipeline of ``benchmarks/beats_corpus.py`` (the DEV set's README): a MIDI tempo
+through the pipeline of ``dataprep/beats_corpus.py`` (the DEV set's README): a MIDI tempo
 map, FluidR3_GM through tinysoundfont, accompaniment and drum levels relative to the score
 parts, light reverb, a 30 s window with fades, 22050 Hz OGG, exact beats from the tempo map
 checked against pretty_midi, and the same audio checks (excerpts that fail are skipped).
@@ -30,11 +30,11 @@ Each piece draws:
 * GM programs, metric velocity accents with jitter, and on some a tempo change (the DEV
   set's accelerando, phrase rubato, ritardando then a tempo, fermata slow-downs).
 
-    python benchmarks/beats_scores.py --seed 0 --count 400 --out ~/.cache/dancekit/beats_scores_s0
+    python dataprep/beats_scores.py --seed 0 --count 400 --out ~/.cache/dancekit/beats_scores_s0
 
 (about 2 s per excerpt on one core). ``index.csv`` names every excerpt's draw; its
 ``composer_collection`` is ``procedural`` and its ``source`` ``procedural:SEED:K`` (unique,
-so ``benchmarks/train_beat_net.py`` splits validation by it as for the rendered scores).
+so ``recipes/train_beat_net.py`` splits validation by it as for the rendered scores).
 """
 
 from __future__ import annotations
