@@ -151,28 +151,28 @@ def main() -> None:
     if not steps:
         return
     print()
-    print("Frames kept per generation window (`generate_step`) and cross-faded into the next")
-    print("(`blend_frames`): speed against liveliness. Joint speed, jitter and BAS (corrected")
-    print("protocol, against the excerpts' exact beats) are over the part after the 2 s seed.")
+    print("Frames kept per generation window (`generate_step`): speed against liveliness.")
+    print("Joint speed, jitter and BAS (corrected protocol, against the excerpts' exact beats)")
+    print("are over the part after the 2 s seed.")
     print()
-    print("| generate_step | blend_frames | generation (s) | dance s per wall s "
+    print("| generate_step | generation (s) | dance s per wall s "
           "| mean joint speed (m/s) | jitter | BAS |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|")
     from dancekit.metrics import beat_align_score, jitter
 
     tail_beats = beats[beats >= 2.0] - 2.0
-    for (step, blend), (t, m) in steps.items():
+    for step, (t, m) in steps.items():
         tail = m[2 * fps:]
         speed = np.linalg.norm(np.diff(tail.positions, axis=0), axis=-1).mean() * fps
-        mark = " (bundled)" if (step, blend) == chosen else ""
-        print(f"| {step}{mark} | {blend} | {t:.2f} | {seconds / t:.0f}x | {speed:.3f} | "
+        mark = " (bundled)" if step == chosen else ""
+        print(f"| {step}{mark} | {t:.2f} | {seconds / t:.0f}x | {speed:.3f} | "
               f"{jitter(tail):.1f} | {beat_align_score(tail, tail_beats):.3f} |")
 
 
 def time_fact(model, feats: np.ndarray, repeats: int):
     """FACT's generation alone, and at other frames kept per window (speed against
-    liveliness): (seconds, motion, {(step, blend): (seconds, motion)}, bundled setting)."""
-    from dancekit.models.fact import features_to_motion
+    liveliness): (seconds, motion, {step: (seconds, motion)}, bundled setting)."""
+    from dancekit.models.representation import features_to_motion
 
     fps = int(model.config.fps)
     audio = torch.from_numpy(np.asarray(feats, np.float32))[None]
@@ -183,16 +183,14 @@ def time_fact(model, feats: np.ndarray, repeats: int):
     motion = features_to_motion(out[0], fps)
     steps = {}
     c = model.config
-    chosen = (c.generate_step, c.blend_frames)
-    # (frames kept per window, frames cross-faded into the next window)
-    for step, blend in sorted({(1, 0), (2, 0), (5, 0), (10, 0), (20, 0), (10, 10),
-                               (14, 6), (16, 4), chosen}):
-        if step > c.future_frames or blend > min(step, c.future_frames - step):
+    chosen = c.generate_step
+    for step in sorted({1, 2, 5, 10, 20, chosen}):
+        if step > c.future_frames:
             continue
-        c.generate_step, c.blend_frames = step, blend
+        c.generate_step = step
         t, res = timed(lambda: model.generate_features(audio, frames, seed), 1)
-        steps[step, blend] = (t, features_to_motion(res[0], fps))
-    c.generate_step, c.blend_frames = chosen
+        steps[step] = (t, features_to_motion(res[0], fps))
+    c.generate_step = chosen
     return t_gen, motion, steps, chosen
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from dancekit.metrics import jitter
 from dancekit.models import load_model
-from dancekit.models.fact import SKELETON
+from dancekit.models.representation import SKELETON
 from dancekit.motion import get_skeleton
 
 # the 60 s song of benchmarks/generate.py

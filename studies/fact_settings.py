@@ -13,12 +13,12 @@ so that choosing a setting does not tune to the held-out songs.
         --setting main5.safetensors:temperature=0.5 --setting main5.safetensors:anchor=16
 
 A setting is ``CHECKPOINT[:key=value,...]`` with keys ``temperature`` (choice_temperature),
-``anchor`` (anchor_seconds), ``step`` and ``blend`` (generate_step, blend_frames), ``join``
-(join_frames), ``warp=1`` (beat-warp each dance onto the tracked beats afterwards) and
-``ease=1`` (then ease it on those beats, :mod:`dancekit.motion.beat_ease`; ``warp=1,ease=1``
-is what ``dancekit dance`` does); ``bundled`` names the bundled FACT weights, and a model
-name (``fact``, ``dance-tokens``) that model's bundled weights. For dance tokens only
-``temperature`` (its ``temperature``) and the re-timing keys apply.
+``anchor`` (anchor_seconds), ``step`` (generate_step), ``warp=1`` (beat-warp each dance onto
+the tracked beats afterwards) and ``ease=1`` (then ease it on those beats,
+:mod:`dancekit.motion.beat_ease`; ``warp=1,ease=1`` is what ``dancekit dance`` does);
+``bundled`` names the bundled FACT weights, and a model name (``fact``, ``dance-tokens``) that
+model's bundled weights. For dance tokens only ``temperature`` (its ``temperature``) and the
+re-timing keys apply.
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import beat_speed, beats_of, crop, known_style, mean_speed, sweep  # noqa: E402
 
 KEYS = {"temperature": ("choice_temperature", float), "anchor": ("anchor_seconds", float),
-        "step": ("generate_step", int), "blend": ("blend_frames", int),
-        "join": ("join_frames", int)}
+        "step": ("generate_step", int)}
 
 
 def load_setting(setting: str):
@@ -84,7 +83,7 @@ def main() -> None:
     parser.add_argument("--reference-every", type=int, default=3,
                         help="use every n-th reference dance of each style (speed)")
     parser.add_argument("--setting", action="append", required=True,
-                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,blend=B,join=J,"
+                        help="CHECKPOINT[:temperature=T,anchor=S,step=K,"
                         "warp=1,ease=1]; repeatable")
     parser.add_argument("--seconds", type=float, default=20.0, help="scored span per clip")
     args = parser.parse_args()

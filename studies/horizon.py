@@ -37,12 +37,12 @@ def horizon_errors(model, sequences, stride: int = 23) -> dict[str, np.ndarray]:
                 window = torch.from_numpy(s.motion[t:t + c.motion_frames + c.future_frames])
                 window = window[None].clone()
                 window[..., [0, 2]] -= window[:, :1, [0, 2]]  # start above the origin
-                seed = model._norm_motion(window[:, :c.motion_frames])
-                target = model._norm_motion(window[:, c.motion_frames:])
-                audio = model._norm_audio(torch.from_numpy(s.audio[t:t + c.audio_frames])[None])
+                seed = model.norm_motion(window[:, :c.motion_frames])
+                target = model.norm_motion(window[:, c.motion_frames:])
+                audio = model.norm_audio(torch.from_numpy(s.audio[t:t + c.audio_frames])[None])
                 guesses = {"model": model(seed, audio), "hold": seed[:, -1:]}
                 if c.linear_base:
-                    base = torch.einsum("bnf,nfd->bnd", model._base_inputs(seed, audio),
+                    base = torch.einsum("bnf,nfd->bnd", model.base_inputs(seed, audio),
                                         model.base_weight)
                     guesses["linear base alone"] = seed[:, -1:] + base
                 for name, guess in guesses.items():

@@ -38,7 +38,7 @@ from dancekit.data import load_folder
 from dancekit.data.windows import collate, make_windows
 from dancekit.metrics.evaluate import motion_features
 from dancekit.models import load_model
-from dancekit.models.fact import _canonical_root_t
+from dancekit.models.representation import canonical_root_t
 from dancekit.motion import time_to_beats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,11 +65,11 @@ def choice_head(model, sequences, hop: int = 10) -> tuple[float, float, float, i
     for s in sequences:  # one song's windows at a time: all 96 hypotheses of each are held
         batch = collate([s], make_windows([s], span, hop), c.motion_frames + c.future_frames,
                         c.audio_frames, c.styles)
-        mot, aud = _canonical_root_t(batch["motion"]), batch["audio"]
-        seed = model._norm_motion(mot[:, :c.motion_frames])
-        target = model._norm_motion(mot[:, c.motion_frames:])
+        mot, aud = canonical_root_t(batch["motion"]), batch["audio"]
+        seed = model.norm_motion(mot[:, :c.motion_frames])
+        target = model.norm_motion(mot[:, c.motion_frames:])
         with torch.no_grad():
-            preds, logits = model.hypotheses(seed, model._norm_audio(aud))
+            preds, logits = model.hypotheses(seed, model.norm_audio(aud))
         best = (preds - target[:, None]).pow(2).mean(dim=(2, 3)).argmin(dim=1)
         losses.append(F.cross_entropy(logits, best, reduction="none"))
         top1.append(logits.argmax(dim=1) == best)

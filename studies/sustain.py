@@ -29,7 +29,9 @@ import torch
 
 from dancekit.data import load_folder
 from dancekit.models import load_model
-from dancekit.models.fact import _fk, _pad_root, _root_offset
+from dancekit.models.fact.sampling import draw
+from dancekit.models.fact.training import music_beats
+from dancekit.models.representation import joint_positions, pad_root, root_offset
 from dancekit.motion.speed import near_beats
 
 SPAN_SECONDS = 3.0
@@ -37,7 +39,7 @@ SPAN_SECONDS = 3.0
 
 def displacement(feats: np.ndarray | torch.Tensor, lag: int) -> np.ndarray:
     """(T, 147) features -> (T - lag,) mean joint displacement over ``lag`` frames, m."""
-    pos = _fk(torch.as_tensor(feats)[None].double())[0]
+    pos = joint_positions(torch.as_tensor(feats)[None].double())[0]
     return (pos[lag:] - pos[:-lag]).norm(dim=-1).mean(dim=-1).numpy()
 
 
@@ -73,22 +75,22 @@ def along_a_window(model, sequences,
     near: list[np.ndarray] = []
     for s in sequences:
         span = max(c.motion_frames + c.future_frames, c.audio_frames)
-        beats = model._music_beats(s.audio)
+        beats = music_beats(model, s.audio)
         for t in range(0, len(s.motion) - span + 1, stride):
             near.append(near_beats(np.arange(c.future_frames) + t + c.motion_frames, beats))
             seed = torch.from_numpy(s.motion[t:t + c.motion_frames])[None]
-            offset = _pad_root(_root_offset(seed))
+            offset = pad_root(root_offset(seed))
             last = (seed - offset)[:, -1:]
             real = torch.from_numpy(s.motion[t + c.motion_frames:
                                              t + c.motion_frames + c.future_frames])[None] - offset
-            music = model._norm_audio(torch.from_numpy(s.audio[t:t + c.audio_frames])[None])
-            preds, logits = model.hypotheses(model._norm_motion(seed - offset), music)
-            error = (preds - model._norm_motion(real)[:, None]).pow(2).mean(dim=(2, 3))
+            music = model.norm_audio(torch.from_numpy(s.audio[t:t + c.audio_frames])[None])
+            preds, logits = model.hypotheses(model.norm_motion(seed - offset), music)
+            error = (preds - model.norm_motion(real)[:, None]).pow(2).mean(dim=(2, 3))
             raw = preds[0] * model.motion_std + model.motion_mean  # (K, N, 147)
-            picks = {"drawn": int(model._draw(logits, draws)[0]),
+            picks = {"drawn": int(draw(model, logits, draws)[0]),
                      "closest": int(error.argmin())}
             for name, motion in [("real", real[0])] + [(k, raw[i]) for k, i in picks.items()]:
-                pos = _fk(torch.cat([last, motion[None]], dim=1).double())[0]
+                pos = joint_positions(torch.cat([last, motion[None]], dim=1).double())[0]
                 speeds[name].append(pos.diff(dim=0).norm(dim=-1).mean(dim=-1).numpy())
     on_beat = np.concatenate(near)
     ratios = {k: float(np.concatenate(v)[on_beat].mean() / np.concatenate(v).mean())

@@ -135,7 +135,7 @@ def run(rank=0, world=1, out=None, resume=False):
     train, val = split_by_sequence(make_sequences(), 0.2)
     cfg = TrainConfig(steps={steps}, batch_size=4, checkpoint_every={every}, val_every=10**6,
                       log_every=5, val_samples=0, warmup_steps=3)
-    over = dict(dropout={dropout}, seed_noise={noise}, seed_offset_noise={noise},
+    over = dict(dropout={dropout}, seed_offset_noise={noise},
                 style_dropout={noise}, hypotheses={hypotheses})
     Trainer(tiny_model(**over), "fact", train, val, cfg, out, resume=resume,
             show_progress=False).fit()

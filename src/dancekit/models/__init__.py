@@ -6,10 +6,15 @@ Every model is a class registered under a short name with :func:`register_model`
   where ``audio`` is a path or a :class:`dancekit.audio.Audio`;
 * ``load_default()`` (classmethod): the bundled weights, or the model itself for models that
   need no training;
-* ``from_checkpoint(path)`` (classmethod), for learned models.
+* ``from_checkpoint(path)`` (classmethod), for learned models;
+* for ``dancekit train``: ``config_class`` (with ``from_dict``), ``encode``,
+  ``window_lengths``, ``prepare``, ``loss``, ``validation_metrics`` and
+  ``checkpoint_config`` (docs/architecture.md, "Adding a model").
 
-:func:`load_model` turns a name or a checkpoint path into a ready model. Randomness comes only
-from ``seed``: the same seed gives the same dance.
+:func:`load_model` turns a name or a checkpoint path into a ready model and
+:func:`model_class` a name into its class. Randomness comes only from ``seed``: the same seed
+gives the same dance. A model defined outside dancekit registers itself the same way, when
+its module is imported.
 """
 
 from __future__ import annotations
@@ -36,11 +41,26 @@ _MODEL_MODULES = ("dancekit.models.procedural", "dancekit.models.fact",
 
 
 def register_model(name: str) -> Callable[[type], type]:
+    """Class decorator: make the model class known as ``name`` to :func:`load_model`,
+    :func:`available_models` (unless the class sets ``dances = False``) and, with a
+    ``config_class``, to ``dancekit train``. A name is taken once: registering another class
+    under it is a :class:`ParameterError`."""
+    if not isinstance(name, str) or not name:
+        raise ParameterError(f"a model name must be a non-empty string, got {name!r}")
+
     def add(cls: type) -> type:
+        known = _REGISTRY.get(name)
+        if known is not None and _qualified(known) != _qualified(cls):
+            raise ParameterError(f"model name {name!r} is taken by {_qualified(known)}")
         _REGISTRY[name] = cls
         return cls
 
     return add
+
+
+def _qualified(cls: type) -> str:
+    """Where a class is defined: a module re-imported registers the same name again."""
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _ensure_registered() -> None:
@@ -65,6 +85,15 @@ def trainable_models() -> list[str]:
     including parts of a dance model such as the motion tokenizer."""
     _ensure_registered()
     return sorted(n for n, cls in _REGISTRY.items() if hasattr(cls, "config_class"))
+
+
+def model_class(name: str) -> type:
+    """The class registered as ``name``; a :class:`ParameterError` naming the known models
+    otherwise."""
+    _ensure_registered()
+    if name not in _REGISTRY:
+        raise ParameterError(f"unknown model {name!r} (known: {', '.join(sorted(_REGISTRY))})")
+    return _REGISTRY[name]
 
 
 def load_model(name_or_path: str | Path, checkpoint: str | Path | None = None) -> DanceModel:
@@ -111,5 +140,5 @@ def _model_name_of(path: Path) -> str:
         raise CheckpointError(f"cannot read checkpoint {path}: {err}") from None
 
 
-__all__ = ["DanceModel", "available_models", "load_model", "register_model",
+__all__ = ["DanceModel", "available_models", "load_model", "model_class", "register_model",
            "trainable_models"]

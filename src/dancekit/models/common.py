@@ -20,16 +20,20 @@ C = TypeVar("C")
 
 
 def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,
-                 added: dict[str, Any] | None = None,
+                 added: dict[str, Any] | None = None, removed: dict[str, Any] | None = None,
                  missing_error: type[Exception] = ParameterError) -> C:
     """A config dataclass from a dict; unknown keys are an error, and with ``complete``
     (checkpoints) so are missing ones (``missing_error``), so a checkpoint never silently
     takes today's defaults. ``added``: keys introduced after checkpoints were shipped, with
-    the values those older checkpoints were trained with, filled in when ``complete``. The
-    result's ``validate()`` runs."""
+    the values those older checkpoints were trained with, filled in when ``complete``.
+    ``removed``: keys of features taken out, with the value that turned them off; older
+    configs carry them, and load when they hold that value. The result's ``validate()``
+    runs."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     if not isinstance(d, dict):
         raise ParameterError(f"{label} config must be a mapping, got {type(d).__name__}")
+    if removed:
+        d = drop_removed(d, removed, label, missing_error if complete else ParameterError)
     unknown = sorted(map(str, set(d) - names))
     if unknown:
         raise ParameterError(f"unknown {label} config keys: {', '.join(unknown)}")
@@ -41,6 +45,18 @@ def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,
     cfg = dataclasses.replace(cls(), **d)  # type: ignore[type-var]
     cfg.validate()  # type: ignore[attr-defined]
     return cfg
+
+
+def drop_removed(d: dict[str, Any], removed: dict[str, Any], label: str,
+                 error: type[Exception]) -> dict[str, Any]:
+    """``d`` without the ``removed`` keys it holds at their "off" value; any other value asks
+    for a feature this version no longer has, which is an ``error`` naming it."""
+    for key in sorted(set(d) & set(removed)):
+        value, off = d[key], removed[key]
+        if isinstance(value, bool) or not isinstance(value, type(off) | int) or value != off:
+            raise error(f"{label} config asks for {key}={value!r}, a feature this version of "
+                        f"dancekit no longer has (only {key}={off!r} is accepted)")
+    return {k: v for k, v in d.items() if k not in removed}
 
 
 def check_seconds(seconds: float) -> float:

@@ -6,15 +6,15 @@ into small, look-alike motion; one that draws *codes* of real motion (Bailando, 
 CVPR 2022) can only dance moves the tokenizer learned from real dances.
 :mod:`dancekit.models.dance_tokens` draws the codes for the music; this module learns them.
 
-The motion is FACT's 147 numbers per frame (root position and 24 joint rotations in 6D,
-:func:`dancekit.models.fact.motion_to_features`) with the root's horizontal position replaced
-by its per-frame change, so a code says how the dancer travels, not where. The encoder halves
+The motion is the shared 147 numbers per frame (root position and 24 joint rotations in 6D,
+:mod:`dancekit.models.representation`) with the root's horizontal position replaced by its
+per-frame change, so a code says how the dancer travels, not where. The encoder halves
 the frame rate ``levels`` times (eight frames per code by default); the codebook is learned
 by exponential moving averages of the encodings assigned to each code, and a code that falls
 out of use restarts at a random encoding of the batch. The decoder upsamples linearly, not
 by repeating frames, and is trained on velocities and accelerations as well as poses: both
-keep it from shaking at the code boundaries (in session 7's draft, repeated frames and a
-pose-only loss gave twice the real dances' jitter).
+keep it from shaking at the code boundaries (repeated frames and a pose-only loss gave
+twice the real dances' jitter).
 
 Train it with ``dancekit train motion-vq --data DIR --out RUN`` (the shared Trainer); it is
 a tokenizer, not a dance model: ``dancekit dance`` uses it through ``dance-tokens``.
@@ -46,7 +46,7 @@ from dancekit.models.common import (
     rebuild,
     size,
 )
-from dancekit.models.fact import MOTION_DIM, features_to_motion, motion_to_features
+from dancekit.models.representation import MOTION_DIM, features_to_motion, motion_to_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 

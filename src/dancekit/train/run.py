@@ -143,14 +143,13 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
 
     Returns the final validation results (held-out loss and metrics on generated dances).
     """
-    from dancekit.models import _REGISTRY, _ensure_registered
+    from dancekit.models import model_class, trainable_models
 
-    _ensure_registered()
-    cls = _REGISTRY.get(model_name)
-    if cls is None or not hasattr(cls, "config_class"):
-        trainable = sorted(n for n, c in _REGISTRY.items() if hasattr(c, "config_class"))
+    trainable = trainable_models()
+    if model_name not in trainable:
         raise ParameterError(f"cannot train model {model_name!r} (trainable: "
                              f"{', '.join(trainable)})")
+    cls = model_class(model_name)
     if Path(out).exists() and not Path(out).is_dir():
         raise ParameterError(f"--out {out} is a file, not a run folder")
     model_over, train_over = load_run_config(config)

@@ -1,33 +1,9 @@
-"""Dance tokens: a music-conditioned transformer that draws a dance code by code.
-
-The dance is a sequence of codes of a motion tokenizer (:mod:`dancekit.models.motion_vq`,
-one code per 8 frames, 0.27 s at 30 fps); a causal transformer reads the codes so far, the
-music and the style, and gives the odds of the next code; generation draws codes one at a
-time (at ``temperature``) and the tokenizer's decoder turns them into motion. This is the
-generative route of Bailando (Siyao et al., CVPR 2022), without its split upper/lower-body
-codebooks and actor-critic fine-tuning. Each position sees the 8 frames of music its code
-covers and the 8 after them (FACT's 35-d features and the phase within the tracker's beat),
-so the dance can anticipate what comes; the context holds the last ``context_codes`` codes
-(12.8 s by default) and slides for songs of any length.
-
-Why it exists beside FACT (:mod:`dancekit.models.fact`): FACT regresses frames and averages
-the moves a song allows into small, look-alike motion (docs/results.md, sessions 2-8). Codes
-can only be real moves, so the dances keep the reach and variety of the training dances.
-
-Training is two runs of the shared Trainer, the tokenizer first::
-
-    dancekit train motion-vq --data synth600 --out runs/vq --config vq.yaml
-    dancekit train dance-tokens --data synth600 --out runs/tokens --config tokens.yaml
-    # tokens.yaml: model: {tokenizer: runs/vq/model.safetensors}
-
-The second checkpoint holds a copy of the tokenizer, so it alone rebuilds the model.
-"""
+"""The registered ``dance-tokens`` model: the code transformer (its network) with what the
+registry, the Trainer and ``dancekit dance`` ask of a model."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,94 +16,29 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
-    FPS,
-    FRACTION,
-    MAX_LAYERS,
-    Range,
-    build_config,
     bundled_weights,
-    check_fields,
-    check_memory,
     check_seed,
     dance_meta,
     rebuild,
     requested_frames,
-    size,
     style_index,
-    transformer_size,
 )
-from dancekit.models.fact import fact_music_features, motion_to_features
+from dancekit.models.dance_tokens.config import MUSIC_DIM, DanceTokensConfig
+from dancekit.models.dance_tokens.sampling import draw_codes
 from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.models.music import fact_music_features
+from dancekit.models.representation import motion_to_features
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
 
-MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "dance_tokens"
-
-
-@dataclass
-class DanceTokensConfig:
-    """The code model's shape; the ``model:`` section of its training YAML."""
-
-    tokenizer: str = ""  # motion-vq checkpoint to start from (read when training starts)
-    tokenizer_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
-    context_codes: int = 48
-    hidden: int = 256
-    layers: int = 4
-    heads: int = 4
-    ff: int = 512
-    dropout: float = 0.2
-    style_dropout: float = 0.3  # share of training windows that see no style label
-    temperature: float = 0.8  # generation: the next code's odds are sharpened by this
-    fps: float = 30.0
-    styles: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceTokensConfig:
-        return build_config(cls, d, complete=complete, label="dance-tokens")
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def validate(self) -> None:
-        check_fields(self, "dance-tokens", {
-            "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
-            "heads": size(), "ff": size(), "dropout": FRACTION, "style_dropout": Range(0, 1),
-            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
-        if self.hidden % self.heads:
-            raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
-                                 f"heads ({self.heads})")
-        if not isinstance(self.tokenizer, str) or not isinstance(
-                self.tokenizer_config, (dict, type(None))):
-            raise ParameterError("dance-tokens tokenizer must be a path and tokenizer_config "
-                                 "a mapping")
-        if not self.tokenizer and self.tokenizer_config is None:
-            raise ParameterError("dance-tokens needs a tokenizer: set model.tokenizer to a "
-                                 "motion-vq checkpoint (dancekit train motion-vq)")
-        check_memory("dance-tokens", self.size_estimate())
-
-    def size_estimate(self) -> tuple[int, int]:
-        """(weights and buffers, activations of one context) in floats, the tokenizer's
-        included once its config is known."""
-        h = self.hidden
-        tok_weights, tok_activations, codes, per = 0, 0, 0, 1
-        if self.tokenizer_config is not None:
-            tok = MotionVQConfig.from_dict(self.tokenizer_config)
-            (tok_weights, tok_activations), codes = tok.size_estimate(), tok.codes
-            per = tok.frames_per_code
-        music_in = 2 * per * MUSIC_DIM
-        body_weights, body_activations = transformer_size(self.layers, h, self.heads, self.ff,
-                                                          self.context_codes)
-        weights = tok_weights + body_weights + (codes + 2 + len(self.styles)) * h + (
-            music_in * (h + 2) + h * h + h * codes)
-        return weights, tok_activations + body_activations + self.context_codes * codes
+WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_tokens"
 
 
 @register_model("dance-tokens")
 class DanceTokens(nn.Module):
-    """Music and style -> motion codes -> dance. See the module docstring."""
+    """Music and style -> motion codes -> dance. See :mod:`dancekit.models.dance_tokens`."""
 
     config_class = DanceTokensConfig
 
@@ -172,6 +83,13 @@ class DanceTokens(nn.Module):
                                                           / self.music_std)
              + self.style_embed(style)[:, None])
         return self.head(self.body(x))
+
+    def hear(self, music: torch.Tensor, style: int | None) -> torch.Tensor:
+        """What each position of a dance hears: its music rows (N, 592, raw) and one style
+        index (None: no style) -> (N, hidden)."""
+        heard = self.music_embed((music - self.music_mean) / self.music_std)
+        return heard + self.style_embed(torch.tensor([len(self.config.styles) if style is None
+                                                      else style]))
 
     # --- data (the Trainer's side) -----------------------------------------------------------
     def music_features(self, audio: Any) -> np.ndarray:
@@ -267,54 +185,11 @@ class DanceTokens(nn.Module):
         return out
 
     # --- generation --------------------------------------------------------------------------
-    @torch.no_grad()
-    @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
     def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
                        generator: torch.Generator | None,
                        prompt: torch.Tensor | None = None) -> torch.Tensor:
-        """Draw one code per row of ``music`` (N, 592, raw), each from the odds at
-        ``temperature`` given the codes before it (after ``prompt`` codes, if any); without
-        a generator, the most likely code.
-
-        Incremental: each new position reuses the keys and values of the ones before it, so a
-        code costs one position of the transformer, not a whole context. The context holds
-        ``context_codes`` positions at most; when it is full, it restarts from its last
-        ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once."""
-        was_training = self.training
-        self.eval()
-        c = self.config
-        music = torch.as_tensor(np.asarray(music, np.float32)) if isinstance(music, np.ndarray) \
-            else music.float()
-        history = [self.bos] + ([] if prompt is None else prompt.tolist())
-        start = len(history) - 1  # music rows belong to the codes drawn after the prompt
-        # the prompt's own positions see the first row of music (they are given, not drawn)
-        rows = torch.cat([music[:1].expand(start, -1), music]) if start else music
-        heard = self.music_embed((rows - self.music_mean) / self.music_std)  # (N, hidden)
-        heard = heard + self.style_embed(torch.tensor([len(c.styles) if style is None
-                                                       else style]))
-
-        def inputs(a: int, b: int) -> torch.Tensor:  # positions a .. b - 1 -> (1, b - a, C)
-            return (self.code_embed(torch.tensor(history[a:b])) + heard[a:b])[None]
-
-        keep = c.context_codes - max(1, c.context_codes // 6)
-        lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
-        try:
-            for t in range(start, start + len(music)):
-                if t + 1 - lo > c.context_codes:
-                    lo, cache = t + 1 - keep, None
-                if cache is None:
-                    out, cache = self.body.extend(inputs(lo, t + 1), 0, None)
-                else:
-                    out, cache = self.body.extend(inputs(t, t + 1), t - lo, cache)
-                logits = self.head(out[0, -1])
-                if generator is None:
-                    history.append(int(logits.argmax()))
-                else:
-                    odds = (logits / c.temperature).softmax(dim=0)
-                    history.append(int(torch.multinomial(odds, 1, generator=generator)))
-        finally:
-            self.train(was_training)
-        return torch.tensor(history[start + 1:])
+        """:func:`dancekit.models.dance_tokens.sampling.draw_codes` with this network."""
+        return draw_codes(self, music, style, generator, prompt)
 
     @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,

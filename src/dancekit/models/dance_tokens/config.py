@@ -1,0 +1,82 @@
+"""The dance-tokens model's shape and generation settings; the ``model:`` section of its
+training YAML, stored whole in each checkpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from dancekit.errors import ParameterError
+from dancekit.models.common import (
+    FPS,
+    FRACTION,
+    MAX_LAYERS,
+    Range,
+    build_config,
+    check_fields,
+    check_memory,
+    size,
+    transformer_size,
+)
+from dancekit.models.motion_vq import MotionVQConfig
+
+MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
+
+
+@dataclass
+class DanceTokensConfig:
+    """The code model's shape; the ``model:`` section of its training YAML."""
+
+    tokenizer: str = ""  # motion-vq checkpoint to start from (read when training starts)
+    tokenizer_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
+    context_codes: int = 48
+    hidden: int = 256
+    layers: int = 4
+    heads: int = 4
+    ff: int = 512
+    dropout: float = 0.2
+    style_dropout: float = 0.3  # share of training windows that see no style label
+    temperature: float = 0.8  # generation: the next code's odds are sharpened by this
+    fps: float = 30.0
+    styles: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceTokensConfig:
+        return build_config(cls, d, complete=complete, label="dance-tokens")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validate(self) -> None:
+        check_fields(self, "dance-tokens", {
+            "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
+            "heads": size(), "ff": size(), "dropout": FRACTION, "style_dropout": Range(0, 1),
+            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
+        if self.hidden % self.heads:
+            raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
+                                 f"heads ({self.heads})")
+        if not isinstance(self.tokenizer, str) or not isinstance(
+                self.tokenizer_config, (dict, type(None))):
+            raise ParameterError("dance-tokens tokenizer must be a path and tokenizer_config "
+                                 "a mapping")
+        if not self.tokenizer and self.tokenizer_config is None:
+            raise ParameterError("dance-tokens needs a tokenizer: set model.tokenizer to a "
+                                 "motion-vq checkpoint (dancekit train motion-vq)")
+        check_memory("dance-tokens", self.size_estimate())
+
+    def size_estimate(self) -> tuple[int, int]:
+        """(weights and buffers, activations of one context) in floats, the tokenizer's
+        included once its config is known."""
+        h = self.hidden
+        tok_weights, tok_activations, codes, per = 0, 0, 0, 1
+        if self.tokenizer_config is not None:
+            tok = MotionVQConfig.from_dict(self.tokenizer_config)
+            (tok_weights, tok_activations), codes = tok.size_estimate(), tok.codes
+            per = tok.frames_per_code
+        music_in = 2 * per * MUSIC_DIM
+        body_weights, body_activations = transformer_size(self.layers, h, self.heads, self.ff,
+                                                          self.context_codes)
+        weights = tok_weights + body_weights + (codes + 2 + len(self.styles)) * h + (
+            music_in * (h + 2) + h * h + h * codes)
+        return weights, tok_activations + body_activations + self.context_codes * codes

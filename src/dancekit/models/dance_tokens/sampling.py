@@ -1,0 +1,62 @@
+"""Drawing a dance code by code: the network gives the odds of the next code, this loop
+decides which one the dance takes and what the transformer remembers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from dancekit.utils import single_threaded
+
+if TYPE_CHECKING:
+    from dancekit.models.dance_tokens.model import DanceTokens
+
+
+@torch.no_grad()
+@single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
+def draw_codes(net: DanceTokens, music: np.ndarray | torch.Tensor, style: int | None,
+               generator: torch.Generator | None,
+               prompt: torch.Tensor | None = None) -> torch.Tensor:
+    """Draw one code per row of ``music`` (N, 592, raw), each from the odds at
+    ``temperature`` given the codes before it (after ``prompt`` codes, if any); without a
+    generator, the most likely code.
+
+    Incremental: each new position reuses the keys and values of the ones before it, so a
+    code costs one position of the transformer, not a whole context. The context holds
+    ``context_codes`` positions at most; when it is full, it restarts from its last
+    ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once."""
+    was_training = net.training
+    net.eval()
+    c = net.config
+    music = torch.as_tensor(np.asarray(music, np.float32)) if isinstance(music, np.ndarray) \
+        else music.float()
+    history = [net.bos] + ([] if prompt is None else prompt.tolist())
+    start = len(history) - 1  # music rows belong to the codes drawn after the prompt
+    # the prompt's own positions see the first row of music (they are given, not drawn)
+    rows = torch.cat([music[:1].expand(start, -1), music]) if start else music
+    heard = net.hear(rows, style)  # (N, hidden)
+
+    def inputs(a: int, b: int) -> torch.Tensor:  # positions a .. b - 1 -> (1, b - a, C)
+        return (net.code_embed(torch.tensor(history[a:b])) + heard[a:b])[None]
+
+    keep = c.context_codes - max(1, c.context_codes // 6)
+    lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
+    try:
+        for t in range(start, start + len(music)):
+            if t + 1 - lo > c.context_codes:
+                lo, cache = t + 1 - keep, None
+            if cache is None:
+                out, cache = net.body.extend(inputs(lo, t + 1), 0, None)
+            else:
+                out, cache = net.body.extend(inputs(t, t + 1), t - lo, cache)
+            logits = net.head(out[0, -1])
+            if generator is None:
+                history.append(int(logits.argmax()))
+            else:
+                odds = (logits / c.temperature).softmax(dim=0)
+                history.append(int(torch.multinomial(odds, 1, generator=generator)))
+    finally:
+        net.train(was_training)
+    return torch.tensor(history[start + 1:])

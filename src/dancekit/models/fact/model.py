@@ -1,0 +1,148 @@
+"""The registered ``fact`` model: :class:`FACTNetwork` with what the registry, the Trainer
+and ``dancekit dance`` ask of a model; each method hands its work to the module that holds
+it (sampling, training, representation, music)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from dancekit.data.windows import Sequence
+from dancekit.errors import CheckpointError, ParameterError
+from dancekit.models import register_model
+from dancekit.models.common import (
+    bundled_weights,
+    check_seed,
+    dance_meta,
+    rebuild,
+    requested_frames,
+    style_index,
+)
+from dancekit.models.fact import sampling, training
+from dancekit.models.fact.config import FACTConfig
+from dancekit.models.fact.network import FACTNetwork
+from dancekit.models.music import fact_music_features
+from dancekit.models.representation import features_to_motion, motion_to_features
+from dancekit.motion import Motion
+from dancekit.motion.processing import resample
+from dancekit.utils import single_threaded
+
+WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "fact"
+
+
+@register_model("fact")
+class FACT(FACTNetwork):
+    """FACT as a dance model: music (and a style) in, a :class:`Motion` out."""
+
+    config_class = FACTConfig
+
+    # --- generation --------------------------------------------------------------------------
+    @single_threaded(torch=True)
+    def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
+                 style: str | None = None, seed_motion: Motion | None = None) -> Motion:
+        """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`).
+
+        The whole song by default (``seconds`` cuts it shorter). The first two seconds are the
+        seed: ``seed_motion`` (SMPL-24 with rotations, its last 2 s) or, by default, the real
+        clip ``seed`` picks from the checkpoint's seed bank. Same seed, same dance.
+        """
+        c = self.config
+        seed = check_seed(seed)
+        feats = self.music_features(audio)
+        frames = requested_frames(seconds, len(feats), c.fps)
+        clip = self._seed_clip(seed, seed_motion)
+        style_idx = None if style is None else torch.tensor([self.style_index(style)])
+        draws = torch.Generator().manual_seed(seed)
+        out = self.generate_features(torch.from_numpy(feats[None]), frames, clip[None],
+                                     style_idx, draws)[0]
+        return features_to_motion(out, c.fps, dance_meta("fact", audio, seed, style))
+
+    def generate_features(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
+                          style: torch.Tensor | None = None,
+                          generator: torch.Generator | None = None) -> torch.Tensor:
+        """:func:`dancekit.models.fact.sampling.generate_features` with this network."""
+        return sampling.generate_features(self, audio, frames, seed, style, generator)
+
+    def music_features(self, audio: Any) -> np.ndarray:
+        """FACT's 35-d music features at ``config.fps`` (disk-cached by content), (T, 35),
+        with the beat phase appended (T, 37) when the config asks for it (from the cached
+        beats of ``config.phase_source``)."""
+        c = self.config
+        return fact_music_features(audio, c.fps, with_phase=c.beat_phase,
+                                   phase_source=c.phase_source)
+
+    def style_index(self, style: str) -> int:
+        return style_index(self.config.styles, style, "FACT model")
+
+    def _seed_clip(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
+        c = self.config
+        if seed_motion is None:
+            if not bool(self.seeds_ready):
+                raise CheckpointError("this FACT model has no seed bank (it was never "
+                                      "prepared on data); pass seed_motion")
+            return self.seeds[seed % c.seed_bank].clone()
+        seed_motion = resample(seed_motion, c.fps)
+        if seed_motion.num_frames < c.motion_frames:
+            raise ParameterError(f"seed motion needs at least {c.motion_frames / c.fps:g} s "
+                                 f"({c.motion_frames} frames at {c.fps:g} fps), got "
+                                 f"{seed_motion.num_frames} frames")
+        return torch.from_numpy(motion_to_features(seed_motion[-c.motion_frames:]))
+
+    # --- the Trainer's side ------------------------------------------------------------------
+    def encode(self, pair: Any) -> Sequence:
+        """A :class:`dancekit.data.Pair` -> per-frame motion and music features at
+        ``config.fps``, cut to the shorter of the two."""
+        motion = resample(pair.motion, self.config.fps)
+        mot = motion_to_features(motion)
+        aud = self.music_features(pair.audio)
+        n = min(len(mot), len(aud))
+        return Sequence(pair.name, mot[:n], aud[:n], pair.style)
+
+    def window_lengths(self) -> tuple[int, int]:
+        """Frames of motion (seed + future of every roll-out pass) and of music in one
+        training window."""
+        c = self.config
+        hops = (c.rollout_passes - 1) * c.generate_step
+        return c.motion_frames + hops + c.future_frames, c.audio_frames + hops
+
+    def prepare(self, sequences: list[Any]) -> None:
+        """:func:`dancekit.models.fact.training.prepare`."""
+        training.prepare(self, sequences)
+
+    def loss(self, batch: dict[str, torch.Tensor],
+             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+        """:func:`dancekit.models.fact.training.loss`."""
+        return training.loss(self, batch, generator)
+
+    def validation_metrics(self, sequences: list[Sequence], seconds: float,
+                           count: int) -> dict[str, float]:
+        """:func:`dancekit.models.fact.training.validation_metrics`."""
+        return training.validation_metrics(self, sequences, seconds, count)
+
+    # --- checkpoints -------------------------------------------------------------------------
+    def checkpoint_config(self) -> dict[str, Any]:
+        return self.config.to_dict()
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path) -> FACT:
+        """Rebuild from a checkpoint written by :func:`dancekit.train.save_model`: the config
+        comes only from the file (strict: unknown or missing keys and any weight mismatch are
+        errors)."""
+        return rebuild(path, "fact", lambda config: cls(FACTConfig.from_dict(config)))
+
+    @classmethod
+    def load_default(cls) -> FACT:
+        """The weights bundled with dancekit (see ``weights/fact/README.md``)."""
+        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "FACT"))
+
+
+def describe(model: FACT) -> str:
+    """One line for logs: size and timing of the network."""
+    c = model.config
+    n = sum(p.numel() for p in model.parameters())
+    return (f"FACT {n / 1e6:.2f}M parameters, hidden {c.hidden}, layers "
+            f"{c.audio_layers}/{c.motion_layers}/{c.cross_layers}, {c.fps:g} fps, "
+            f"seed {c.motion_frames} / music {c.audio_frames} / future {c.future_frames} frames")

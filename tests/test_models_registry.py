@@ -1,0 +1,85 @@
+"""The public model registry: a model defined outside dancekit registers itself, is listed,
+loads by name and dances; lookups of unknown names and clashing names are clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from dancekit import Motion, ParameterError
+from dancekit.models import (
+    available_models,
+    load_model,
+    model_class,
+    register_model,
+    trainable_models,
+)
+from dancekit.models.common import check_seed, dance_meta, requested_frames
+from dancekit.train import train
+
+DEMO_SONG = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "assets" / "demo_song.ogg"
+
+
+@register_model("test-sway")
+class Sway:
+    """A seed system in a dozen lines: the rest pose swaying sideways once a second."""
+
+    fps = 30.0
+
+    def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
+                 style: str | None = None, seed_motion: Motion | None = None) -> Motion:
+        from dancekit.audio import as_audio
+
+        song = as_audio(audio)
+        frames = requested_frames(seconds, int(song.duration * self.fps), self.fps)
+        t = np.arange(frames) / self.fps
+        root = np.zeros((frames, 3))
+        root[:, 0] = 0.1 * np.sin(2 * np.pi * t + check_seed(seed))
+        root[:, 1] = 0.9
+        return Motion.from_rotations(np.zeros((frames, 24, 3)), root, fps=self.fps,
+                                     skeleton="smpl24",
+                                     meta=dance_meta("test-sway", audio, seed, style))
+
+    @classmethod
+    def load_default(cls) -> Sway:
+        return cls()
+
+
+@register_model("test-part")
+class Part(Sway):
+    """A part of a model (like a tokenizer): registered, but not listed as a dance model."""
+
+    dances = False
+
+
+def test_a_model_registered_outside_the_package_is_listed_and_loads_by_name():
+    assert "test-sway" in available_models()
+    assert {"fact", "dance-tokens", "procedural"} <= set(available_models())
+    assert "test-part" not in available_models()  # dances = False
+    assert "test-sway" not in trainable_models()  # no config_class: nothing to train
+    assert model_class("test-sway") is Sway and model_class("test-part") is Part
+    model = load_model("test-sway")
+    assert isinstance(model, Sway)
+    dance = model.generate(DEMO_SONG, seconds=2.0, seed=1)
+    assert dance.num_frames == 60 and dance.meta["model"] == "test-sway"
+    again = load_model("test-sway").generate(DEMO_SONG, seconds=2.0, seed=1)
+    np.testing.assert_array_equal(dance.positions, again.positions)
+
+
+def test_unknown_and_clashing_names_are_clear_errors(tmp_path):
+    with pytest.raises(ParameterError, match=r"unknown model 'nope' \(known: .*fact.*test-sway"):
+        model_class("nope")
+    with pytest.raises(ParameterError, match="model name 'fact' is taken by "
+                                             "dancekit.models.fact.model.FACT"):
+        register_model("fact")(Sway)
+    assert model_class("fact").__name__ == "FACT"
+    register_model("test-sway")(Sway)  # the same class again (a module re-imported): fine
+    with pytest.raises(ParameterError, match="non-empty string"):
+        register_model("")
+    with pytest.raises(ParameterError, match=r"cannot train model 'test-sway' \(trainable: "
+                                             r".*fact"):
+        train("test-sway", [], tmp_path / "run")
+    assert not (tmp_path / "run").exists()
