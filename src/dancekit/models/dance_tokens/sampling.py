@@ -3,20 +3,38 @@ decides which one the dance takes and what the transformer remembers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 
+from dancekit.models.dance_tokens.config import DanceTokensConfig
 from dancekit.utils import single_threaded
 
-if TYPE_CHECKING:
-    from dancekit.models.dance_tokens.model import DanceTokens
+
+class CodeNetwork(Protocol):
+    """What the loop needs of the network (:class:`~dancekit.models.dance_tokens.model.
+    DanceTokens`): its config, the start code, the music/style read-in, the code embedding,
+    the causal transformer (with ``extend``) and the head. A protocol, so the sampler does
+    not import the model that calls it."""
+
+    config: DanceTokensConfig
+    bos: int
+    training: bool
+    code_embed: Any
+    body: Any
+    head: Any
+
+    def hear(self, music: torch.Tensor, style: int | None) -> torch.Tensor: ...
+
+    def eval(self) -> Any: ...
+
+    def train(self, mode: bool = True) -> Any: ...
 
 
 @torch.no_grad()
 @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
-def draw_codes(net: DanceTokens, music: np.ndarray | torch.Tensor, style: int | None,
+def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | None,
                generator: torch.Generator | None,
                prompt: torch.Tensor | None = None) -> torch.Tensor:
     """Draw one code per row of ``music`` (N, 592, raw), each from the odds at
