@@ -66,8 +66,7 @@ def load_setting(setting: str):
 def every_nth_per_style(pairs: list, n: int) -> list:
     """Every ``n``-th pair of each style, in folder order. A plain ``pairs[::n]`` is not a
     sample: ``dancekit synth`` writes the styles in turn, so with six styles every third
-    pair is only two of them (before session 7 the FID reference here was hip-hop and waltz
-    alone)."""
+    pair is only two of them."""
     by_style: dict = {}
     for p in pairs:
         by_style.setdefault(p.style, []).append(p)

@@ -27,14 +27,14 @@ from dancekit.motion.processing import retime
 from dancekit.motion.speed import body_speed, near_beat_ratio, smooth_speed
 
 #: Whole-body speed on the beat over the mean speed that easing brings a dance down to: 90 %
-#: of the real dances of 600 synth training songs slow down at least this much
+#: of the synthetic reference dances of 600 synth training songs slow down at least this much
 #: (``dancekit synth --n 600 --seed 0``, their exact beats, ``beat_speed_ratio``: mean 0.62,
 #: 10th-90th percentile 0.44-0.79), so a dance that moves like them on the beat is left alone.
 TARGET_BEAT_SPEED = 0.78
 #: Largest easing strength: the motion never plays slower than 1 - MAX_STRENGTH of its speed
 #: nor faster than 1 + MAX_STRENGTH. Stronger easing aligns more but adds jerk: on the FACT
-#: selection songs (docs/results.md, session 6) 0.35 was the strongest cap that kept jitter
-#: under the real dances' and FID_k within 10 % of the un-eased dances'.
+#: selection songs 0.35 was the strongest cap that kept jitter under the reference dances'
+#: and FID_k within 10 % of the un-eased dances'.
 MAX_STRENGTH = 0.35
 
 
