@@ -1,7 +1,7 @@
 """Beat easing: slow a dance down on the music's beats, as dancers do, by re-timing it.
 
-Real dancers hit the beat: their whole-body speed within a tenth of a beat of each beat is
-about 0.6 of their mean speed (the synth dances; :func:`dancekit.metrics.beats.
+Dancers hit the beat: in dancekit's synthetic reference dances the whole-body speed within a
+tenth of a beat of each beat is about 0.6 of the mean speed (:func:`dancekit.metrics.beats.
 beat_speed_ratio`). A learned model that predicts averaged futures keeps a nearly even speed
 (the bundled FACT weights: 0.95), and the beat warper (:mod:`dancekit.motion.beat_warp`) can
 only move the few slow-downs it finds. Easing re-times each beat interval [b, b'] by
@@ -12,8 +12,8 @@ so the motion plays at ``1 - a`` of its speed on every beat and ``1 + a`` half-w
 Every beat keeps its time and every pose its place in the beat, the rate is continuous
 across beats, and each beat interval lasts as long as before: only the timing inside a beat
 changes, nothing is invented. With no strength given, ``a`` is the smallest that brings the
-dance's speed on the beat down to :data:`TARGET_BEAT_SPEED`, what nine real dancers in ten
-reach (none for a dance that already slows there), at most :data:`MAX_STRENGTH`.
+dance's speed on the beat down to :data:`TARGET_BEAT_SPEED`, what nine synthetic reference
+dances in ten reach (none for a dance that already slows there), at most :data:`MAX_STRENGTH`.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def ease_to_beats(motion: Motion, beat_times: np.ndarray, *, strength: float | N
         ``a`` of the module formula. Default: the least that brings the speed on the beat to
         ``target`` times the mean speed, at most ``max_strength``.
     target : float > 0
-        Whole-body speed on the beat over the mean speed to reach (real dancers: 0.62 on
-        average, 0.79 or less for 90 % of them).
+        Whole-body speed on the beat over the mean speed to reach (the synthetic reference
+        dances: 0.62 on average, 0.79 or less for 90 % of them).
 
     Returns
     -------
