@@ -20,6 +20,9 @@ orientations parent first, vectorised over frames:
 
 With constant bone lengths this reproduces the positions to floating-point precision; on
 noisy data (bone lengths that vary over time) the residual is what the writer reports.
+
+Only the rest skeleton needs all frames at once; :class:`RotationFit` makes it first and then
+fits any block of frames on its own, which is how the BVH writer streams a long motion.
 """
 
 from __future__ import annotations
@@ -184,15 +187,14 @@ class RotationFit:
             ancestors.append(a)
             a = sk.parents[a]
         target = np.empty((T, len(kids), 3))
-        parent_axes = np.empty((T, 3, 3))
+        parent = np.empty((T, 3, 3))
         for start in range(0, T, _BLOCK):
             part = slice(start, start + _BLOCK)
             block = _Block(P[part], sk, offsets, self._branches)
             for a in reversed(ancestors):
                 block.fit(a)
-            parent, at = block.frame_of(j)
+            parent[part], at = block.frame_of(j)
             target[part] = P[part, kids] - at[:, None]
-            parent_axes[part] = np.swapaxes(parent, 1, 2)
         pull = _PARENT_PULL * float(np.sum(offsets[kids] ** 2))
         weights = np.concatenate([np.ones(len(kids)), np.full(3, pull)])
         rot = np.empty((T, 3, 3))
@@ -200,8 +202,7 @@ class RotationFit:
             rest = np.concatenate([offsets[kids], np.eye(3)])  # children + pull axes
             for start in range(0, T, _BLOCK):
                 part = slice(start, start + _BLOCK)
-                rot[part] = kabsch(rest, np.concatenate([target[part], parent_axes[part]],
-                                                        axis=1), weights)
+                rot[part] = kabsch(rest, _observed(target[part], parent[part]), weights)
             # this motion's own mean arrangement of the children, in the joint's frame
             offsets[kids] = np.einsum("tba,tkb->ka", rot, target) / T
         return _Branch(rest, weights)
