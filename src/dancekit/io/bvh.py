@@ -19,7 +19,7 @@ captures) is dropped so the moving hips become the root.
 Writing produces a hierarchy with rest offsets, 6 channels on the root and 3 on every other
 joint, in ZXY order (``Zrotation Xrotation Yrotation``), which Blender imports as an animated
 armature; joints keep their original names when the motion was read from a BVH. Motions
-without rotations get them from :func:`dancekit.io.ik.fit_rotations`.
+without rotations get them from :class:`dancekit.io.ik.RotationFit`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -416,8 +417,9 @@ def write_bvh(motion: Motion, path: str | Path) -> dict[str, Any]:
     """Write a 3D motion as BVH (centimetres, ZXY rotation channels).
 
     Motions with ``rotations`` are written exactly. Position-only motions are first fitted by
-    inverse kinematics (:func:`dancekit.io.ik.fit_rotations`); the report gives the fit
-    error.
+    inverse kinematics (:class:`dancekit.io.ik.RotationFit`: the rest skeleton over all
+    frames first, then the rotations fitted, converted and written a chunk at a time, so a long
+    motion's rotations never exist at once); the report gives the fit error.
 
     Returns
     -------
@@ -427,7 +429,7 @@ def write_bvh(motion: Motion, path: str | Path) -> dict[str, Any]:
         between ``motion.positions`` and the positions the written file encodes, over all
         joints and frames, metres.
     """
-    from dancekit.io.ik import fit_rotations
+    from dancekit.io.ik import RotationFit
     from dancekit.motion.kinematics import forward_kinematics
 
     if motion.is_2d:
@@ -436,11 +438,12 @@ def write_bvh(motion: Motion, path: str | Path) -> dict[str, Any]:
     if sum(p < 0 for p in sk.parents) != 1:
         raise ParameterError(f"skeleton {sk.name!r} has several roots; BVH needs one")
     fitted = motion.rotations is None or motion.root is None or sk.offsets is None
-    if fitted:
-        rotations, root, offsets = fit_rotations(motion)
-        sk = Skeleton(name=sk.name, joints=sk.joints, parents=sk.parents, offsets=offsets)
-    else:  # converted to float64 a chunk at a time below
-        rotations, root = motion.rotations, motion.root
+    if fitted:  # the rest skeleton now, the rotations a chunk at a time below
+        fit = RotationFit(motion)
+        sk = Skeleton(name=sk.name, joints=sk.joints, parents=sk.parents, offsets=fit.offsets)
+        frames = fit.block
+    else:
+        frames = partial(_stored_frames, motion.rotations, motion.root)
     end_sites = motion.meta.get("bvh_end_sites") if not fitted else None
     lines = ["HIERARCHY"]
     _write_joint(lines, sk, _written_names(motion), 0, 0,
@@ -452,21 +455,28 @@ def write_bvh(motion: Motion, path: str | Path) -> dict[str, Any]:
     previous: np.ndarray | None = None
     with atomic_output(path) as tmp, open(tmp, "w", encoding="ascii") as fh:
         fh.write("\n".join(lines) + "\n")
-        for start in range(0, len(root), _WRITE_CHUNK):
+        for start in range(0, motion.num_frames, _WRITE_CHUNK):
             part = slice(start, start + _WRITE_CHUNK)
-            euler = _euler_channels(rotations[part].astype(np.float64), previous)
+            rotations, root_part = frames(start, start + _WRITE_CHUNK)
+            euler = _euler_channels(rotations, previous)
             previous = euler[-1]
-            root_part = root[part].astype(np.float64)
             check = forward_kinematics(euler_matrices(euler), root_part, sk)
             err[part] = np.linalg.norm(check - motion.positions[part], axis=-1)
             channels = np.concatenate([((root_part + sk.offsets[0]) * 100.0)[:, None],
                                        euler[:, order]], axis=1).reshape(len(euler), -1)
             fh.write((row_format * len(channels)) % tuple(channels.ravel().tolist()))
+    mean, peak = float(err.mean()), float(err.max())
+    # last, as it reorders err in place rather than copying it (a long motion's largest array)
+    p95 = float(np.percentile(err, 95, overwrite_input=True))
     return {"format": "bvh", "path": str(path), "frames": motion.num_frames,
-            "joints": motion.num_joints, "ik": fitted,
-            "fit_error_mean_m": float(err.mean()),
-            "fit_error_p95_m": float(np.percentile(err, 95)),
-            "fit_error_max_m": float(err.max())}
+            "joints": motion.num_joints, "ik": fitted, "fit_error_mean_m": mean,
+            "fit_error_p95_m": p95, "fit_error_max_m": peak}
+
+
+def _stored_frames(rotations: np.ndarray, root: np.ndarray, start: int, stop: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """A motion's own rotations and root of frames ``start:stop``, as float64."""
+    return rotations[start:stop].astype(np.float64), root[start:stop].astype(np.float64)
 
 
 def _euler_channels(rotations: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
