@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from dancekit.errors import ParameterError
 from dancekit.motion.core import Motion
@@ -58,6 +57,8 @@ def smooth(motion: Motion, sigma_seconds: float = 1 / 30) -> Motion:
     no longer match. ``sigma_seconds`` is the kernel's standard deviation in seconds."""
     if sigma_seconds <= 0:
         return motion
+    from scipy.ndimage import gaussian_filter1d  # 0.2 s to import: only when smoothing
+
     sigma = sigma_seconds * motion.fps
     pos = gaussian_filter1d(motion.positions.astype(np.float64), sigma, axis=0, mode="nearest")
     root = None if motion.root is None else gaussian_filter1d(
