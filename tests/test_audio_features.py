@@ -170,6 +170,22 @@ def test_features_from_path_match_audio(tmp_path: Path, clicks: tuple) -> None:
                                fact_features(load(path), start_bpm=BPM), rtol=1e-5, atol=1e-4)
 
 
+def test_fact_tempo_prior_is_tracked_on_the_music_as_given(clicks: tuple,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Without ``start_bpm``, the tempo prior comes from the music as given, not from its
+    resampling to ``fps * 512`` Hz: the tempo :class:`dancekit.Music` passes in, so a song's
+    FACT cache entry is the same whether a path or a Music filled it."""
+    import dancekit.audio.beats as beats
+
+    heard = []
+    track = beats.track_beats
+    monkeypatch.setattr(beats, "track_beats", lambda a, **kw: heard.append(a) or track(a, **kw))
+    audio = clicks[0]
+    fact_features(audio, fps=30)
+    assert heard == [audio]
+
+
 def test_bad_arguments(clicks: tuple, tmp_path: Path) -> None:
     audio, _, _ = clicks
     with pytest.raises(ParameterError, match="fps"):

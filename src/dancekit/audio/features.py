@@ -40,7 +40,7 @@ HOP_LENGTH = 512
 DANCE_REVOLUTION_SR = 15360
 #: Bump when a recipe changes, or the beat tracker whose tempo FACT uses as ``start_bpm`` by
 #: default: it is part of every cache key, so stale entries are never read.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 #: FACT's spectrograms are computed in blocks of this many seconds (see :func:`_mel_power`
 #: and :func:`_chroma_cens`): same numbers as one call, a fraction of its memory on long songs.
@@ -84,7 +84,8 @@ def fact_features(audio: str | os.PathLike | Audio, fps: int = 60, *,
         Motion frame rate the features are aligned to (AIST++: 60).
     start_bpm : float > 0, optional
         Tempo prior of the beat one-hot. AIST++ took it from each song's name; for other music
-        ``None`` uses :func:`dancekit.audio.beats.track_beats`'s tempo estimate.
+        ``None`` uses :func:`dancekit.audio.beats.track_beats`'s tempo estimate of the music
+        as given (before resampling to ``fps * 512`` Hz).
 
     Returns
     -------
@@ -93,12 +94,14 @@ def fact_features(audio: str | os.PathLike | Audio, fps: int = 60, *,
     """
     fps = _check_fps(fps)
     sr = fps * HOP_LENGTH
-    audio = as_audio(audio, sr)
-    y = audio.samples
     if start_bpm is None:
         from dancekit.audio.beats import track_beats
 
+        # the music as given, not resampled to ``sr``: the tempo :class:`Music` passes in
+        # (its tracked beats), so a song's cache entry is the same whichever filled it
         start_bpm = track_beats(audio).tempo
+    audio = as_audio(audio, sr)
+    y = audio.samples
     if not start_bpm > 0:
         raise ParameterError(f"start_bpm must be > 0, got {start_bpm}")
     # One dB mel spectrogram serves both the onset envelope and the MFCC: exactly what
