@@ -39,6 +39,7 @@ class Bound:
             raise ParameterError(f"{self.flag} must be from {self.range()}, "
                                  f"got {_number(value)}")
 
+
 def check_all(*pairs: tuple[Bound, float | None]) -> None:
     """Check each ``(bound, value)`` pair, first failure first."""
     for bound, value in pairs:
