@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--songs", type=Path, required=True,
                         help="selection `dancekit synth` folder")
     parser.add_argument("--reference", type=Path, required=True,
-                        help="synth folder of real dances for the FID statistics")
+                        help="synth folder of synthetic reference dances for the FID statistics")
     parser.add_argument("--reference-every", type=int, default=3,
                         help="use every n-th reference dance of each style (speed)")
     parser.add_argument("--setting", action="append", required=True,
@@ -91,14 +91,15 @@ def main() -> None:
     ref = [crop(p.motion, args.seconds)
            for p in every_nth_per_style(load_folder(args.reference), args.reference_every)]
     beats = [beats_of(p.audio) for p in pairs]
-    print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} real dances; "
-          f"{args.seconds:g} s from 2 s at 30 fps; corrected protocol")
+    print(f"{len(pairs)} songs from {args.songs}; FID reference: {len(ref)} synthetic "
+          f"reference dances; {args.seconds:g} s from 2 s at 30 fps; corrected protocol")
     print()
     print("| setting | FID_k | FID_g | Div_k | BAS | beat speed | jitter | speed | sweep |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
-    rows = [("real dances (each to its own song)", [crop(p.motion, args.seconds) for p in pairs]),
-            ("real clips that ignore the music", [crop(m, args.seconds) for m in others])]
+    rows = [("reference dances (each to its own song)",
+             [crop(p.motion, args.seconds) for p in pairs]),
+            ("reference clips that ignore the music", [crop(m, args.seconds) for m in others])]
     settings = [(setting, *load_setting(setting)) for setting in args.setting]
     # re-timed dances use the tracker's beats, cached as `dancekit dance` reads them
     for retiming in dict.fromkeys(r for _, _, r in settings if r):

@@ -4,15 +4,16 @@ Two tables.
 
 1. **Held-out synth pairs** (a ``dancekit synth`` set made with a seed the training set never
    used): every system dances to each held-out song; FID_k / FID_g against a reference set
-   of real synth dances (the training set's motions), Div_k / Div_g, Beat Align Score against
+   of synthetic reference dances (the training set's motions), Div_k / Div_g, Beat Align
+   Score against
    the songs' ground-truth beats (corrected protocol: sigma in seconds), foot skating, jitter
    mean joint speed (a freezing model shows as a low speed), the mean joint displacement over
    a third of a second (``sweep``: sustained motion, which shaking in place does not add to)
-   and the body's speed on the beat over its mean speed (``beat_speed``: real dancers slow
+   and the body's speed on the beat over its mean speed (``beat_speed``: the reference dances slow
    down on the beat). Systems:
 
-   * real held-out motion (the dance made for that song),
-   * a random real clip that ignores the music (the dance of another held-out song),
+   * the held-out synthetic reference motion (the dance made for that song),
+   * a random reference clip that ignores the music (the dance of another held-out song),
    * the procedural choreographer,
    * FACT with the seed clip from the checkpoint's seed bank,
    * FACT seeded with the real first two seconds (the paper's protocol),
@@ -94,7 +95,7 @@ def sweep(motions: list[Motion]) -> float:
 def beat_speed(motions: list[Motion], beats: list[np.ndarray]) -> float:
     """Mean :func:`dancekit.metrics.beats.beat_speed_ratio` (whole-body speed within a tenth
     of a beat of the music's beats over the mean speed): below 1 when dancers slow down on
-    the beat (real synth dances: about 0.6), 1 when the speed ignores the beat. The Beat
+    the beat (synthetic reference dances: about 0.6), 1 when the speed ignores the beat. The Beat
     Align Score's kinematic beats are those slow-downs."""
     ratios = [beat_speed_ratio(m, b) for m, b in zip(motions, beats, strict=True)]
     return float(np.nanmean(ratios))
@@ -142,7 +143,8 @@ def main() -> None:
     parser.add_argument("--heldout", type=Path, required=True,
                         help="`dancekit synth` folder never used in training")
     parser.add_argument("--reference", type=Path, required=True,
-                        help="synth folder of real dances for the FID statistics (training set)")
+                        help="synth folder of synthetic reference dances for the FID "
+                        "statistics (training set)")
     parser.add_argument("--checkpoint", type=Path, default=None,
                         help="FACT checkpoint (default: the bundled weights)")
     parser.add_argument("--tokens-checkpoint", type=Path, default=None,
@@ -157,10 +159,10 @@ def main() -> None:
     beats = [beats_of(p.audio) for p in pairs]
     others = [pairs[(i + 1) % len(pairs)].motion for i in range(len(pairs))]
     tracked = [cached_features(p.audio, "beats") for p in pairs]  # what `dancekit dance` warps onto
-    warped = {"random real clip (ignores the music)": others}
+    warped = {"random reference clip (ignores the music)": others}
     systems: dict[str, list[Motion]] = {
-        "real held-out dance": [crop(p.motion, args.seconds) for p in pairs],
-        "random real clip (ignores the music)": [crop(m, args.seconds) for m in others],
+        "held-out synthetic reference dance": [crop(p.motion, args.seconds) for p in pairs],
+        "random reference clip (ignores the music)": [crop(m, args.seconds) for m in others],
     }
     try:
         procedural = load_model("procedural")
@@ -194,7 +196,7 @@ def main() -> None:
                           for m, b in zip(motions, tracked, strict=True)]
 
     print(f"held-out synth pairs: {len(pairs)} from {args.heldout}; FID reference: "
-          f"{len(ref)} real synth dances from {args.reference}; scored {args.seconds:g} s "
+          f"{len(ref)} synthetic reference dances from {args.reference}; scored {args.seconds:g} s "
           f"from {START:g} s at {FPS:g} fps; corrected protocol; [95% bootstrap CI]")
     print()
     cols = ("fid_k", "fid_g", "div_k", "div_g", "bas", "beat_speed", "foot_skating", "jitter",
@@ -210,7 +212,7 @@ def main() -> None:
         b_ref, b_held = ballroom_sets(args.seconds)
         print()
         print(f"realism: FID against {len(b_ref)} real ballroom clips ({args.seconds:g} s, "
-              f"half of the sequences); the other half ({len(b_held)} clips) is the real row")
+              f"half of the sequences); the other half ({len(b_held)} clips) is the reference row")
         print()
         print("| system | fid_k | fid_g | speed |")
         print("|---|---:|---:|---:|")

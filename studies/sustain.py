@@ -1,8 +1,8 @@
 """Where FACT loses sustained motion and rhythm: over a whole dance, along each predicted window,
 and on the beat.
 
-Three tables on held-out synth songs (real dances as the yardstick; the model's own drawing at
-its ``choice_temperature``, seeded per song):
+Three tables on held-out synth songs (their synthetic reference dances as the yardstick; the
+model's own drawing at its ``choice_temperature``, seeded per song):
 
 1. **Over a dance**: each song is danced from its real first 2 s, and the mean joint
    displacement over a third of a second (``quality.sweep``'s statistic) is averaged per 3 s
@@ -13,7 +13,7 @@ its ``choice_temperature``, seeded per song):
    so a hypothesis averages more of them and moves less.
 3. **On the beat**: over the same windows, the speed of the predicted frames within a tenth
    of a beat of the model's own beat clock (the tracker's beats, which it reads) over their
-   mean speed: real dancers slow down there (about 0.4); a model that learnt the timing of
+   mean speed: the reference dances slow down there (about 0.4); a model that learnt the timing of
    those slow-downs does too, at least in the hypothesis closest to the real frames.
 
     python studies/sustain.py --heldout HELDOUT_DIR [--checkpoint X] [--songs 24]
@@ -116,14 +116,15 @@ def main() -> None:
           f"{args.checkpoint or 'bundled weights'}, temperature "
           f"{model.config.choice_temperature:g}")
     print()
-    print("| span (s) | real sweep (m) | generated (m) | generated / real |")
+    print("| span (s) | reference sweep (m) | generated (m) | generated / reference |")
     print("|---|---:|---:|---:|")
     for start, real, gen in over_a_dance(model, sequences, seconds):
         print(f"| {start:g}-{start + SPAN_SECONDS:g} | {real:.4f} | {gen:.4f} | "
               f"{gen / real:.2f} |")
     print()
     speeds, on_beat = along_a_window(model, sequences)
-    print("| predicted frame | real speed (m/frame) | drawn / real | closest / real |")
+    print("| predicted frame | reference speed (m/frame) | drawn / reference "
+          "| closest / reference |")
     print("|---:|---:|---:|---:|")
     for i in range(0, len(speeds["real"]), 2):
         r = speeds["real"][i]
