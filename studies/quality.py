@@ -5,12 +5,11 @@ Two tables.
 1. **Held-out synth pairs** (a ``dancekit synth`` set made with a seed the training set never
    used): every system dances to each held-out song; FID_k / FID_g against a reference set
    of synthetic reference dances (the training set's motions), Div_k / Div_g, Beat Align
-   Score against
-   the songs' ground-truth beats (corrected protocol: sigma in seconds), foot skating, jitter
-   mean joint speed (a freezing model shows as a low speed), the mean joint displacement over
-   a third of a second (``sweep``: sustained motion, which shaking in place does not add to)
-   and the body's speed on the beat over its mean speed (``beat_speed``: the reference dances slow
-   down on the beat). Systems:
+   Score against the songs' ground-truth beats (corrected protocol: sigma in seconds), foot
+   skating, jitter, mean joint speed (a freezing model shows as a low speed), the mean joint
+   displacement over a third of a second (``sweep``: sustained motion, which shaking in
+   place does not add to) and the body's speed on the beat over its mean speed
+   (``beat_speed``: the reference dances slow down on the beat). Systems:
 
    * the held-out synthetic reference motion (the dance made for that song),
    * a random reference clip that ignores the music (the dance of another held-out song),
