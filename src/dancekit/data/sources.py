@@ -6,9 +6,11 @@
   ``smpl_trans`` (T, 3), ``smpl_scaling``; 60 fps) with the music in ``wav/`` or ``music/``
   named by the music id inside each sequence name (``gBR_sBM_cAll_d04_mBR0_ch01`` dances to
   ``mBR0``); ``ignore_list.txt`` is honoured; the genre comes from the ``g??`` code.
-* **ballroom** (Tang et al. 2018) — ``DANCE_<W|R|C|T>_<n>/`` folders, through
-  :func:`dancekit.io.load_ballroom`, the SMPL-24 mapping of :mod:`dancekit.motion.mapping`
-  and inverse kinematics; only sequences that kept their audio are paired.
+* **ballroom** (Tang et al. 2018) — ``DANCE_<W|R|C|T>_<n>/`` folders, each on its best clock
+  (:func:`dancekit.data.ballroom.ballroom_sequence`: waltz really runs at about 5.8 fps, and
+  the dance starts partway into its song), then the SMPL-24 mapping of
+  :mod:`dancekit.motion.mapping` and inverse kinematics; only sequences that kept their audio
+  are paired.
 * **a folder of pairs** — any motion file dancekit reads (``.npz``, ``.bvh``, ...) with an
   audio file of the same stem; a ``dancekit synth`` directory is one. A style label comes from
   a same-stem ``.json`` with a ``"style"`` key when there is one.
@@ -23,6 +25,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
 from dancekit.motion import Motion
@@ -43,6 +47,7 @@ class Pair:
     motion: Motion
     audio: Path
     style: str | None = None
+    start: float = 0.0  # seconds into the audio where the motion's first frame falls
 
 
 def load_sources(paths: list[str | Path]) -> list[Pair]:
@@ -108,16 +113,19 @@ def load_aistpp(root: Path) -> list[Pair]:
 
 
 def load_ballroom(root: Path) -> list[Pair]:
-    """Ballroom sequences that kept their audio, on SMPL-24 with rotations."""
-    from dancekit.io import load_ballroom as read_sequence
+    """Ballroom sequences that kept their audio, on their clocks, on SMPL-24 with rotations;
+    ``meta["retarget_error_m"]`` is the mean distance between the mapped joints and the
+    SMPL template driven by the fitted rotations (the template's bones are not the dancer's).
+    """
+    from dancekit.data.ballroom import ballroom_sequence
 
     pairs = []
     for seq in sorted(root.glob("DANCE_*")):
-        audio = seq / "audio.mp3"
-        if audio.is_file():
+        if (seq / "audio.mp3").is_file():
+            found = ballroom_sequence(seq)
             style = BALLROOM_STYLES.get(seq.name.split("_")[1])
-            pairs.append(Pair(f"{root.name}/{seq.name}", smpl_with_rotations(
-                read_sequence(seq)), audio, style))
+            pairs.append(Pair(f"{root.name}/{seq.name}", smpl_with_rotations(found.motion),
+                              found.audio, style, found.start))
     return pairs
 
 
@@ -131,8 +139,10 @@ def smpl_with_rotations(motion: Motion) -> Motion:
         return motion
     smpl = retarget(motion, "smpl24")
     rotations, root, _ = fit_rotations(smpl)
-    return Motion.from_rotations(rotations, root, fps=smpl.fps, skeleton="smpl24",
-                                 meta=smpl.meta)
+    fitted = Motion.from_rotations(rotations, root, fps=smpl.fps, skeleton="smpl24",
+                                   meta=smpl.meta)
+    error = float(np.linalg.norm(fitted.positions - smpl.positions, axis=-1).mean())
+    return fitted.replace(meta={**fitted.meta, "retarget_error_m": error})
 
 
 def _style_label(meta_file: Path) -> str | None:

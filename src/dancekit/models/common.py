@@ -227,3 +227,9 @@ def bundled_weights(weights_dir: Path, label: str) -> Path:
         raise CheckpointError(f"bundled {label} weights are missing from the installation "
                               f"({path}); reinstall dancekit or pass --checkpoint")
     return path
+
+
+def music_at_start(music: np.ndarray, pair: Any, fps: float) -> np.ndarray:
+    """Rows of a song's per-frame ``music`` features from where ``pair``'s dance begins
+    (``pair.start`` seconds into the song; 0 for pairs that start with their song)."""
+    return music[int(round(float(getattr(pair, "start", 0.0)) * fps)):]

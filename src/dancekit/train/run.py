@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fnmatch
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ import yaml
 
 from dancekit.data.sources import Pair, load_sources
 from dancekit.data.windows import split_by_sequence
-from dancekit.errors import ParameterError
+from dancekit.errors import AudioDecodeError, DataFormatError, ParameterError
 from dancekit.train.run_lock import run_lock
 from dancekit.train.state import load_trainer_state, refuse_legacy_state
 from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
@@ -184,12 +186,38 @@ def _train_locked(cls: type, model_name: str, pairs: list[Pair], data: list[str 
     if steps is not None:
         train_dict["steps"] = steps
     train_cfg = TrainConfig.from_dict(train_dict)
+    pairs = excluded(pairs, train_cfg.exclude)
     torch.manual_seed(train_cfg.seed)  # the initial weights follow the seed
     model = cls(model_cfg)
-    sequences = [model.encode(p) for p in progress(pairs, total=len(pairs),
-                                                   description="music features",
-                                                   disable=not show_progress)]
+    sequences = encode_pairs(model, pairs, show_progress)
     train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed)
     trainer = Trainer(model, model_name, train_seqs, val_seqs, train_cfg, out, resume=resume,
                       show_progress=show_progress, data_sources=[str(d) for d in data])
     return trainer.fit()
+
+
+def excluded(pairs: list[Pair], patterns: list[str]) -> list[Pair]:
+    """``pairs`` without those whose name, or its last part, matches a pattern."""
+    if not patterns:
+        return pairs
+    kept = [p for p in pairs if not any(fnmatch.fnmatchcase(n, pat) for pat in patterns
+                                        for n in (p.name, p.name.rsplit("/", 1)[-1]))]
+    if not kept:
+        raise ParameterError(f"train config exclude leaves no data ({len(pairs)} pairs)")
+    return kept
+
+
+def encode_pairs(model: Any, pairs: list[Pair], show_progress: bool) -> list[Any]:
+    """Each pair as the model's training sequence. A pair whose music cannot be decoded is
+    left out with a warning naming it (one damaged file should not end a run over many);
+    all of them failing is an error."""
+    sequences = []
+    for pair in progress(pairs, total=len(pairs), description="music features",
+                         disable=not show_progress):
+        try:
+            sequences.append(model.encode(pair))
+        except AudioDecodeError as err:
+            print(f"warning: {pair.name} left out: {err}", file=sys.stderr)
+    if not sequences:
+        raise DataFormatError(f"none of the {len(pairs)} pairs has music that decodes")
+    return sequences

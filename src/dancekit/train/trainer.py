@@ -36,7 +36,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,8 @@ class TrainConfig:
     val_batches: int = 8
     val_samples: int = 8  # held-out sequences danced at each validation for the metrics
     val_seconds: float = 10.0
+    # pairs left out of the run, by name or by its last part (glob patterns): a test split
+    exclude: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
@@ -106,6 +108,10 @@ class TrainConfig:
             "log_every": count, "val_batches": size(),
             "val_samples": Range(0, MAX_SIZE, integer=True),
             "val_seconds": Range(0, 1e4, lo_open=True)})
+        if not isinstance(self.exclude, list) or not all(
+                isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
+            raise ParameterError("train config exclude must be a list of name patterns, got "
+                                 f"{self.exclude!r}")
         if self.amp not in ("auto", "bf16", "off"):
             raise ParameterError(f"train config amp must be auto, bf16 or off, got {self.amp!r}")
 

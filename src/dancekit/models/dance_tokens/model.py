@@ -19,6 +19,7 @@ from dancekit.models.common import (
     bundled_weights,
     check_seed,
     dance_meta,
+    music_at_start,
     rebuild,
     requested_frames,
     style_index,
@@ -114,7 +115,8 @@ class DanceTokens(nn.Module):
         """A pair -> one row per code: the code (as a float) and its music, with a start row
         (BOS) before them and one row of music lookahead after."""
         feats = motion_to_features(resample(pair.motion, self.config.fps))
-        return self.sequence(pair.name, feats, self.music_features(pair.audio), pair.style)
+        music = music_at_start(self.music_features(pair.audio), pair, self.config.fps)
+        return self.sequence(pair.name, feats, music, pair.style)
 
     def sequence(self, name: str, feats: np.ndarray, music: np.ndarray,
                  style: str | None) -> Sequence:

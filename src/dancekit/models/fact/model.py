@@ -17,6 +17,7 @@ from dancekit.models.common import (
     bundled_weights,
     check_seed,
     dance_meta,
+    music_at_start,
     rebuild,
     requested_frames,
     style_index,
@@ -97,7 +98,7 @@ class FACT(FACTNetwork):
         ``config.fps``, cut to the shorter of the two."""
         motion = resample(pair.motion, self.config.fps)
         mot = motion_to_features(motion)
-        aud = self.music_features(pair.audio)
+        aud = music_at_start(self.music_features(pair.audio), pair, self.config.fps)
         n = min(len(mot), len(aud))
         return Sequence(pair.name, mot[:n], aud[:n], pair.style)
 
