@@ -272,3 +272,36 @@ def test_train_command_bad_input(tmp_path, argv, message):
     res = CliRunner().invoke(app, [a.format(**names) for a in argv])
     assert res.exit_code == 2, res.output
     assert message in res.stderr and not (tmp_path / "out").exists()
+
+
+def test_exclude_patterns_leave_out_pairs_by_name_or_last_part(tmp_path):
+    from dancekit.data import Pair
+    from dancekit.train.run import excluded
+
+    pairs = [Pair(f"ballroom/DANCE_{n}", None, tmp_path / "a.mp3") for n in ("C_2", "W_5", "W_50")]
+    assert [p.name for p in excluded(pairs, ["DANCE_W_5"])] == ["ballroom/DANCE_C_2",
+                                                                  "ballroom/DANCE_W_50"]
+    assert [p.name for p in excluded(pairs, ["ballroom/DANCE_W_*"])] == ["ballroom/DANCE_C_2"]
+    with pytest.raises(ParameterError, match="leaves no data"):
+        excluded(pairs, ["*"])
+    with pytest.raises(ParameterError, match="exclude must be a list"):
+        TrainConfig.from_dict({"exclude": "DANCE_W_5"})
+
+
+def test_a_pair_whose_music_does_not_decode_is_left_out_with_a_warning(tmp_path, capsys):
+    from dancekit import DataFormatError
+    from dancekit.data import Pair
+    from dancekit.errors import AudioDecodeError
+    from dancekit.train.run import encode_pairs
+
+    class Model:
+        def encode(self, pair):
+            if pair.name == "bad":
+                raise AudioDecodeError("bad.mp3 is truncated")
+            return pair.name
+
+    pairs = [Pair("good", None, tmp_path / "g.mp3"), Pair("bad", None, tmp_path / "b.mp3")]
+    assert encode_pairs(Model(), pairs, False) == ["good"]
+    assert "warning: bad left out: bad.mp3 is truncated" in capsys.readouterr().err
+    with pytest.raises(DataFormatError, match="none of the 1 pairs"):
+        encode_pairs(Model(), pairs[1:], False)
