@@ -189,7 +189,8 @@ def _train_locked(cls: type, model_name: str, pairs: list[Pair], data: list[str 
     sequences = [model.encode(p) for p in progress(pairs, total=len(pairs),
                                                    description="music features",
                                                    disable=not show_progress)]
-    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed)
+    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed,
+                                             fixed={p.name: p.split for p in pairs if p.split})
     trainer = Trainer(model, model_name, train_seqs, val_seqs, train_cfg, out, resume=resume,
                       show_progress=show_progress, data_sources=[str(d) for d in data])
     return trainer.fit()
