@@ -16,6 +16,7 @@ from aistpp_fixture import SCALING, SEQUENCES, source_motion, write_aistpp_root
 from dancekit.checkpoint import read_header
 from dancekit.data import Sequence, load_sources, split_by_sequence
 from test_dance_tokens import TINY_TOKENS, TINY_VQ
+from test_io_aistpp import _Shell
 from test_train import TINY
 
 TRAIN = {"batch_size": 4, "val_every": 3, "val_seconds": 3.0, "checkpoint_every": 3,
@@ -153,16 +154,6 @@ def test_train_tokenizer_then_dance_tokens_on_the_official_layout(roots, tmp_pat
     assert res.exit_code == 0, res.output
     meta = read_header(tmp_path / "tok" / "model.safetensors")["meta"]
     assert (meta["train_sequences"], meta["val_sequences"]) == (2, 1)
-
-
-class _Shell:
-    """A pickle payload that runs a shell command when loaded by plain pickle."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = str(target)
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.target}",))
 
 
 @pytest.mark.parametrize("layout", ["motions", "keypoints3d"])
