@@ -108,6 +108,14 @@ def test_style_none_and_a_wrong_name(tmp_path: Path) -> None:
     assert "[default: auto]" in " ".join(helptext.split())
 
 
+def test_the_demo_says_which_style_it_chose(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / "demo.png"), "--size", "64"])
+    assert res.exit_code == 0, res.output
+    choice = choose_style(Music.load(DEMO_SONG), load_model("dance-tokens").styles)
+    assert (f"style {choice.style} (auto: {choice.meter}, {choice.tempo:.0f} BPM)"
+            in res.stdout)
+
+
 @pytest.mark.slow
 def test_ballroom_songs_get_their_own_genre(ballroom_dir: Path) -> None:
     """Waltzes with a model that knows waltz (the bundled models do): half or more get waltz

@@ -7,10 +7,10 @@ styles take the meters and tempo ranges the synthesiser writes them with
 (:data:`dancekit.synth.styles.STYLES`). A style without a prior is never chosen
 automatically, only by name.
 
-The choice is meter first, then tempo. A style danced in the music's meter beats one danced
-in a meter of the same kind (two or four beats a bar, three beats a bar; simple or
-compound), which beats any other: a waltz gets a three-beat style whenever the model knows
-one. Among those, the style whose tempo ranges are nearest the tracked tempo (in octaves)
+The choice is meter first, then tempo. A style danced in a meter like the music's (three
+beats a bar or two or four, and simple or compound alike) beats one danced with as many
+beats a bar only, which beats any other: a waltz gets a three-beat style whenever the model
+knows one. Among those, the style whose tempo ranges are nearest the tracked tempo (in octaves)
 wins, counting the tempo halved or doubled at a cost of :data:`OCTAVE_PENALTY` octaves,
 because beat trackers often lock onto half or twice the beat. Ties go to the narrower
 tempo ranges (the more specific style), then to the name, so the choice is deterministic.
