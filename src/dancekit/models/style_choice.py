@@ -111,10 +111,10 @@ def style_for(meter: str, tempo: float, styles: Sequence[str]) -> StyleChoice | 
     for name in known:
         prior = STYLE_PRIORS[name]
         fit = min(_meter_fit(meter, m) for m in prior.meters)
-        cost, heard = min((prior.distance(tempo * f) + (f != 1) * OCTAVE_PENALTY, f)
+        cost, factor = min((prior.distance(tempo * f) + (f != 1) * OCTAVE_PENALTY, f)
                           for f in (1.0, 0.5, 2.0))
-        scored.append(((fit, round(cost, 9), prior.width, name), heard))
-    (fit, cost, _, name), factor = min(scored)
+        scored.append(((fit, round(cost, 9), prior.width, name), factor))
+    (fit, _, _, name), factor = min(scored)
     return StyleChoice(name, meter, float(tempo), _reason(name, meter, tempo, fit, factor))
 
 
