@@ -41,11 +41,12 @@ def smoothstep(x: np.ndarray) -> np.ndarray:
 
 
 def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
-                      lift: np.ndarray, fps: float) -> np.ndarray:
+                      lift: np.ndarray, fps: float, smooth_s: float = 1 / 30) -> np.ndarray:
     """Root height per frame that puts the lowest planted foot joint on the floor (y = 0).
 
     Frames with no planted foot (jumps, releves) interpolate the standing height and add the
-    authored ``lift``; the result is lightly smoothed so contact changes do not jolt."""
+    authored ``lift``; the result is smoothed over ``smooth_s`` seconds so contact changes
+    do not jolt (foot locking then bends the planted legs to the floor)."""
     T = rot.shape[0]
     root = np.zeros((T, 3))
     root[:, [0, 2]] = root_xz
@@ -58,7 +59,7 @@ def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
         height = np.interp(frames, frames[stand], -low[stand])
     else:
         height = -lows.min(axis=1)
-    return gaussian_filter1d(height, max(fps / 30.0, 0.5), mode="nearest") + lift
+    return gaussian_filter1d(height, max(fps * smooth_s, 0.5), mode="nearest") + lift
 
 
 def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.ndarray,
