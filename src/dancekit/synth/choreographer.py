@@ -25,12 +25,13 @@ from dancekit.errors import ParameterError
 from dancekit.motion import Motion
 from dancekit.synth.ballroom import turned
 from dancekit.synth.grid import BeatGrid
-from dancekit.synth.ik import floor_root_height, lock_feet, smoothstep
+from dancekit.synth.ik import SWING_LIFT, floor_root_height, lock_feet, smoothstep
 from dancekit.synth.moves import MOVES, Move, moves_for
 from dancekit.synth.styles import get_style, phrase_beats
 
 FLOOR = (3.5, 2.5)   # half width (x) and half depth (z) of the ballroom floor, metres
 ROOM_AHEAD = 1.5     # metres of floor a travelling dancer wants in front after a figure
+BALLROOM_SWING = (0.1, 0.5)  # a long stride's foot arc: higher, and clear of the floor sooner
 BLEND_BEATS = 1.0    # a transition offset fades out over the new move's first count
 LOCK_FADE_BEATS = 0.25
 
@@ -138,15 +139,17 @@ class _Floor:
         return both[int(rng.choice(len(both), p=w / w.sum()))]
 
     def _fit(self, m: Move) -> float:
-        """Near 1 for a figure that stays on the floor and leaves room ahead, small for one
-        that leaves the floor or ends facing a wall close by."""
+        """Larger for a figure that progresses (up to 1 m), stays on the floor and leaves
+        room ahead; small for one that leaves the floor or ends facing a wall close by."""
         path, yaw = self._path(m)
         outside = np.maximum(np.abs(path) - FLOOR, 0.0).sum(axis=1).max()
         end, ahead = path[-1], turned(self.face + yaw, np.array([0.0, 1.0]))
         with np.errstate(divide="ignore"):
             room = min(((np.sign(a) * np.array(FLOOR)[i] - end[i]) / a
                         for i, a in enumerate(ahead) if abs(a) > 1e-6), default=np.inf)
-        return float(np.exp(-8 * outside) * np.clip(room / ROOM_AHEAD, 0.05, 1.0))
+        progress = min(float(np.linalg.norm(end - self.pos)), 1.0)
+        return float(np.exp(-8 * outside) * np.clip(room / ROOM_AHEAD, 0.05, 1.0)
+                     * (0.3 + progress))
 
     def advance(self, m: Move) -> None:
         path, yaw = self._path(m)
@@ -233,11 +236,13 @@ def choreograph(grid: BeatGrid, style: str, *, seed: int = 0, fps: float = 30.0,
     pose[:, 0] = (yaw * Rotation.from_rotvec(pose[:, 0])).as_rotvec()
     # A travelling dancer's weight changes feet on every count: a longer smoothing keeps the
     # body gliding instead of bobbing by the centimetre the two feet differ in height.
+    travels = get_style(style).travels
     root[:, 1] = floor_root_height(pose, root[:, [0, 2]], feet, lift, fps,
-                                   smooth_s=0.15 if get_style(style).travels else 1 / 30)
+                                   smooth_s=0.15 if travels else 1 / 30)
     beat_frames = fps * float(np.median(np.diff(grid.beats)))
     rot, root = lock_feet(pose, root, feet, pivot,
-                          max(int(round(LOCK_FADE_BEATS * beat_frames)), 1))
+                          max(int(round(LOCK_FADE_BEATS * beat_frames)), 1),
+                          swing=BALLROOM_SWING if travels else (SWING_LIFT, 1.0))
     meta = {
         "source": "dancekit.synth",
         "style": get_style(style).name,

@@ -63,7 +63,8 @@ def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
 
 
 def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.ndarray,
-              blend_frames: int) -> tuple[np.ndarray, np.ndarray]:
+              blend_frames: int, swing: tuple[float, float] = (SWING_LIFT, 1.0)
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Return (rotations, root) with planted feet held still.
 
     Parameters
@@ -77,6 +78,10 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
         stays while the heel may swing round it (turns) or rise (releve).
     blend_frames : int
         Frames over which the correction fades in before a landing and out after a lift-off.
+    swing : (float, float)
+        Height (m) of a stepping foot's arc and its shape: the arc is ``sin ** shape`` of
+        the swing's progress, so a shape below 1 lifts the foot clear of the floor sooner
+        (a long stride that would otherwise brush the floor at speed).
     """
     rot = rot.copy()
     root = root.copy()
@@ -87,7 +92,7 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
     active = np.zeros((2, T), dtype=bool)
     for side, s in enumerate(SIDES):
         targets[side], orient[side], active[side] = _foot_plan(
-            pos, glob, s, feet[:, side], pivot[:, side], blend_frames)
+            pos, glob, s, feet[:, side], pivot[:, side], blend_frames, swing)
 
     # Lower the root where a planted leg cannot reach its target even when straight.
     drop = np.zeros(T)
@@ -120,7 +125,7 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
 
 
 def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
-               ball: np.ndarray, blend: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               ball: np.ndarray, blend: int, swing: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ankle target positions (T, 3), ankle world orientations (T, 3, 3) and which frames
     to solve (T,) for one foot.
 
@@ -171,7 +176,7 @@ def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
         gap = np.arange(b + 1, a)
         if len(gap) < 3:
             continue
-        target[gap, 1] += SWING_LIFT * np.sin(np.pi * (gap - b) / (a - b))
+        target[gap, 1] += swing[0] * np.sin(np.pi * (gap - b) / (a - b)) ** swing[1]
         active[gap] = True
     return target, orient, active
 

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dancekit.synth.poses import mirror_pose, pose
+from dancekit.synth.poses import IDX, mirror_pose, pose
+
+HOLD_JOINTS = [IDX[f"{side}_{part}"] for side in ("left", "right")
+               for part in ("collar", "shoulder", "elbow", "wrist", "hand")] + [
+    IDX["neck"], IDX["head"]]
 
 
 @dataclass(frozen=True)
@@ -32,19 +36,28 @@ class Key:
 
 @dataclass(frozen=True)
 class Move:
-    """A move of ``beats`` counts for ``styles``; ``energy`` 1 (calm) .. 3 (big)."""
+    """A move of ``beats`` counts for ``styles``; ``energy`` 1 (calm) .. 3 (big). A move
+    danced ``held`` (a ballroom figure in closed hold) keeps its arms and head when mirrored:
+    the partner stays on the leader's right whichever way the feet go."""
 
     name: str
     styles: tuple[str, ...]
     beats: int
     energy: int
     keys: tuple[Key, ...]
+    held: bool = False
 
     def mirrored(self) -> Move:
         swap = str.maketrans("LRlr", "RLrl")
-        keys = tuple(Key(k.beat, mirror_pose(k.pose), k.feet.translate(swap),
+        keys = tuple(Key(k.beat, self._mirror_pose(k.pose), k.feet.translate(swap),
                          (-k.root[0], k.root[1], k.root[2]), -k.yaw, k.hit) for k in self.keys)
-        return Move(self.name + "~", self.styles, self.beats, self.energy, keys)
+        return Move(self.name + "~", self.styles, self.beats, self.energy, keys, self.held)
+
+    def _mirror_pose(self, p: np.ndarray) -> np.ndarray:
+        out = mirror_pose(p)
+        if self.held:
+            out[HOLD_JOINTS] = p[HOLD_JOINTS]
+        return out
 
     def sample(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """Evaluate at beat offsets ``u`` (clamped to the move): ``pose`` (n, J, 3),

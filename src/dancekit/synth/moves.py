@@ -29,10 +29,11 @@ from dancekit.synth.poses import (
 MOVES: dict[str, Move] = {}
 
 
-def _move(name: str, styles: str, beats: int, energy: int, *keys: Key) -> None:
+def _move(name: str, styles: str, beats: int, energy: int, *keys: Key,
+          held: bool = False) -> None:
     if keys[0].beat != 0 or keys[-1].beat != beats:
         raise ValueError(f"move {name}: keys must span 0..{beats}")
-    MOVES[name] = Move(name, tuple(styles.split()), beats, energy, keys)
+    MOVES[name] = Move(name, tuple(styles.split()), beats, energy, keys, held)
 
 
 # --- stances ---------------------------------------------------------------------------------
@@ -486,7 +487,7 @@ _street()
 _latin()
 _ballet()
 for _name, _style, _beats, _energy, _keys in figures():
-    _move(_name, _style, _beats, _energy, *_keys)
+    _move(_name, _style, _beats, _energy, *_keys, held=True)
 
 
 def moves_for(style: str, beats: set[int] | None = None) -> list[Move]:
