@@ -125,7 +125,8 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
 
 
 def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
-               ball: np.ndarray, blend: int, swing: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               ball: np.ndarray, blend: int, swing: tuple[float, float]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ankle target positions (T, 3), ankle world orientations (T, 3, 3) and which frames
     to solve (T,) for one foot.
 
