@@ -85,3 +85,14 @@ def test_same_seed_same_dance(dances: dict[str, Motion], ballroom_dir: Path) -> 
     np.testing.assert_array_equal(again.positions, dances["tango"].positions)
     other = model.generate(song, seconds=60, seed=4, style="tango")
     assert not np.array_equal(other.positions, dances["tango"].positions)
+
+
+def test_a_ballroom_style_keeps_its_pace_where_the_tracker_doubles_it(ballroom_dir: Path) -> None:
+    """The beat tracker counts this waltz at about 175 BPM (its eighth notes): the waltz is
+    danced on every other beat, at the 84-90 BPM a waltz has; a street style is not."""
+    model = load_model("procedural")
+    song = ballroom_dir / "DANCE_W_10" / "audio.mp3"
+    waltz = model.generate(song, seconds=20, seed=0, style="waltz")
+    assert 80 < waltz.meta["tempo_bpm"] < 95, waltz.meta["tempo_bpm"]
+    house = model.generate(song, seconds=20, seed=0, style="house")
+    assert house.meta["tempo_bpm"] == pytest.approx(2 * waltz.meta["tempo_bpm"], rel=0.05)
