@@ -79,9 +79,10 @@ def _legs(feet: dict[str, np.ndarray], root: np.ndarray, yaw: float, knees: dict
 
 
 def figure(beats: int, manner: Manner, frame: list, steps: list[Step]) -> list[Key]:
-    """Keys of a figure of ``beats`` counts from its steps (see the module docstring)."""
+    """Keys of a figure of ``beats`` counts from its steps (see the module docstring). A
+    step's ``body`` holds until the next step lands, so an opened arm stays open."""
     feet = {"L": np.array([FEET_APART / 2, 0.0]), "R": np.array([-FEET_APART / 2, 0.0])}
-    root, yaw, t_prev = np.zeros(2), 0.0, 0.0
+    root, yaw, t_prev, body = np.zeros(2), 0.0, 0.0, ()
     straight = {"L": manner.knee, "R": manner.knee}
     keys = [K(0, *frame, *_legs(feet, root, 0.0, straight, 0.0))]
     for st in steps:
@@ -98,7 +99,8 @@ def figure(beats: int, manner: Manner, frame: list, steps: list[Step]) -> list[K
             over = 0.8 * feet[other] + 0.2 * target
             knees = {other: manner.knee, st.foot: manner.swing_knee}
             keys.append(K(mid_t, *frame, *_legs(swing, over, yaw + st.turn / 2, knees, 0.0),
-                          *_hips(manner, other), feet=other.lower() if turning else other,
+                          *_hips(manner, other), *body,
+                          feet=other.lower() if turning else other,
                           root=(over[0], 0.0, over[1]), yaw=yaw + st.turn / 2, hit=slow))
         elif slow:
             last = keys[-1]
@@ -109,7 +111,7 @@ def figure(beats: int, manner: Manner, frame: list, steps: list[Step]) -> list[K
         keys.append(K(st.beat, *frame, *_legs(feet, root, yaw, straight, st.rise),
                       *_hips(manner, st.foot), *st.body, feet="lr" if turning else "LR",
                       root=(root[0], 0.0, root[1]), yaw=yaw, hit=True))
-        t_prev = st.beat
+        t_prev, body = st.beat, st.body
     # The figure ends with the weight between the feet, where the next one starts from.
     end = (feet["L"] + feet["R"]) / 2
     keys.append(K(beats, *frame, *_legs(feet, end, yaw, straight, 0.0),
@@ -212,7 +214,7 @@ def figures() -> list[tuple[str, str, int, int, list[Key]]]:
             S(1, "L", (W, 0.28)), S(2, "R"), *_chasse(3, "L", 0.2),
             S(5, "R", (-W, -0.28)), S(6, "L"), *_chasse(7, "R", 0.2)])),
         ("new_york", "chacha", 4, 2, figure(4, LATIN, lf, [
-            S(1, "L", (W, 0.35), -80, 0, arm("r", 0, 10, 10)), S(2, "R", None, 80),
+            S(1, "L", (W, 0.35), -60, 0, arm("r", 0, 30, 40)), S(2, "R", None, 60),
             *_chasse(3, "L", 0.2)])),
         ("chacha_spot_turn", "chacha", 4, 3, figure(4, LATIN, lf, [
             S(1, "L", (0.05, 0.15), 120), S(2, "R", (-W, 0.0), 120), S(3, "L", (W, 0.0), 120),
@@ -223,7 +225,7 @@ def figures() -> list[tuple[str, str, int, int, list[Key]]]:
         ("side_chasses", "chacha", 4, 1, figure(4, LATIN, lf, [
             *_chasse(1, "L", 0.25), *_chasse(3, "R", 0.25)])),
         ("hand_to_hand", "chacha", 4, 2, figure(4, LATIN, lf, [
-            S(1, "L", (W, -0.3), 30, 0, arm("r", 0, -10, 10)), S(2, "R", None, -30),
+            S(1, "L", (W, -0.3), 30, 0, arm("r", 0, 20, 40)), S(2, "R", None, -30),
             *_chasse(3, "L", 0.2)])),
         # Tango: slow = 2 counts, quick = 1; knees flexed, the steps staccato.
         ("tango_walks", "tango", 8, 1, figure(8, TANGO, tf, [

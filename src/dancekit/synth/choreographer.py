@@ -31,7 +31,7 @@ from dancekit.synth.styles import get_style, phrase_beats
 
 FLOOR = (3.5, 2.5)   # half width (x) and half depth (z) of the ballroom floor, metres
 ROOM_AHEAD = 1.5     # metres of floor a travelling dancer wants in front after a figure
-BALLROOM_SWING = (0.1, 0.5)  # a long stride's foot arc: higher, and clear of the floor sooner
+BALLROOM_SWING = (0.1, 0.2)  # a long stride's foot arc: up 10 cm over the first 20 %
 BLEND_BEATS = 1.0    # a transition offset fades out over the new move's first count
 LOCK_FADE_BEATS = 0.25
 
@@ -242,7 +242,7 @@ def choreograph(grid: BeatGrid, style: str, *, seed: int = 0, fps: float = 30.0,
     beat_frames = fps * float(np.median(np.diff(grid.beats)))
     rot, root = lock_feet(pose, root, feet, pivot,
                           max(int(round(LOCK_FADE_BEATS * beat_frames)), 1),
-                          swing=BALLROOM_SWING if travels else (SWING_LIFT, 1.0))
+                          swing=BALLROOM_SWING if travels else (SWING_LIFT, 0.0))
     meta = {
         "source": "dancekit.synth",
         "style": get_style(style).name,

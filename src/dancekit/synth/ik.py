@@ -63,7 +63,7 @@ def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
 
 
 def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.ndarray,
-              blend_frames: int, swing: tuple[float, float] = (SWING_LIFT, 1.0)
+              blend_frames: int, swing: tuple[float, float] = (SWING_LIFT, 0.0)
               ) -> tuple[np.ndarray, np.ndarray]:
     """Return (rotations, root) with planted feet held still.
 
@@ -79,9 +79,9 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
     blend_frames : int
         Frames over which the correction fades in before a landing and out after a lift-off.
     swing : (float, float)
-        Height (m) of a stepping foot's arc and its shape: the arc is ``sin ** shape`` of
-        the swing's progress, so a shape below 1 lifts the foot clear of the floor sooner
-        (a long stride that would otherwise brush the floor at speed).
+        Height (m) of a stepping foot's arc and the share of the swing it takes to rise to
+        it (and to come down); 0 is a half sine. A long stride rises over a third of its
+        swing and stays up, so it does not brush the floor at speed.
     """
     rot = rot.copy()
     root = root.copy()
@@ -177,7 +177,10 @@ def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
         gap = np.arange(b + 1, a)
         if len(gap) < 3:
             continue
-        target[gap, 1] += swing[0] * np.sin(np.pi * (gap - b) / (a - b)) ** swing[1]
+        x = (gap - b) / (a - b)
+        arc = (np.sin(np.pi * x) if swing[1] <= 0
+               else smoothstep(np.minimum(x, 1 - x) / swing[1]))
+        target[gap, 1] += swing[0] * arc
         active[gap] = True
     return target, orient, active
 
