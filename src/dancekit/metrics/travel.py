@@ -43,11 +43,11 @@ def travel(motion: Motion, *, still_speed: float = 0.05, still_seconds: float = 
                              f"{still_speed}, {still_seconds}")
     p = motion.positions.astype(np.float64)
     t = np.arange(motion.num_frames) / motion.fps
-    ticks = np.arange(0.0, t[-1] + 1e-9, STEP_S)
+    ticks = np.append(np.arange(0.0, t[-1], STEP_S), t[-1])
     path = np.stack([np.interp(ticks, t, p[:, 0, k]) for k in (0, 2)], axis=1)
     length = float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum())
     seconds = max(float(ticks[-1]), 1e-9)
-    extent = float(np.linalg.norm(np.ptp(path, axis=0))) if len(path) else 0.0
+    extent = float(np.linalg.norm(np.ptp(path, axis=0)))
     return Travel(length / seconds, 60 * length / seconds, extent,
                   _turned(motion, t, ticks), _freezes(p, motion.fps, still_speed,
                                                       still_seconds))
