@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "   (where that index cannot be reached, pip retries it for ~10 s, then uses its other sources)"
 	$(PIP) install --no-deps -c constraints.txt --index-url $(TORCH_INDEX) torch
 	@echo "== [4/4] installing dancekit and its dependencies (first time: a few minutes)"
-	$(PIP) install -c constraints.txt -e ".[dev]"
+	$(PIP) install -c constraints.txt -e ".[dev,serve]"
 	touch $(STAMP)
 	@echo "== installed into $(VENV)"
 

@@ -37,8 +37,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("models",),
     # the two uses of a model: training one, and dancing with one (audio to Motion)
     ("train", "pipeline"),
-    # the command line: a thin wrapper over everything
-    ("cli",),
+    # the command line and the web app: thin wrappers over everything
+    ("cli", "serve"),
 ]
 LAYER_OF = {unit: level for level, units in enumerate(LAYERS) for unit in units}
 

@@ -7,6 +7,7 @@ from dancekit.cli import (  # noqa: F401  (imported for their commands)
     dance_cmds,
     eval_cmds,
     motion_cmds,
+    serve_cmds,
     synth_cmds,
     train_cmds,
 )

@@ -66,3 +66,5 @@ PAIRS = Bound("--n", 1, 100_000)
 #: Synthetic pairs: long enough for a few phrases, short enough to stay a training sample.
 SYNTH_SECONDS = Bound("--seconds", 2, 600)
 STEPS = Bound("--steps", 1, 10_000_000)
+#: TCP port of ``dancekit serve``: any unprivileged one.
+PORT = Bound("--port", 1024, 65535)

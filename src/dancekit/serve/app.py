@@ -1,0 +1,228 @@
+"""The web app's HTTP side (Starlette): the page, its static files and a small JSON API.
+
+Every name in a URL is checked against what the server made (random hex ids, a fixed table
+of download formats) before it is used, and every file it serves lives in its private
+temporary folder or the package: no path is ever built from what a browser sent.
+
+API (all JSON unless said otherwise)::
+
+    GET  /api/options                  models with their styles, the demo song, upload limit
+    POST /api/songs                    body: the audio file's bytes -> {id, name, seconds}
+    GET  /api/songs/{id}/audio         the song, for the page's player
+    POST /api/jobs                     {song, model, style, seed, seconds} -> the job
+    GET  /api/jobs/{id}                the job: state, stage, place in the queue, error
+    GET  /api/jobs/{id}/motion         joint positions for the viewer
+    GET  /api/jobs/{id}/download/{fmt} mp4, bvh, npz or json (a file)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import tempfile
+import urllib.parse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from dancekit.errors import DancekitError, ParameterError
+from dancekit.limits import MAX_SEED
+from dancekit.serve import dances
+from dancekit.serve.jobs import Busy, Job, Jobs
+from dancekit.serve.jobs import Request as JobRequest
+from dancekit.serve.songs import MAX_UPLOAD_BYTES, Songs
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class TooLarge(Exception):
+    """An upload passed the size limit while it was arriving."""
+
+
+def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               max_waiting: int | None = None) -> Starlette:
+    """The app. Uploads and results go into ``folder``, by default a new private temporary
+    folder (mode 700) that is removed when the server stops."""
+    own = folder is None
+    root = Path(tempfile.mkdtemp(prefix="dancekit-serve-")) if own else Path(folder)
+    (root / "songs").mkdir(mode=0o700, exist_ok=True)
+    (root / "jobs").mkdir(mode=0o700, exist_ok=True)
+    songs = Songs(root / "songs", max_bytes=max_upload_bytes)
+    extra = {} if max_waiting is None else {"max_waiting": max_waiting}
+    jobs = Jobs(root / "jobs", dances.make_dance, **extra)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if own:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def job_of(request: Request) -> Job:
+        job = jobs.get(request.path_params["job"])
+        if job is None:
+            raise HTTPException(404, "no such dance on this server")
+        return job
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    async def options(request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(_options, songs))
+
+    async def upload(request: Request) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > songs.max_bytes:
+            raise TooLarge
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > songs.max_bytes:
+                raise TooLarge
+        name = urllib.parse.unquote(request.headers.get("x-filename", ""))
+        song = await run_in_threadpool(songs.add, bytes(data), name)
+        return JSONResponse({"id": song.id, "name": song.name, "seconds": song.seconds})
+
+    async def audio(request: Request) -> Response:
+        try:
+            song = songs.get(request.path_params["song"])
+        except ParameterError:
+            raise HTTPException(404, "no such song on this server") from None
+        return FileResponse(song.path)
+
+    async def submit(request: Request) -> Response:
+        try:
+            asked = json.loads(await request.body())
+        except ValueError:
+            raise ParameterError("the request is not JSON") from None
+        job = jobs.submit(await run_in_threadpool(_job_request, asked, songs))
+        return JSONResponse(_job_view(job, jobs), status_code=202)
+
+    async def status(request: Request) -> Response:
+        return JSONResponse(_job_view(job_of(request), jobs))
+
+    async def motion(request: Request) -> Response:
+        job = _finished(job_of(request))
+        data = await run_in_threadpool(lambda: dances.viewer_data(dances.dance_of(job)))
+        return JSONResponse(data)
+
+    async def download(request: Request) -> Response:
+        job = _finished(job_of(request))
+        fmt = request.path_params["fmt"]
+        if fmt not in dances.DOWNLOADS:
+            raise HTTPException(404, f"no download {fmt!r}: choose "
+                                     f"{', '.join(dances.DOWNLOADS)}")
+        path = await run_in_threadpool(dances.download, job, fmt)
+        r = job.request
+        name = f"dance-{r.model}-seed{r.seed}.{fmt}"
+        return FileResponse(path, media_type=dances.DOWNLOADS[fmt], filename=name)
+
+    routes = [
+        Route("/", index),
+        Route("/api/options", options),
+        Route("/api/songs", upload, methods=["POST"]),
+        Route("/api/songs/{song}/audio", audio),
+        Route("/api/jobs", submit, methods=["POST"]),
+        Route("/api/jobs/{job}", status),
+        Route("/api/jobs/{job}/motion", motion),
+        Route("/api/jobs/{job}/download/{fmt}", download),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    handlers = {DancekitError: _refused(400), Busy: _refused(503),
+                TooLarge: _too_large(songs.max_bytes), HTTPException: _http_error}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    app.state.folder = root
+    app.state.jobs = jobs
+    return app
+
+
+def _refused(code: int):
+    """A handler answering ``{"error": message}`` with ``code``, for errors the page shows."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": str(exc)}, status_code=code)
+
+    return handler
+
+
+def _too_large(limit: int):
+    async def handler(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": f"the file is larger than {limit // 2**20} MB"},
+                            status_code=413)
+
+    return handler
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+
+
+@functools.lru_cache(maxsize=1)
+def _model_styles() -> dict[str, list[str]]:
+    """Each dancing model's styles (loading each model once; the weights are small)."""
+    from dancekit.models import available_models, load_model
+
+    return {name: list(getattr(load_model(name), "styles", []))
+            for name in available_models()}
+
+
+def _options(songs: Songs) -> dict[str, Any]:
+    from dancekit.pipeline import DEFAULT_MODEL
+
+    demo = songs.demo()
+    return {"models": [{"name": n, "styles": s} for n, s in _model_styles().items()],
+            "default_model": DEFAULT_MODEL,
+            "demo": {"id": demo.id, "name": demo.name, "seconds": demo.seconds},
+            "max_upload_mb": songs.max_bytes // 2**20, "max_seed": MAX_SEED}
+
+
+def _job_request(asked: Any, songs: Songs) -> JobRequest:
+    """The page's request checked field by field: a ParameterError names the first bad one."""
+    from dancekit.models.common import check_seconds, check_seed
+
+    if not isinstance(asked, dict):
+        raise ParameterError("the request must be a JSON object")
+    song = songs.get(str(asked.get("song", "")))
+    model = asked.get("model")
+    styles = _model_styles()
+    if model not in styles:
+        raise ParameterError(f"unknown model {model!r}: choose {', '.join(styles)}")
+    style = asked.get("style", "auto")
+    if style not in ["auto", "none", *styles[model]]:
+        raise ParameterError(f"the {model} model knows no style {style!r}")
+    seed = check_seed(asked.get("seed", 0))
+    seconds = asked.get("seconds")
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise ParameterError(f"seconds must be a number, got {seconds!r}")
+        seconds = check_seconds(seconds)
+        if song.seconds is not None and seconds > song.seconds:
+            raise ParameterError(f"the song lasts only {song.seconds:.1f} s")
+    return JobRequest(song, model, style, seed, seconds)
+
+
+def _job_view(job: Job, jobs: Jobs) -> dict[str, Any]:
+    """What the page hears about a job."""
+    view = {"id": job.id, "state": job.state, "stage": job.stage, "error": job.error,
+            "ahead": jobs.ahead(job), "model": job.request.model, "seed": job.request.seed,
+            "song": job.request.song.name,
+            "audio": f"/api/songs/{job.request.song.id}/audio", **job.meta}
+    if job.state == "done":
+        view["downloads"] = {f: f"/api/jobs/{job.id}/download/{f}" for f in dances.DOWNLOADS}
+    return view
+
+
+def _finished(job: Job) -> Job:
+    if job.state != "done":
+        raise HTTPException(409, f"this dance is {job.state}, not ready")
+    return job
