@@ -3,7 +3,7 @@
 export {
   AmbientLight, BoxGeometry, CapsuleGeometry, Color, CylinderGeometry, DirectionalLight,
   Fog, GridHelper, Group, HemisphereLight, LineBasicMaterial, LineSegments, BufferGeometry,
-  Float32BufferAttribute, Mesh, MeshStandardMaterial, PCFSoftShadowMap, PerspectiveCamera,
+  Float32BufferAttribute, Mesh, MeshStandardMaterial, PCFShadowMap, PerspectiveCamera,
   PlaneGeometry, Quaternion, Scene, SphereGeometry, Vector3, WebGLRenderer, CircleGeometry,
   MeshBasicMaterial,
 } from "three";

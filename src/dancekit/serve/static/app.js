@@ -116,7 +116,7 @@ const viewer = {
     this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(window.devicePixelRatio);
     this.renderer.shadowMap.enabled = true;
-    this.renderer.shadowMap.type = THREE.PCFSoftShadowMap;
+    this.renderer.shadowMap.type = THREE.PCFShadowMap;
     host.appendChild(this.renderer.domElement);
     this.scene = new THREE.Scene();
     this.scene.background = new THREE.Color(0x1b1f29);
@@ -138,7 +138,7 @@ const viewer = {
       new THREE.MeshStandardMaterial({ color: 0x2a303d, roughness: 0.95 }));
     floor.rotation.x = -Math.PI / 2;
     floor.receiveShadow = true;
-    const grid = new THREE.GridHelper(60, 60, 0x58617a, 0x3b4253);
+    const grid = new THREE.GridHelper(60, 60, 0x7a86a3, 0x4c5468);
     grid.position.y = 0.001;
     this.scene.add(floor, grid);
     new ResizeObserver(() => this.resize()).observe(host);
@@ -194,7 +194,7 @@ const viewer = {
       this.sun.position.set(dance.root.x + 3, 6, dance.root.z + 4);
       this.sun.target.position.copy(dance.root);
       if (document.activeElement !== $("scrub")) $("scrub").value = audio.currentTime;
-      $("clock").textContent = `${clock(audio.currentTime)} / ${clock((dance.data.frames - 1) / dance.data.fps)}`;
+      $("clock").textContent = `${clock(audio.currentTime)} / ${clock(dance.data.frames / dance.data.fps)}`;
     }
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
