@@ -1,5 +1,6 @@
 """Rendering speed: frames per second at 512x512 on a 60 s motion, drawing only and end to
-end (drawing + H.264 / GIF encoding, audio muxed in), printed as a table.
+end (drawing + H.264 / GIF encoding, audio muxed in), with the default sticks and the body
+look, printed as a table.
 
     python benchmarks/render.py [--seconds 60] [--size 512]
 
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit import Motion
-from dancekit.render import render, render_frames
+from dancekit.render import SkeletonRenderer, render, render_frames
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -76,8 +77,13 @@ def main() -> None:
         jobs = [
             ("draw only (render_frames)", n,
              lambda: sum(1 for _ in render_frames(motion, size=args.size))),
+            ("draw only, --look body", n,
+             lambda: sum(1 for _ in SkeletonRenderer(motion, size=args.size, look="body"))),
             ("MP4 end to end, no audio", n,
              lambda: render(motion, out / "a.mp4", size=args.size, progress=False)),
+            ("MP4 end to end, --look body", n,
+             lambda: render(motion, out / "e.mp4", size=args.size, progress=False,
+                            look="body")),
         ]
         if audio is not None:
             jobs.append(("MP4 end to end, with audio", n,

@@ -146,6 +146,9 @@ def render_cmd(
     min_confidence: Annotated[float, typer.Option(help=MIN_CONFIDENCE.help(
         "Joints below this confidence (2D detections, joints a mapping lacks) are not "
         "drawn."))] = 0.3,
+    look: Annotated[str, typer.Option(
+        "--look", help="How a 3D dancer is drawn: sticks (fastest) or body (shaded capsules "
+        "of a person's proportions).")] = "sticks",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Draw motions as a skeleton video (following 3D camera, floor, shadows; 2D keypoints
@@ -161,5 +164,5 @@ def render_cmd(
     loaded = [load_motion(m, view=view) for m in motions]
     written = render(loaded, target, audio=audio, audio_offset=audio_offset, size=size,
                      fps=fps, titles=title or None, frame=frame,
-                     min_confidence=min_confidence, progress=Stages(quiet).bars)
+                     min_confidence=min_confidence, progress=Stages(quiet).bars, look=look)
     typer.echo(str(written))

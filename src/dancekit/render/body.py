@@ -9,9 +9,11 @@ radii, so the two show the same body.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from dancekit.motion.skeletons import Skeleton
+from dancekit.render.draw import SHIFT, fixed
 
 #: Capsule radius (metres) of a bone by the part its child joint names, first match wins;
 #: adult proportions, slightly slimmed so crossing limbs stay apart.
@@ -55,3 +57,50 @@ def bone_radii(skeleton: Skeleton) -> np.ndarray:
              else min(part_radius(names[a]), part_radius(names[b]))
              for a, b in bones.tolist()]
     return np.asarray(radii, dtype=np.float32)
+
+
+def joint_radii(skeleton: Skeleton, radii: np.ndarray) -> np.ndarray:
+    """(J,) radius of the ball at each joint: the thickest bone meeting there, so a bend
+    (elbow, knee) is round and no thinner than the limb; a joint of no bone gets the default."""
+    bones = np.asarray(skeleton.bones, dtype=np.int64).reshape(-1, 2)
+    out = np.zeros(skeleton.num_joints, np.float32)
+    np.maximum.at(out, bones[:, 0], radii)
+    np.maximum.at(out, bones[:, 1], radii)
+    return np.where(out > 0, out, DEFAULT_RADIUS_M).astype(np.float32)
+
+
+def draw_body(image: np.ndarray, uv: np.ndarray, bones: np.ndarray, bone_colours: np.ndarray,
+              bone_widths: np.ndarray, joint_colours: np.ndarray, joint_radii_px: np.ndarray,
+              order: np.ndarray) -> None:
+    """Draw capsules and balls back to front, each with a lighter band on its upper side (the
+    light comes from above), so limbs read as round solids rather than flat strokes.
+
+    Arguments as :func:`dancekit.render.draw.draw_figure`; each primitive is drawn whole
+    (shade, then its highlight) before the next, so a nearer limb covers a farther one's
+    highlight too.
+    """
+    one = 1 << SHIFT
+    n = len(bones)
+    sizes = np.concatenate([bone_widths / 2, joint_radii_px])
+    colours = np.concatenate([bone_colours, joint_colours])
+    dark = (colours * 0.72).tolist()
+    light = np.minimum(colours * 0.85 + 255 * 0.25, 255).tolist()
+    lift = np.stack([np.zeros_like(sizes), -0.3 * sizes], axis=1)  # pixels, up the image
+    for k in order.tolist():
+        r = float(sizes[k])
+        if r <= 0:
+            continue
+        if k < n:
+            a, b = uv[bones[k, 0]], uv[bones[k, 1]]
+            ends = fixed(np.stack([a, b]))
+            cv2.line(image, ends[0].tolist(), ends[1].tolist(), dark[k],
+                     max(1, round(2 * r)), cv2.LINE_AA, SHIFT)
+            top = fixed(np.stack([a, b]) + lift[k])
+            cv2.line(image, top[0].tolist(), top[1].tolist(), light[k],
+                     max(1, round(0.9 * r)), cv2.LINE_AA, SHIFT)
+        else:
+            centre = uv[k - n]
+            cv2.circle(image, fixed(centre).tolist(), round(r * one), dark[k], -1,
+                       cv2.LINE_AA, SHIFT)
+            cv2.circle(image, fixed(centre + lift[k]).tolist(), round(0.55 * r * one),
+                       light[k], -1, cv2.LINE_AA, SHIFT)

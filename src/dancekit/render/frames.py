@@ -12,6 +12,8 @@ from dancekit.render.panels import Panel2D, Panel3D
 from dancekit.render.style import DEFAULT_THEME, Theme
 
 MIN_SIZE, MAX_SIZE = 64, 4096
+#: How a 3D dancer is drawn: thin sticks (the default, fastest) or a shaded body of capsules.
+LOOKS = ("sticks", "body")
 MAX_FPS = 240  # beyond any display; a typo like 2500 would otherwise draw for hours
 #: Seconds of context on each side of the frame a renderer made for one frame prepares: the
 #: follow camera's smoothing reaches 3 s, and the whole-motion choices (facing, height above
@@ -65,6 +67,9 @@ class SkeletonRenderer:
         Prepare only this output frame (negative counts from the end) and
         :data:`SINGLE_FRAME_CONTEXT_S` around it, so one picture of a long motion costs
         memory for six minutes of it at most, not for all of it. Other frames cannot be drawn.
+    look : str
+        3D motions as ``"sticks"`` (default) or ``"body"``: shaded capsules with a person's
+        proportions, slower to draw (``benchmarks/render.py``). 2D keypoints stay sticks.
     """
 
     def __init__(
@@ -77,8 +82,11 @@ class SkeletonRenderer:
         min_confidence: float = 0.3,
         theme: Theme = DEFAULT_THEME,
         only_frame: int | None = None,
+        look: str = "sticks",
     ) -> None:
         items = as_motions(motions)
+        if look not in LOOKS:
+            raise ParameterError(f"look must be one of {', '.join(LOOKS)}, got {look!r}")
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or \
                 not MIN_SIZE <= size <= MAX_SIZE:
             raise ParameterError(f"size must be an integer from {MIN_SIZE} to {MAX_SIZE} "
@@ -117,7 +125,7 @@ class SkeletonRenderer:
                                            min_confidence, name, end))
             else:
                 self.panels.append(Panel3D(pos, conf, m.skeleton, self.fps, self.size, title,
-                                           theme, min_confidence, end))
+                                           theme, min_confidence, end, look))
         self.theme = theme
 
     @property

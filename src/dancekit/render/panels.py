@@ -14,6 +14,7 @@ from scipy.ndimage import gaussian_filter1d, percentile_filter
 
 from dancekit.errors import ParameterError
 from dancekit.motion.skeletons import Skeleton
+from dancekit.render.body import HEAD_RADIUS_M, bone_radii, draw_body, joint_radii
 from dancekit.render.camera import facing_angle, follow_camera
 from dancekit.render.draw import draw_figure, draw_segments, visible_order
 from dancekit.render.style import (
@@ -126,12 +127,17 @@ class Panel3D(_Ending):
     end : (int, float) or None
         When the motion is shorter than the video: the first output frame after its end and
         its length in seconds; the panel shows from then on that it ended.
+    look : str
+        ``"sticks"`` (thin bones and joint discs) or ``"body"`` (shaded capsules of a
+        person's proportions, :mod:`dancekit.render.body`).
     """
 
     def __init__(self, positions: np.ndarray, confidence: np.ndarray | None,
                  skeleton: Skeleton, fps: float, size: int, title: str | None, theme: Theme,
-                 min_confidence: float, end: tuple[int, float] | None = None) -> None:
+                 min_confidence: float, end: tuple[int, float] | None = None,
+                 look: str = "sticks") -> None:
         self.size, self.theme, self.end = size, theme, end
+        self.body = look == "body"
         hidden = confidence is not None and bool((confidence < min_confidence).any())
         self.visible = confidence >= min_confidence if hidden else None
         sides = joint_sides(skeleton)
@@ -139,14 +145,18 @@ class Panel3D(_Ending):
         self.bone_base = side_colours(bone_sides(skeleton, sides), theme)
         self.joint_base = side_colours(sides, theme)
         self.joint_size = np.full(skeleton.num_joints, theme.joint_radius_m, np.float32)
+        self.bone_size = np.full(len(self.bones), theme.bone_radius_m, np.float32)
+        if self.body:
+            self.bone_size = bone_radii(skeleton)
+            self.joint_size = joint_radii(skeleton, self.bone_size)
         head = head_joint(skeleton)
         if head is not None:
-            self.joint_size[head] = theme.head_radius_m
+            self.joint_size[head] = HEAD_RADIUS_M if self.body else theme.head_radius_m
 
         self.floor = floor_heights(positions, fps)
         fit = positions
         if head is not None:  # the top of the head disc must stay in the frame too
-            top = positions[:, head:head + 1] + np.float32([0, theme.head_radius_m, 0])
+            top = positions[:, head:head + 1] + np.float32([0, self.joint_size[head], 0])
             fit = np.concatenate([positions, top], axis=1)
         self.camera = cam = follow_camera(
             fit, self.floor, fps=fps, width=size, height=size,
@@ -159,7 +169,8 @@ class Panel3D(_Ending):
         self.uv_shadow = cam.project(cam.to_camera(shadows))
         self.distances = cam.distances
         self.shadow_widths = np.maximum(
-            np.rint(2 * theme.bone_radius_m * cam.focal / self.distances), 1).astype(int)
+            np.rint(2 * float(np.median(self.bone_size)) * cam.focal / self.distances),
+            1).astype(int)
         self._init_grid()
         self.background = self._background()
         if title:
@@ -255,8 +266,9 @@ class Panel3D(_Ending):
         order = np.argsort(-depth, kind="stable")
         if order_ok is not None:
             order = order[order_ok[order]]
-        draw_figure(image, self.uv[i], bones, colours[:n], 2 * t.bone_radius_m * focal / zb,
-                    colours[n:], self.joint_size * focal / z, order)
+        draw = draw_body if self.body else draw_figure
+        draw(image, self.uv[i], bones, colours[:n], 2 * self.bone_size * focal / zb,
+             colours[n:], self.joint_size * focal / z, order)
         return self._finish(image, i)
 
 

@@ -33,6 +33,7 @@ def render(
     frame: int = 0,
     min_confidence: float = 0.3,
     progress: bool = True,
+    look: str = "sticks",
 ) -> Path:
     """Render one or more motions as a skeleton video, GIF or still image.
 
@@ -65,6 +66,8 @@ def render(
         Joints (2D keypoints, or 3D joints with a confidence) below it are skipped.
     progress : bool
         Show a progress bar on stderr.
+    look : str
+        ``"sticks"`` (default, fastest) or ``"body"``: 3D dancers as shaded capsules.
 
     Returns
     -------
@@ -100,7 +103,7 @@ def render(
         fps = min(GIF_FPS, max(m.fps for m in items))
     scene = SkeletonRenderer(items, size=size, fps=fps, titles=titles,
                              min_confidence=min_confidence,
-                             only_frame=frame if ext == ".png" else None)
+                             only_frame=frame if ext == ".png" else None, look=look)
     if ext == ".png":
         image = scene.frame(frame)
         with atomic_output(out) as tmp:
