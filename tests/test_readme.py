@@ -66,7 +66,7 @@ RECIPES: dict[str, Recipe] = {
     "python3 -m venv .venv": Recipe(),
     ".venv/bin/pip install --no-deps -c constraints.txt --index-url "
     "https://download.pytorch.org/whl/cpu torch": Recipe(),
-    '.venv/bin/pip install -c constraints.txt -e ".[dev]"': Recipe(),
+    '.venv/bin/pip install -c constraints.txt -e ".[dev,serve]"': Recipe(),
     "make test-all": Recipe(),
     ".venv/bin/pytest -m slow": Recipe(),
     "dancekit dance song.mp3 -o dance.mp4": Recipe(),
