@@ -24,6 +24,7 @@ from dancekit.render import (
     render,
     render_frames,
 )
+from dancekit.render.writers import rgb_to_yuv420p
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 AIST2D = "gBR_sBM_cAll_d04_mBR0_ch01.pkl"
@@ -327,9 +328,28 @@ def test_mp4_keeps_the_drawn_picture(waltz: Motion, tmp_path: Path) -> None:
 
 def test_grid_segments_outside_the_picture_are_skipped_without_changing_it(
         waltz: Motion, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dancekit.render.panels as panels
+    import dancekit.render.grid as grid
 
     scene = SkeletonRenderer(waltz[::10], size=256)
     culled = np.stack(list(scene))
-    monkeypatch.setattr(panels, "GRID_CULL_PX", 1e9)
+    monkeypatch.setattr(grid, "GRID_CULL_PX", 1e9)
     assert np.array_equal(culled, np.stack(list(scene)))
+
+
+def test_frames_cross_to_ffmpeg_as_its_own_yuv420p_conversion(waltz: Motion) -> None:
+    # MP4 frames are converted to yuv420p before the pipe; the planes must be those ffmpeg's
+    # conversion makes of the same drawing (luma to the rounding, chroma as 2x2 means).
+    frame = SkeletonRenderer(waltz, size=256).frame(200)
+    ours = rgb_to_yuv420p(frame).astype(np.int16)
+    theirs = np.frombuffer(subprocess.run(
+        [FFMPEG, "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "256x256", "-i",
+         "-", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"], input=frame.tobytes(),
+        capture_output=True, check=True).stdout, np.uint8).astype(np.int16)
+    luma = 256 * 256
+    assert np.abs(ours[:luma] - theirs[:luma]).max() <= 1
+    chroma = np.abs(ours[luma:] - theirs[luma:])
+    assert chroma.mean() < 0.3 and chroma.max() <= 4  # one pixel of four: 0.45 and 23
+    white_black = np.zeros((2, 2, 3), np.uint8)
+    white_black[0] = 255
+    assert rgb_to_yuv420p(white_black).tolist() == [235, 235, 16, 16, 128, 128]
+
