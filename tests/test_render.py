@@ -24,6 +24,7 @@ from dancekit.render import (
     render,
     render_frames,
 )
+from dancekit.render.soundtrack import Soundtrack
 from dancekit.render.writers import rgb_to_yuv420p
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -112,6 +113,32 @@ def test_audio_offset_and_padding_keep_the_music_in_sync(waltz: Motion,
     assert len(y_late) / 16000 == pytest.approx(4.0, abs=0.03)
     assert _first_sound(y_early) == pytest.approx(0.5, abs=0.02)
     assert _first_sound(y_late) == pytest.approx(3.0, abs=0.02)
+
+
+def test_a_soundtrack_encoded_ahead_is_the_music_cut_at_the_video_end(
+        waltz: Motion, ballroom_dir: Path, tmp_path: Path) -> None:
+    song = ballroom_dir / "DANCE_W_1" / "audio.mp3"
+    clip = waltz[:100]  # 4 s of a song minutes long
+    with Soundtrack(song, seconds=clip.duration) as track:
+        ahead = render(clip, tmp_path / "ahead.mp4", audio=track, size=64, progress=False)
+        folder = track.path.parent
+        assert folder.is_dir()
+    assert not folder.exists()
+    then = render(clip, tmp_path / "then.mp4", audio=song, size=64, progress=False)
+    y_ahead, y_then = _audio(ahead), _audio(then)
+    assert len(y_ahead) / 16000 == pytest.approx(clip.duration, abs=0.03)
+    n = min(len(y_ahead), len(y_then))
+    noise = np.sum((y_ahead[:n] - y_then[:n]) ** 2)
+    assert 10 * np.log10(np.sum(y_then[:n] ** 2) / noise) > 40  # the same sound
+
+
+def test_a_soundtrack_of_undecodable_audio_is_an_audio_error(waltz: Motion,
+                                                             tmp_path: Path) -> None:
+    bad = tmp_path / "song.mp3"
+    bad.write_bytes(b"ID3" + bytes(range(256)) * 40)
+    with Soundtrack(bad) as track, pytest.raises(AudioDecodeError, match="song.mp3"):
+        render(waltz[:10], tmp_path / "x.mp4", audio=track, progress=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
 
 
 def test_gif_decodes_to_the_right_size_and_frame_count(waltz: Motion, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 from imageio_ffmpeg import get_ffmpeg_exe
 
 from dancekit.errors import AudioDecodeError, ParameterError
+from dancekit.render.soundtrack import AAC, Soundtrack
 
 #: Size asked for the pipe that carries raw frames to ffmpeg.
 PIPE_BYTES = 1 << 20
@@ -131,7 +132,7 @@ def write_mp4(
     height: int,
     fps: float,
     num_frames: int,
-    audio: str | Path | None = None,
+    audio: str | Path | Soundtrack | None = None,
     audio_offset: float = 0.0,
     crf: int = 20,
 ) -> None:
@@ -139,31 +140,34 @@ def write_mp4(
 
     The audio starts ``audio_offset`` seconds into the file (negative: that much silence
     first) and is trimmed or padded with silence to the video's exact duration,
-    ``num_frames / fps``, so the two streams end together and stay in sync.
+    ``num_frames / fps``, so the two streams end together and stay in sync. A
+    :class:`Soundtrack` (offset 0) is copied as it was encoded and cut at that duration.
     """
     if width % 2 or height % 2:
         raise ParameterError(f"MP4 (H.264, yuv420p) needs an even width and height, "
                              f"got {width}x{height}")
     cmd = [get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
            *_raw_input(width, height, fps, "yuv420p")]
-    audio_path = None
-    if audio is not None:
+    duration = num_frames / fps
+    audio_path, sound = None, []
+    if isinstance(audio, Soundtrack):
+        if audio_offset:
+            raise ParameterError("a Soundtrack starts with the video: audio_offset must be 0")
+        audio_path = audio.wait()
+        cmd += ["-i", str(audio_path)]
+        sound = ["-map", "1:a:0", "-c:a", "copy", "-t", f"{duration:.6f}"]
+    elif audio is not None:
         audio_path = check_audio(audio)
         seek = ["-ss", f"{audio_offset:.6f}"] if audio_offset > 0 else []
         cmd += [*seek, "-i", str(audio_path)]
-    cmd += ["-map", "0:v:0", "-c:v", "libx264", "-preset", "ultrafast",
-            "-x264-params", X264_PARAMS, "-crf", str(crf),
-            "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
-    if audio_path is not None:
-        duration = num_frames / fps
         chain = []
         if audio_offset < 0:
             chain.append(f"adelay={round(-audio_offset * 1000)}:all=1")
         chain += [f"apad=whole_dur={duration:.6f}", f"atrim=end={duration:.6f}"]
-        # The fast AAC coder halves the audio's encoding time (about 1 s per minute of music
-        # with the default two-loop search); the higher bitrate pays for its small loss.
-        cmd += ["-map", "1:a:0", "-af", ",".join(chain), "-c:a", "aac", "-aac_coder", "fast",
-                "-b:a", "192k"]
+        sound = ["-map", "1:a:0", "-af", ",".join(chain), *AAC]
+    cmd += ["-map", "0:v:0", "-c:v", "libx264", "-preset", "ultrafast",
+            "-x264-params", X264_PARAMS, "-crf", str(crf),
+            "-pix_fmt", "yuv420p", "-movflags", "+faststart", *sound]
     _stream([*cmd, str(path)], map(rgb_to_yuv420p, frames), audio=audio_path)
 
 
