@@ -70,27 +70,39 @@ class FloorGrid:
         origin = np.floor(target[[0, 2]] / GRID_SPACING) * GRID_SPACING
         shift = np.array([origin[0], self.floor[i], origin[1]]) - cam.positions[i]
         points = self.points + (cam.rotation @ shift).astype(np.float32)  # (P, 3)
-        dist = np.linalg.norm(self.mid + (origin - target[[0, 2]]), axis=1)
+        offset = self.mid + (origin - target[[0, 2]])
+        square = offset * offset
+        dist = np.sqrt(square[:, 0] + square[:, 1])
         fade = np.clip((self.radius - dist) / (0.6 * self.radius), 0, 1)
         band = np.ceil(fade * GRID_FADE_BANDS).astype(np.int64)
         behind = (points[:, 2] < NEAR)[self.ends]  # (S, 2)
-        band[behind.all(axis=1)] = 0
+        band[behind[:, 0] & behind[:, 1]] = 0
         live = np.flatnonzero(band)
         band, ends, behind = band[live], self.ends[live], behind[live]
-        uv = cam.project(points)[ends]  # (L, 2, 2)
-        across = np.flatnonzero(behind.any(axis=1))
+        uv = cam.project(points)
+        segments, sides = fixed(uv)[ends], _outside(uv, self.size)[ends]  # (L, 2, 2), (L, 2)
+        across = np.flatnonzero(behind[:, 0] != behind[:, 1])
         if len(across):
             # Pull the end point that is behind the camera forward onto the near plane.
-            pts = points[ends[across]]
+            pts, back = points[ends[across]], behind[across]
             z, other = pts[..., 2], pts[:, ::-1]
-            t = (NEAR - z) / np.where(behind[across], other[..., 2] - z, 1.0)
-            uv[across] = cam.project(np.where(behind[across][..., None],
-                                              pts + t[..., None] * (other - pts), pts))
+            t = (NEAR - z) / np.where(back, other[..., 2] - z, 1.0)
+            pulled = cam.project(np.where(back[..., None], pts + t[..., None] * (other - pts),
+                                          pts))
+            segments[across], sides[across] = fixed(pulled), _outside(pulled, self.size)
         # Most of the patch lies outside the picture (behind the camera's sides or below
         # it); a segment with both ends beyond one edge, anti-aliasing included, draws no
         # pixel, and skipping it halves the grid's drawing time.
-        lo, hi = -GRID_CULL_PX, self.size + GRID_CULL_PX
-        out = ((uv < lo).all(axis=1) | (uv > hi).all(axis=1)).any(axis=1)
-        segments, band = fixed(uv[~out]), band[~out]
+        seen = (sides[:, 0] & sides[:, 1]) == 0
+        segments, band = segments[seen], band[seen]
         for level in range(1, GRID_FADE_BANDS + 1):
             draw_fixed_segments(image, segments[band == level], self.colours[level - 1])
+
+
+def _outside(uv: np.ndarray, size: int) -> np.ndarray:
+    """Which edges of a ``size`` picture (with :data:`GRID_CULL_PX` of margin) points
+    (..., 2) lie beyond, one bit per edge: two ends beyond the same edge share a bit."""
+    lo, hi = -GRID_CULL_PX, size + GRID_CULL_PX
+    u, v = uv[..., 0], uv[..., 1]
+    return ((u < lo).view(np.uint8) | (u > hi).view(np.uint8) << 1 |
+            (v < lo).view(np.uint8) << 2 | (v > hi).view(np.uint8) << 3)
