@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, percentile_filter
 
 from dancekit.errors import ParameterError
+from dancekit.motion.filters import gaussian_smooth, running_rank
 from dancekit.motion.skeletons import Skeleton
 from dancekit.render.camera import facing_angle, follow_camera
 from dancekit.render.draw import draw_figure, draw_segments, visible_order
@@ -94,9 +94,9 @@ def floor_heights(positions: np.ndarray, fps: float) -> np.ndarray:
     """
     lowest = positions[..., 1].min(axis=1).astype(np.float64)
     window = max(1, min(len(lowest), int(2 * fps) | 1))
-    level = percentile_filter(lowest, 10, size=window, mode="nearest")
+    level = running_rank(lowest, window, int(window * 0.1))  # the 10th percentile
     if len(level) > 1:
-        level = gaussian_filter1d(level, 0.5 * fps, mode="nearest")
+        level = gaussian_smooth(level, 0.5 * fps, mode="nearest")
     return level
 
 
