@@ -79,3 +79,29 @@ def test_bad_settings_are_clear_errors():
         warp_to_beats(m, BEATS, max_rate=1.0)
     with pytest.raises(ParameterError, match="finite"):
         warp_to_beats(m, np.array([1.0, np.nan]))
+
+
+def test_the_time_map_is_scipys_pchip(bvh_file) -> None:
+    # The warp's monotone cubic is written in numpy (scipy.interpolate takes 0.26 s to
+    # import); it must be the curve scipy's PchipInterpolator draws through the same anchors,
+    # here those of a real capture warped onto a beat grid, and through awkward ones.
+    from scipy.interpolate import PchipInterpolator
+
+    from dancekit.motion.beat_warp import _match, pchip
+    from dancekit.motion.speed import slow_downs
+
+    motion = load_motion(bvh_file)
+    end = (motion.num_frames - 1) / motion.fps
+    beats = np.arange(0.25, end, 0.5)
+    anchors = _limit_rate([(0.0, 0.0), *_match(slow_downs(motion), beats, 0.3), (end, end)],
+                          1.35)
+    assert len(anchors) > 4
+    rng = np.random.default_rng(0)
+    cases = [tuple(np.array(a) for a in zip(*anchors, strict=True)),
+             (np.array([0.0, 1.0]), np.array([0.0, 2.0])),
+             (np.array([0.0, 1.0, 1.5, 4.0, 4.1]), np.array([1.0, 0.0, 0.0, 3.0, -2.0])),
+             (np.sort(rng.uniform(0, 9, 30)), rng.normal(size=30))]
+    for x, y in cases:
+        at = np.linspace(x[0] - 0.2, x[-1] + 0.2, 1001)
+        np.testing.assert_allclose(pchip(x, y, at), PchipInterpolator(x, y)(at), rtol=0,
+                                   atol=1e-11)

@@ -208,3 +208,58 @@ def test_rotation_between_takes_a_onto_b(rng):
     x = np.array([1.0, 0.0, 0.0])
     np.testing.assert_allclose(rotations.rotation_between(x, -x) @ x, -x, atol=1e-12)
     np.testing.assert_allclose(rotations.rotation_between(x, 2 * x), np.eye(3), atol=1e-12)
+
+
+def test_rodrigues_and_slerp_are_scipys(bvh_file) -> None:
+    # Forward kinematics and re-timing use numpy versions of these two (scipy.spatial takes
+    # 0.26 s to import); they must agree with scipy's Rotation and Slerp to rounding, on a
+    # real capture's joint rotations and on angles near 0 and pi.
+    from scipy.spatial.transform import Rotation, Slerp
+
+    from dancekit.io import load_motion
+
+    motion = load_motion(bvh_file)
+    aa = motion.rotations[:200]
+    edge = np.array([[0.0, 0, 0], [1e-9, 0, 0], [0, 3e-5, 1e-5], [np.pi, 0, 0],
+                     [0, 0, np.pi - 1e-7]])
+    for v in (aa.reshape(-1, 3), edge):
+        np.testing.assert_allclose(rotations.axis_angle_to_matrix(v),
+                                   Rotation.from_rotvec(v).as_matrix(), rtol=0, atol=1e-13)
+    t_src = np.arange(len(aa)) / motion.fps
+    t_dst = np.linspace(-0.1, t_src[-1] + 0.1, 517)
+    ours = rotations.axis_angle_to_matrix(rotations.slerp_axis_angle(aa, t_src, t_dst))
+    for j in range(aa.shape[1]):
+        theirs = Slerp(t_src, Rotation.from_rotvec(aa[:, j]))(np.clip(t_dst, 0, t_src[-1]))
+        np.testing.assert_allclose(ours[:, j], theirs.as_matrix(), rtol=0, atol=1e-12)
+
+
+
+def test_time_filters_are_scipy_ndimages(ballroom_dir) -> None:
+    # The camera, the floor and the speed envelope are filtered in numpy (scipy.ndimage takes
+    # 0.33 s to import); on a real capture's signals, and at the edges of short ones, the
+    # filters must give scipy's results: the maximum and the rank exactly.
+    from scipy.ndimage import gaussian_filter1d, maximum_filter1d, percentile_filter
+
+    from dancekit.io import load_motion
+    from dancekit.motion.filters import gaussian_smooth, running_max, running_rank
+    from dancekit.motion.speed import body_speed
+
+    motion = load_motion(ballroom_dir / "DANCE_C_2")
+    lowest = motion.positions[..., 1].min(axis=1).astype(np.float64)
+    speed = body_speed(motion.positions, motion.fps)
+    track = motion.positions.mean(axis=1)[:, [0, 2]].astype(np.float64)
+    for x in (lowest, speed, lowest[:5], speed[:1]):
+        for size in (1, 3, 51, 91):
+            np.testing.assert_array_equal(running_max(x, size),
+                                          maximum_filter1d(x, size, mode="nearest"))
+            window = min(len(x), size)
+            np.testing.assert_array_equal(running_rank(x, window, int(window * 0.1)),
+                                          percentile_filter(x, 10, size=window, mode="nearest"))
+        for sigma in (0.5, 3.0, 12.5, 40.0):
+            for mode in ("nearest", "reflect"):
+                np.testing.assert_allclose(gaussian_smooth(x, sigma, mode=mode),
+                                           gaussian_filter1d(x, sigma, mode=mode),
+                                           rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        gaussian_smooth(track, 12.5, axis=0, mode="nearest", truncate=3.0),
+        gaussian_filter1d(track, 12.5, axis=0, mode="nearest", truncate=3.0), rtol=1e-12)

@@ -24,6 +24,8 @@ from dancekit.render import (
     render,
     render_frames,
 )
+from dancekit.render.soundtrack import Soundtrack
+from dancekit.render.writers import rgb_to_yuv420p
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 AIST2D = "gBR_sBM_cAll_d04_mBR0_ch01.pkl"
@@ -111,6 +113,32 @@ def test_audio_offset_and_padding_keep_the_music_in_sync(waltz: Motion,
     assert len(y_late) / 16000 == pytest.approx(4.0, abs=0.03)
     assert _first_sound(y_early) == pytest.approx(0.5, abs=0.02)
     assert _first_sound(y_late) == pytest.approx(3.0, abs=0.02)
+
+
+def test_a_soundtrack_encoded_ahead_is_the_music_cut_at_the_video_end(
+        waltz: Motion, ballroom_dir: Path, tmp_path: Path) -> None:
+    song = ballroom_dir / "DANCE_W_1" / "audio.mp3"
+    clip = waltz[:100]  # 4 s of a song minutes long
+    with Soundtrack(song, seconds=clip.duration) as track:
+        ahead = render(clip, tmp_path / "ahead.mp4", audio=track, size=64, progress=False)
+        folder = track.path.parent
+        assert folder.is_dir()
+    assert not folder.exists()
+    then = render(clip, tmp_path / "then.mp4", audio=song, size=64, progress=False)
+    y_ahead, y_then = _audio(ahead), _audio(then)
+    assert len(y_ahead) / 16000 == pytest.approx(clip.duration, abs=0.03)
+    n = min(len(y_ahead), len(y_then))
+    noise = np.sum((y_ahead[:n] - y_then[:n]) ** 2)
+    assert 10 * np.log10(np.sum(y_then[:n] ** 2) / noise) > 40  # the same sound
+
+
+def test_a_soundtrack_of_undecodable_audio_is_an_audio_error(waltz: Motion,
+                                                             tmp_path: Path) -> None:
+    bad = tmp_path / "song.mp3"
+    bad.write_bytes(b"ID3" + bytes(range(256)) * 40)
+    with Soundtrack(bad) as track, pytest.raises(AudioDecodeError, match="song.mp3"):
+        render(waltz[:10], tmp_path / "x.mp4", audio=track, progress=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
 
 
 def test_gif_decodes_to_the_right_size_and_frame_count(waltz: Motion, tmp_path: Path) -> None:
@@ -327,9 +355,28 @@ def test_mp4_keeps_the_drawn_picture(waltz: Motion, tmp_path: Path) -> None:
 
 def test_grid_segments_outside_the_picture_are_skipped_without_changing_it(
         waltz: Motion, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dancekit.render.panels as panels
+    import dancekit.render.grid as grid
 
     scene = SkeletonRenderer(waltz[::10], size=256)
     culled = np.stack(list(scene))
-    monkeypatch.setattr(panels, "GRID_CULL_PX", 1e9)
+    monkeypatch.setattr(grid, "GRID_CULL_PX", 1e9)
     assert np.array_equal(culled, np.stack(list(scene)))
+
+
+def test_frames_cross_to_ffmpeg_as_its_own_yuv420p_conversion(waltz: Motion) -> None:
+    # MP4 frames are converted to yuv420p before the pipe; the planes must be those ffmpeg's
+    # conversion makes of the same drawing (luma to the rounding, chroma as 2x2 means).
+    frame = SkeletonRenderer(waltz, size=256).frame(200)
+    ours = rgb_to_yuv420p(frame).astype(np.int16)
+    theirs = np.frombuffer(subprocess.run(
+        [FFMPEG, "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "256x256", "-i",
+         "-", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"], input=frame.tobytes(),
+        capture_output=True, check=True).stdout, np.uint8).astype(np.int16)
+    luma = 256 * 256
+    assert np.abs(ours[:luma] - theirs[:luma]).max() <= 1
+    chroma = np.abs(ours[luma:] - theirs[luma:])
+    assert chroma.mean() < 0.3 and chroma.max() <= 4  # one pixel of four: 0.45 and 23
+    white_black = np.zeros((2, 2, 3), np.uint8)
+    white_black[0] = 255
+    assert rgb_to_yuv420p(white_black).tolist() == [235, 235, 16, 16, 128, 128]
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,7 @@ DEMO_SONG = ASSETS / "demo_song.ogg"
 
 if TYPE_CHECKING:
     from dancekit.motion import Motion
+    from dancekit.render.soundtrack import Soundtrack
 
 
 def _check_output(out: Path) -> str:
@@ -50,6 +52,16 @@ def _retimed(meta: dict[str, Any]) -> str:
     return "".join(f", {p}" for p in parts)
 
 
+def _soundtrack(audio: Path, seconds: float | None,
+                suffix: str) -> AbstractContextManager[Soundtrack | None]:
+    """An MP4's music, encoded on the other core while this one makes the dance."""
+    if suffix != ".mp4":
+        return nullcontext()
+    from dancekit.render.soundtrack import Soundtrack
+
+    return Soundtrack(audio, seconds)
+
+
 def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
@@ -66,20 +78,20 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     if suffix == ".mp4" and size % 2:
         raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
                              f"height), got {size}")
-    motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
-                   seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease, stages=say)
-    if suffix in VIDEO_SUFFIXES:
-        from dancekit.render import render
+    with _soundtrack(audio, seconds, suffix) as track:
+        motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
+                       seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease, stages=say)
+        if suffix in VIDEO_SUFFIXES:
+            from dancekit.render import render
 
-        frames = _video_frames(motion, suffix)
-        say(f"rendering {frames} frame{'s' if frames != 1 else ''}")
-        render(motion, out, audio=audio if suffix == ".mp4" else None, size=size,
-               progress=say.bars)
-    else:
-        from dancekit.io import save_motion
+            frames = _video_frames(motion, suffix)
+            say(f"rendering {frames} frame{'s' if frames != 1 else ''}")
+            render(motion, out, audio=track, size=size, progress=say.bars)
+        else:
+            from dancekit.io import save_motion
 
-        say(f"writing {out.name}")
-        save_motion(motion, out)
+            say(f"writing {out.name}")
+            save_motion(motion, out)
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
             f"style {_style(motion.meta)}, seed {seed}{_retimed(motion.meta)}")
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.limits import MAX_SECONDS, MAX_SEED, MIN_SECONDS
+from dancekit.utils import single_threaded
 
 C = TypeVar("C")
 
@@ -213,7 +214,11 @@ def rebuild(path: str | Path, name: str, build: Callable[[dict[str, Any]], Any])
     except ParameterError as err:
         raise CheckpointError(f"checkpoint {path}: {err}") from None
     try:
-        model.load_state_dict(state, strict=True)
+        # Copying the weights in (float16 files into float32 parameters) takes 10 ms on one
+        # thread; split over threads it waited up to 0.5 s for a busy core (torch's
+        # threads spin at every tensor's barrier).
+        with single_threaded(torch=True):
+            model.load_state_dict(state, strict=True)
     except RuntimeError as err:
         raise CheckpointError(f"checkpoint {path} does not match its config: "
                               f"{str(err).splitlines()[0]}") from None

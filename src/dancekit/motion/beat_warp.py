@@ -45,8 +45,6 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
         Same length, fps and skeleton; ``meta["beat_warp"]`` holds how many slow-downs were
         moved onto a beat and the largest shift in seconds.
     """
-    from scipy.interpolate import PchipInterpolator
-
     if not 0 < reach <= 0.5:
         raise ParameterError(f"reach must be in (0, 0.5] beats, got {reach}")
     if not max_rate > 1:
@@ -59,7 +57,7 @@ def warp_to_beats(motion: Motion, beat_times: np.ndarray, *, reach: float = 0.3,
     pairs = _match(slow_downs(motion), beats, reach)
     anchors = _limit_rate([(0.0, 0.0), *pairs, (end, end)], max_rate)
     dst, src = (np.array(a) for a in zip(*anchors, strict=True))
-    times = PchipInterpolator(dst, src)(np.arange(motion.num_frames) / motion.fps)
+    times = pchip(dst, src, np.arange(motion.num_frames) / motion.fps)
     out = retime(motion, np.clip(times, 0.0, end))
     shifts = np.abs(dst - src)
     info = {"moved": len(anchors) - 2, "max_shift": round(float(shifts.max()), 4)}
@@ -112,3 +110,38 @@ def _limit_rate(anchors: list[tuple[float, float]],
             return anchors
         worst = max(bad, key=lambda j: abs(anchors[j][0] - anchors[j][1]))
         del anchors[worst]
+
+
+def pchip(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The monotone piecewise cubic through (``x``, ``y``) (``x`` increasing, two points or
+    more) at ``at``: Fritsch and Carlson's PCHIP, as scipy's ``PchipInterpolator`` makes it
+    (the same slopes: weighted harmonic means inside, the shape-preserving three-point
+    formula at the ends), without importing scipy.interpolate (0.26 s)."""
+    h = np.diff(x)
+    delta = np.diff(y) / h
+    if len(x) == 2:
+        slopes = np.full(2, delta[0])
+    else:
+        m0, m1 = delta[:-1], delta[1:]
+        w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+        flat = (np.sign(m0) != np.sign(m1)) | (m0 == 0) | (m1 == 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = (w1 + w2) / (w1 / m0 + w2 / m1)
+        slopes = np.concatenate([[_end_slope(h[0], h[1], delta[0], delta[1])],
+                                 np.where(flat, 0.0, inner),
+                                 [_end_slope(h[-1], h[-2], delta[-1], delta[-2])]])
+    k = np.clip(np.searchsorted(x, at, side="right") - 1, 0, len(x) - 2)
+    t, step = at - x[k], h[k]
+    c2 = (3 * delta[k] - 2 * slopes[k] - slopes[k + 1]) / step
+    c3 = (slopes[k] + slopes[k + 1] - 2 * delta[k]) / (step * step)
+    return ((c3 * t + c2) * t + slopes[k]) * t + y[k]
+
+
+def _end_slope(h0: float, h1: float, m0: float, m1: float) -> float:
+    """PCHIP's slope at an end: the three-point estimate, kept from overshooting."""
+    d = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+    if np.sign(d) != np.sign(m0):
+        return 0.0
+    if np.sign(m0) != np.sign(m1) and abs(d) > 3 * abs(m0):
+        return 3 * m0
+    return d

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from dancekit.motion.core import Motion
+from dancekit.motion.filters import gaussian_smooth
 
 #: Gaussian sigma of the speed envelope, seconds: Bailando's 5 frames at AIST++'s 60 fps.
 SMOOTH_SECONDS = 5.0 / 60.0
@@ -30,9 +31,7 @@ def smooth_speed(speed: np.ndarray, rate: float,
     ``smooth_seconds`` (0 leaves it raw). Beat easing uses it to predict the envelope of a
     re-timed dance without re-timing it."""
     if smooth_seconds > 0:
-        from scipy.ndimage import gaussian_filter1d  # 0.2 s to import: only when smoothing
-
-        return gaussian_filter1d(speed, smooth_seconds * rate)
+        return gaussian_smooth(speed, smooth_seconds * rate)
     return speed
 
 

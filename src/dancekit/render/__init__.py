@@ -7,8 +7,9 @@
 
 from dancekit.render.draw import draw_keypoints
 from dancekit.render.frames import SkeletonRenderer, render_frames
+from dancekit.render.soundtrack import Soundtrack
 from dancekit.render.style import DEFAULT_THEME, Theme
 from dancekit.render.video import render
 
-__all__ = ["DEFAULT_THEME", "SkeletonRenderer", "Theme", "draw_keypoints", "render",
-           "render_frames"]
+__all__ = ["DEFAULT_THEME", "SkeletonRenderer", "Soundtrack", "Theme", "draw_keypoints",
+           "render", "render_frames"]

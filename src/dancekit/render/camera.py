@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
 from dancekit.errors import ParameterError
+from dancekit.motion.filters import gaussian_smooth, running_max
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian smoothing along time (axis 0), kernel cut at 3 sigma."""
     if len(x) < 2 or sigma <= 0:
         return x
-    return gaussian_filter1d(x, sigma, axis=0, mode="nearest", truncate=3.0)
+    return gaussian_smooth(x, sigma, axis=0, mode="nearest", truncate=3.0)
 
 
 def follow_camera(
@@ -172,7 +172,7 @@ def follow_camera(
     # A running maximum over the smoothing kernel's support, then the smoothing: every
     # frame's requirement is met, since each kernel weight multiplies a value >= it.
     radius = int(3.0 * sigma + 0.5)
-    distance = _smooth(maximum_filter1d(need, 2 * radius + 1, mode="nearest"), sigma)
+    distance = _smooth(running_max(need, 2 * radius + 1), sigma)
     distance = np.maximum(distance, 1.0)
     cam_pos = targets - distance[:, None] * rot[2]
     return Camera(rotation=rot, positions=cam_pos, targets=targets, focal=float(focal),

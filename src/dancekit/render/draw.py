@@ -26,9 +26,14 @@ def fixed(points: np.ndarray) -> np.ndarray:
 
 def draw_segments(image: np.ndarray, segments: np.ndarray, colour, thickness: int = 1) -> None:
     """Draw many line segments (n, 2, 2) in one colour and width with one OpenCV call."""
+    draw_fixed_segments(image, fixed(segments), colour, thickness)
+
+
+def draw_fixed_segments(image: np.ndarray, segments: np.ndarray, colour,
+                        thickness: int = 1) -> None:
+    """:func:`draw_segments` for end points already in fixed point (:func:`fixed`)."""
     if len(segments):
-        cv2.polylines(image, list(fixed(segments)), False, colour, thickness, cv2.LINE_AA,
-                      SHIFT)
+        cv2.polylines(image, list(segments), False, colour, thickness, cv2.LINE_AA, SHIFT)
 
 
 def visible_order(bones: np.ndarray, visible: np.ndarray) -> np.ndarray:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, percentile_filter
 
 from dancekit.errors import ParameterError
+from dancekit.motion.filters import gaussian_smooth, running_rank
 from dancekit.motion.skeletons import Skeleton
 from dancekit.render.body import HEAD_RADIUS_M, bone_radii, draw_body, joint_radii
 from dancekit.render.camera import facing_angle, follow_camera
 from dancekit.render.draw import draw_figure, draw_segments, visible_order
+from dancekit.render.grid import FloorGrid
 from dancekit.render.style import (
     Theme,
     bone_sides,
@@ -27,11 +28,6 @@ from dancekit.render.style import (
 
 #: Azimuth of the camera from the dancer's average facing: a 3/4 view.
 VIEW_ANGLE = np.radians(35.0)
-GRID_SPACING = 0.5  # metres: one ballroom-floor tile
-GRID_FADE_BANDS = 6
-#: Pixels beyond the picture's edge within which a one-pixel anti-aliased grid line can still
-#: touch it.
-GRID_CULL_PX = 4
 
 
 def _gradient(rows: np.ndarray, top, bottom, width: int) -> np.ndarray:
@@ -99,9 +95,9 @@ def floor_heights(positions: np.ndarray, fps: float) -> np.ndarray:
     """
     lowest = positions[..., 1].min(axis=1).astype(np.float64)
     window = max(1, min(len(lowest), int(2 * fps) | 1))
-    level = percentile_filter(lowest, 10, size=window, mode="nearest")
+    level = running_rank(lowest, window, int(window * 0.1))  # the 10th percentile
     if len(level) > 1:
-        level = gaussian_filter1d(level, 0.5 * fps, mode="nearest")
+        level = gaussian_smooth(level, 0.5 * fps, mode="nearest")
     return level
 
 
@@ -171,7 +167,7 @@ class Panel3D(_Ending):
         self.shadow_widths = np.maximum(
             np.rint(2 * float(np.median(self.bone_size)) * cam.focal / self.distances),
             1).astype(int)
-        self._init_grid()
+        self.grid = FloorGrid(cam, self.floor, theme, size)
         self.background = self._background()
         if title:
             _draw_title(self.background, title, theme)
@@ -186,62 +182,11 @@ class Panel3D(_Ending):
         floor = _gradient(floor_t, t.floor_far, t.floor_near, size)
         return np.where((rows < horizon)[:, None, None], sky, floor)
 
-    def _init_grid(self) -> None:
-        """World-fixed grid lines near the camera's target, as unit segments that fade out
-        with distance (so the patch has no visible edge as the camera travels)."""
-        self.grid_radius = max(4.0, 1.3 * float(self.distances.max()))
-        k = int(np.ceil(self.grid_radius / GRID_SPACING)) + 1
-        ticks = np.arange(-k, k + 1) * GRID_SPACING
-        a, b = np.meshgrid(ticks, ticks[:-1], indexing="ij")  # line position, segment start
-        a, b = a.ravel(), b.ravel()
-        zeros = np.zeros_like(a)
-        along_z = np.stack([np.stack([a, zeros, b], 1), np.stack([a, zeros, b + GRID_SPACING], 1)],
-                           axis=1)
-        along_x = along_z[..., [2, 1, 0]]
-        segs = np.concatenate([along_z, along_x]).astype(np.float32)  # (S, 2, 3), y = 0
-        self.grid_mid = segs.mean(axis=1)[:, [0, 2]]
-        self.grid_local_cam = segs @ self.camera.rotation.T.astype(np.float32)
-        floor = np.asarray(self.theme.floor_far, np.float32)
-        grid = np.asarray(self.theme.grid, np.float32)
-        levels = np.arange(1, GRID_FADE_BANDS + 1) / GRID_FADE_BANDS
-        self.grid_colours = [tuple(float(c) for c in floor + (grid - floor) * lv)
-                             for lv in levels]
-
-    def _draw_grid(self, image: np.ndarray, i: int) -> None:
-        cam = self.camera
-        target = cam.targets[i]
-        origin = np.floor(target[[0, 2]] / GRID_SPACING) * GRID_SPACING
-        shift = np.array([origin[0], self.floor[i], origin[1]]) - cam.positions[i]
-        pts = self.grid_local_cam + (cam.rotation @ shift).astype(np.float32)  # (S, 2, 3)
-        dist = np.linalg.norm(self.grid_mid + (origin - target[[0, 2]]), axis=1)
-        fade = np.clip((self.grid_radius - dist) / (0.6 * self.grid_radius), 0, 1)
-        band = np.ceil(fade * GRID_FADE_BANDS).astype(np.int64)
-        near = 0.1
-        z = pts[..., 2]
-        band[(z < near).all(axis=1)] = 0
-        live = band > 0
-        pts, z, band = pts[live], z[live], band[live]
-        # Pull an endpoint that is behind the camera forward onto the near plane.
-        behind = z < near
-        if behind.any():
-            other = pts[:, ::-1]
-            t = (near - z) / np.where(behind, other[..., 2] - z, 1.0)
-            pts = np.where(behind[..., None], pts + t[..., None] * (other - pts), pts)
-        uv = cam.project(pts)
-        # Most of the patch lies outside the picture (behind the camera's sides or below
-        # it); a segment with both ends beyond one edge, anti-aliasing included, draws no
-        # pixel, and skipping it halves the grid's drawing time.
-        lo, hi = -GRID_CULL_PX, self.size + GRID_CULL_PX
-        out = ((uv < lo).all(axis=1) | (uv > hi).all(axis=1)).any(axis=1)
-        uv, band = uv[~out], band[~out]
-        for lv in range(1, GRID_FADE_BANDS + 1):
-            draw_segments(image, uv[band == lv], self.grid_colours[lv - 1])
-
     def draw(self, i: int) -> np.ndarray:
         """Frame ``i`` of the panel as a new (size, size, 3) uint8 RGB image."""
         t = self.theme
         image = self.background.copy()
-        self._draw_grid(image, i)
+        self.grid.draw(image, i)
         bones = self.bones
         order_ok = None
         if self.visible is not None:

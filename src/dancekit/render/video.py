@@ -11,6 +11,7 @@ import numpy as np
 from dancekit.errors import ParameterError
 from dancekit.motion.core import Motion
 from dancekit.render.frames import SkeletonRenderer, as_motions
+from dancekit.render.soundtrack import Soundtrack
 from dancekit.render.writers import write_gif, write_mp4, write_png
 from dancekit.utils import atomic_output, check_output_path
 from dancekit.utils import progress as progress_bar
@@ -25,7 +26,7 @@ def render(
     motions: Motion | Sequence[Motion],
     out_path: str | os.PathLike,
     *,
-    audio: str | os.PathLike | None = None,
+    audio: str | os.PathLike | Soundtrack | None = None,
     audio_offset: float = 0.0,
     size: int = 512,
     fps: float | None = None,
@@ -48,9 +49,10 @@ def render(
     out_path : path
         ``.mp4`` (H.264, yuv420p, faststart), ``.gif`` (looping) or ``.png`` (one frame).
         Written atomically: a failed call leaves no file.
-    audio : path, optional
+    audio : path or Soundtrack, optional
         Music to mux into an MP4 (any format ffmpeg reads). It is trimmed or padded with
-        silence to the video's duration.
+        silence to the video's duration. A :class:`~dancekit.render.soundtrack.Soundtrack`
+        (encoded while the motion was being made) is copied in and cut at the video's end.
     audio_offset : float
         Seconds into ``audio`` at which the motion's first frame plays; negative values
         delay the music.
