@@ -112,6 +112,7 @@ def test_dance_stages_go_to_stderr_on_a_terminal(tmp_path: Path,
     assert res.stderr.splitlines() == [
         "loading model procedural",
         "reading music demo_song.ogg (0:20)",
+        "choosing a style",
         "generating 0:04 of dance",
         "tracking beats",
         "re-timing onto the beats",
@@ -134,11 +135,12 @@ def test_summary_reports_only_what_was_done(tmp_path: Path) -> None:
         ", 1 slow-down moved onto beats, eased on the beat at 0.20"
 
     out = tmp_path / "d.npz"
-    res = _run("dance", DEMO_SONG, "-o", out, "--model", "procedural", "--seconds", "5")
+    res = _run("dance", DEMO_SONG, "-o", out, "--model", "procedural", "--seconds", "5",
+               "--style", "pop")
     assert res.exit_code == 0, res.output
     meta = load_motion(out).meta
     moved, strength = meta["beat_warp"]["moved"], meta["beat_ease"]["strength"]
-    assert moved > 0 and strength >= 0.005  # this dance is re-timed both ways
+    assert moved > 0 and strength >= 0.005  # this (pop) dance is re-timed both ways
     assert f", {moved} slow-downs moved onto beats, eased on the beat at {strength:.2f}" \
         in res.stdout
 

@@ -116,7 +116,27 @@ def test_paths_and_unknown_mappings():
     assert mapping_path("smpl24", "body25") == ["smpl24", "body25"]
     w = get_mapping("coco17", "body25").weights
     np.testing.assert_allclose(w.sum(axis=1), 1.0)
-    with pytest.raises(ParameterError, match="no skeleton mapping from 'coco17' to 'smpl24'"):
-        get_mapping("coco17", "smpl24")
+    assert mapping_path("body25", "smpl24") == ["body25", "coco17", "smpl24"]
+    with pytest.raises(ParameterError, match="no skeleton mapping from 'smpl24' to "
+                                             "'mediapipe33'"):
+        get_mapping("smpl24", "mediapipe33")
     m = Motion(np.zeros((2, 24, 3)), 30, "smpl24")
     assert retarget(m, "smpl24") is m
+
+
+def test_coco_to_smpl_puts_the_trunk_where_the_template_has_it():
+    """SMPL -> COCO -> SMPL: joints COCO has come back exactly, the trunk joints COCO lacks
+    within 3 cm of the template's (its spine curves; the mapping's trunk is straight), and
+    the feet are missing."""
+    rest = Motion.from_rotations(np.zeros((1, 24, 3)), np.zeros((1, 3)), fps=30)
+    back = retarget(retarget(rest, "coco17"), "smpl24")
+    sk = back.skeleton
+    err = dict(zip(sk.joints, np.linalg.norm(back.positions[0] - rest.positions[0], axis=-1),
+                   strict=True))
+    for name in ("left_hip", "right_knee", "left_ankle", "right_shoulder", "left_wrist"):
+        assert err[name] < 1e-6
+    for name in ("pelvis", "spine1", "spine2", "spine3", "neck", "left_collar", "right_collar",
+                 "head", "left_hand", "right_hand"):
+        assert err[name] < 0.03, (name, err[name])
+    assert back.confidence[0, sk.index("left_foot")] == 0
+    assert back.confidence[0, sk.index("pelvis")] == 1

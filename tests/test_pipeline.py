@@ -106,13 +106,13 @@ def test_seconds_bounds_the_music_read(cold_cache: Path) -> None:
 def test_every_bundled_model_dances_as_the_command_does(model: str) -> None:
     """The library call gives the golden dances recorded through ``dancekit dance``."""
     golden = np.load(DATA / "golden_dances.npz")
-    for seed, retime in ((0, True), (1, False)):
+    for case in [c for c in make_golden.CASES if c[0] == model]:
+        _, seed, retime, style = case
         motion = dancekit.dance(DEMO_SONG, model=model, seed=seed, seconds=make_golden.SECONDS,
-                                beat_warp=retime, beat_ease=retime)
+                                beat_warp=retime, beat_ease=retime, style=style)
         assert motion.meta["model"] == model and motion.meta["seed"] == seed
         assert ("beat_warp" in motion.meta) == retime
-        np.testing.assert_allclose(motion.positions,
-                                   golden[make_golden.case_key(model, seed, retime)],
+        np.testing.assert_allclose(motion.positions, golden[make_golden.case_key(*case)],
                                    rtol=0, atol=1e-5)
 
 
@@ -120,7 +120,8 @@ def test_stages_are_reported_not_printed(capsys: pytest.CaptureFixture) -> None:
     heard: list[str] = []
     dancekit.dance(DEMO_SONG, model="procedural", seconds=2, stages=heard.append)
     assert heard == ["loading model procedural", "reading music demo_song.ogg (0:20)",
-                     "generating 0:02 of dance", "tracking beats", "re-timing onto the beats"]
+                     "choosing a style", "generating 0:02 of dance", "tracking beats",
+                     "re-timing onto the beats"]
     assert capsys.readouterr() == ("", "")
 
 

@@ -12,7 +12,6 @@ from dancekit.audio import Audio
 from dancekit.errors import AudioDecodeError, ParameterError
 from dancekit.metrics import beat_align_score
 from dancekit.models import available_models, load_model
-from dancekit.models.procedural import style_for
 from dancekit.synth import synthesize
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "assets" / "demo_song.ogg"
@@ -54,14 +53,6 @@ def test_generate_from_audio_in_memory_with_style_and_seed() -> None:
     assert longer.num_frames == 450
     follow = model.generate(audio, seconds=4, style="waltz", seed_motion=a)
     np.testing.assert_allclose(follow.root[0, [0, 2]], a.root[-1, [0, 2]], atol=1e-6)
-
-
-def test_default_style_from_meter_and_tempo() -> None:
-    assert style_for("3/4", 90) == "waltz"
-    assert style_for("6/8", 90) == "ballet"
-    assert style_for("4/4", 85) == "hiphop"
-    assert style_for("4/4", 110) == "pop"
-    assert style_for("4/4", 124) == "house"
 
 
 def test_bad_input(tmp_path: Path) -> None:

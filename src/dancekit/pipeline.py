@@ -38,7 +38,11 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     checkpoint : path, optional
         Weights to load instead of the model's bundled ones.
     style : str, optional
-        Dance style; by default the model chooses from the music.
+        Dance style: one the model knows (``styles``), ``"auto"`` (the default, as is None):
+        the one whose meter and tempo fit the music best
+        (:func:`dancekit.models.style_choice.choose_style`; no style when the model knows
+        none), or ``"none"``: no style label, the learned models' unconditioned dance (the
+        procedural dancer always dances a style, so there ``"none"`` is ``"auto"``).
     seed : int
         0 to 2**32 - 1: same seed, same dance.
     seconds : float, optional
@@ -54,21 +58,31 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     Returns
     -------
     Motion
-        ``meta`` records the model, seed, style, the audio file and what each re-timing did
-        (``beat_warp``, ``beat_ease``).
+        ``meta`` records the model, seed, style (with ``style_auto``, the music's ``meter``
+        and ``tempo`` and the ``reason``, when it was chosen automatically), the audio file
+        and what each re-timing did (``beat_warp``, ``beat_ease``).
     """
     from dancekit.audio.features import Music
     from dancekit.models import load_model
+    from dancekit.models.style_choice import AUTO, NONE, choose_style, known_styles
 
     say = stages or _silent
     music = Music.of(audio, seconds)
     length = music.length  # an unreadable file fails here, before the model loads
     say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
+    styles = known_styles(dancer, style, model)
     name = music.path.name if music.path else "in-memory audio"
     say(f"reading music {name}" + (f" ({clock(length)})" if length else ""))
+    auto = None
+    if style in (None, AUTO):
+        say("choosing a style")
+        auto = choose_style(music, styles)
+    label = auto.style if auto else None if style in (None, AUTO, NONE) else style
     say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
-    motion = dancer.generate(music, seconds=seconds, seed=seed, style=style)
+    motion = dancer.generate(music, seconds=seconds, seed=seed, style=label)
+    if auto is not None:
+        motion.meta["style_auto"] = auto.meta()
     if music.path is not None:
         motion.meta.setdefault("audio", str(music.path))
     if beat_warp or beat_ease:

@@ -12,7 +12,6 @@ from dancekit.cli.bounds import SECONDS, SEED, SIZE, check_all
 from dancekit.cli.stages import Stages
 from dancekit.errors import ParameterError
 from dancekit.pipeline import DEFAULT_MODEL
-from dancekit.synth.styles import StyleName
 from dancekit.utils import check_output_path
 
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
@@ -81,9 +80,15 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
 
         say(f"writing {out.name}")
         save_motion(motion, out)
-    chosen = motion.meta.get("style", style or "-")
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
-            f"style {chosen}, seed {seed}{_retimed(motion.meta)}")
+            f"style {_style(motion.meta)}, seed {seed}{_retimed(motion.meta)}")
+
+
+def _style(meta: dict[str, Any]) -> str:
+    """The summary's style: the one danced and, when chosen automatically, what it heard."""
+    auto = meta.get("style_auto")
+    heard = f" (auto: {auto['meter']}, {auto['tempo']:.0f} BPM)" if auto else ""
+    return f"{meta.get('style', 'none')}{heard}"
 
 
 QUIET_HELP = "No stage lines or progress bars on stderr."
@@ -102,8 +107,11 @@ def dance(
         = None,
     seed: Annotated[int, typer.Option("--seed", help=SEED.help(
         "Random seed: same seed, same dance."))] = 0,
-    style: Annotated[StyleName | None, typer.Option(
-        "--style", help="Dance style; default: chosen by the model from the music.")] = None,
+    style: Annotated[str, typer.Option(
+        "--style", help="Dance style: auto picks the style of the model's that fits the "
+        "music's meter and tempo best (printed); none asks for no style (the learned models' "
+        "unconditioned dance); or any style the model knows (a wrong name lists them).")]
+        = "auto",
     seconds: Annotated[float | None, typer.Option("--seconds", help=SECONDS.help(
         "Length of the dance; default the length of the music."))] = None,
     size: Annotated[int, typer.Option("--size", help=SIZE.help(
@@ -122,7 +130,7 @@ def dance(
     terminal, stderr shows each stage and the rendering's progress; stdout gets one summary
     line."""
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
-                             style=style.value if style else None, seconds=seconds, size=size,
+                             style=style, seconds=seconds, size=size,
                              beat_warp=beat_warp, beat_ease=beat_ease,
                              stages=Stages(quiet)))
 

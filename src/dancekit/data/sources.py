@@ -3,9 +3,13 @@
 :func:`load_sources` looks at each directory and picks the reader:
 
 * **AIST++ official layout** — ``motions/*.pkl`` (``smpl_poses`` (T, 72) axis-angle,
-  ``smpl_trans`` (T, 3), ``smpl_scaling``; 60 fps) with the music in ``wav/`` or ``music/``
-  named by the music id inside each sequence name (``gBR_sBM_cAll_d04_mBR0_ch01`` dances to
-  ``mBR0``); ``ignore_list.txt`` is honoured; the genre comes from the ``g??`` code.
+  ``smpl_trans`` (T, 3), ``smpl_scaling``; 60 fps) or, in a root without ``motions/``,
+  ``keypoints3d/*.pkl`` (COCO-17 joint positions in centimetres, put on SMPL-24 by
+  :func:`smpl_from_keypoints`), with the music in ``wav/`` or ``music/`` named by the music id
+  inside each sequence name (``gBR_sBM_cAll_d04_mBR0_ch01`` dances to ``mBR0``);
+  ``ignore_list.txt`` is honoured; the genre comes from the ``g??`` code. With
+  ``splits/crossmodal_{train,val}.txt`` present, each pair carries its official split and only
+  the listed sequences are read: the test list and the sequences in no list stay unseen.
 * **ballroom** (Tang et al. 2018) — ``DANCE_<W|R|C|T>_<n>/`` folders, each on its best clock
   (:func:`dancekit.data.ballroom.ballroom_sequence`: waltz really runs at about 5.8 fps, and
   the dance starts partway into its song), then the SMPL-24 mapping of
@@ -48,6 +52,7 @@ class Pair:
     audio: Path
     style: str | None = None
     start: float = 0.0  # seconds into the audio where the motion's first frame falls
+    split: str | None = None  # "train" or "val" where the dataset's official split says
 
 
 def load_sources(paths: list[str | Path]) -> list[Pair]:
@@ -58,7 +63,7 @@ def load_sources(paths: list[str | Path]) -> list[Pair]:
     for p in map(Path, paths):
         if not p.is_dir():
             raise ParameterError(f"data directory does not exist: {p}")
-        if (p / "motions").is_dir():
+        if (p / "motions").is_dir() or (p / "keypoints3d").is_dir():
             found = load_aistpp(p)
         elif any(p.glob("DANCE_*")):
             found = load_ballroom(p)
@@ -66,8 +71,8 @@ def load_sources(paths: list[str | Path]) -> list[Pair]:
             found = load_folder(p)
         if not found:
             raise DataFormatError(f"no music-motion pairs found in {p} (expected AIST++ "
-                                  "motions/, ballroom DANCE_* folders, or motion files with "
-                                  "same-stem audio)")
+                                  "motions/ or keypoints3d/ with the music in wav/, ballroom "
+                                  "DANCE_* folders, or motion files with same-stem audio)")
         pairs.extend(found)
     return pairs
 
@@ -90,15 +95,19 @@ def load_folder(root: str | Path) -> list[Pair]:
 
 
 def load_aistpp(root: Path) -> list[Pair]:
-    """AIST++ motions (SMPL poses at 60 fps) with their music (see module doc)."""
-    from dancekit.io.aistpp import load_aist_motion
+    """AIST++ motions (SMPL poses, else 3D keypoints, at 60 fps) with their music and, where
+    the root has the official split lists, their split (see module doc)."""
+    from dancekit.io.aistpp import load_aist_keypoints3d, load_aist_motion
 
-    ignore_file = root / "ignore_list.txt"
-    ignore = set(ignore_file.read_text().split()) if ignore_file.is_file() else set()
+    ignore = set(_name_list(root / "ignore_list.txt"))
+    splits = {name: split for split in ("train", "val")
+              for name in _name_list(root / "splits" / f"crossmodal_{split}.txt")}
+    keypoints = not (root / "motions").is_dir()
+    files = sorted((root / ("keypoints3d" if keypoints else "motions")).glob("*.pkl"))
     music_dirs = [d for d in (root / "wav", root / "music", root / "audio") if d.is_dir()]
     pairs = []
-    for pkl in sorted((root / "motions").glob("*.pkl")):
-        if pkl.stem in ignore:
+    for pkl in files:
+        if pkl.stem in ignore or (splits and pkl.stem not in splits):
             continue
         music_id = re.search(r"_(m[A-Z]{2}\d)_", pkl.stem)
         if music_id is None:
@@ -107,9 +116,37 @@ def load_aistpp(root: Path) -> list[Pair]:
                       if (d / f"{music_id.group(1)}{s}").is_file()), None)
         if audio is None:
             continue
-        pairs.append(Pair(f"{root.name}/{pkl.stem}", load_aist_motion(pkl), audio,
-                          AIST_GENRES.get(pkl.stem[:3])))
+        motion = smpl_from_keypoints(load_aist_keypoints3d(pkl)) if keypoints \
+            else load_aist_motion(pkl)
+        pairs.append(Pair(f"{root.name}/{pkl.stem}", motion, audio,
+                          AIST_GENRES.get(pkl.stem[:3]), split=splits.get(pkl.stem)))
     return pairs
+
+
+def smpl_from_keypoints(motion: Motion) -> Motion:
+    """3D COCO-17 keypoints -> SMPL-24 with rotations, for AIST++ roots without SMPL fits.
+
+    The ``coco17 -> smpl24`` mapping places the trunk on the straight hips-to-shoulders line
+    and the head between the ears; the feet, which COCO lacks, go where the SMPL template
+    puts them relative to the ankle in the body's heading (hips' left-right line, y up), so
+    the feet turn with the body but never point or flex on their own. Then the inverse
+    kinematics of :func:`smpl_with_rotations`.
+    """
+    from dancekit.motion.mapping import retarget
+
+    smpl = retarget(motion, "smpl24")
+    sk = smpl.skeleton
+    pos = smpl.positions.astype(np.float64)
+    up = np.array([0.0, 1.0, 0.0])
+    left = pos[:, sk.index("left_hip")] - pos[:, sk.index("right_hip")]
+    left[:, 1] = 0.0
+    left /= np.maximum(np.linalg.norm(left, axis=-1, keepdims=True), 1e-9)
+    forward = np.cross(left, up)
+    for side in ("left", "right"):
+        x, y, z = sk.offsets[sk.index(f"{side}_foot")]
+        pos[:, sk.index(f"{side}_foot")] = (pos[:, sk.index(f"{side}_ankle")] + x * left
+                                           + y * up + z * forward)
+    return smpl_with_rotations(Motion(pos.astype(np.float32), smpl.fps, sk, meta=smpl.meta))
 
 
 def load_ballroom(root: Path) -> list[Pair]:
@@ -125,7 +162,7 @@ def load_ballroom(root: Path) -> list[Pair]:
             found = ballroom_sequence(seq)
             style = BALLROOM_STYLES.get(seq.name.split("_")[1])
             pairs.append(Pair(f"{root.name}/{seq.name}", smpl_with_rotations(found.motion),
-                              found.audio, style, found.start))
+                              found.audio, style, start=found.start))
     return pairs
 
 
@@ -143,6 +180,12 @@ def smpl_with_rotations(motion: Motion) -> Motion:
                                    meta=smpl.meta)
     error = float(np.linalg.norm(fitted.positions - smpl.positions, axis=-1).mean())
     return fitted.replace(meta={**fitted.meta, "retarget_error_m": error})
+
+
+def _name_list(path: Path) -> list[str]:
+    """The names in a text file, one a line (an AIST++ ignore or split list); none when the
+    file is absent."""
+    return path.read_text(errors="replace").split() if path.is_file() else []
 
 
 def _style_label(meta_file: Path) -> str | None:

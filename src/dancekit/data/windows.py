@@ -32,21 +32,26 @@ class Sequence:
                                  f"{len(self.audio)} music frames")
 
 
-def split_by_sequence(sequences: list[Sequence], val_fraction: float,
-                      seed: int = 0) -> tuple[list[Sequence], list[Sequence]]:
+def split_by_sequence(sequences: list[Sequence], val_fraction: float, seed: int = 0, *,
+                      fixed: dict[str, str] | None = None
+                      ) -> tuple[list[Sequence], list[Sequence]]:
     """Train/validation split by whole sequences (never by window, which would leak).
 
     A sequence is held out when a hash of its name and ``seed`` falls below ``val_fraction``,
     so membership depends on nothing else: adding data never moves an existing sequence across
     the split. With ``val_fraction > 0``, at least one sequence (the lowest hash) is held out
-    and at least one is kept for training.
+    and at least one is kept for training. A sequence named in ``fixed`` (name -> ``"train"``
+    or ``"val"``: a dataset's official split, such as AIST++'s) goes where it says instead,
+    and the rule above splits the others.
     """
     if not 0 <= val_fraction < 1:
         raise ParameterError(f"val_fraction must be in [0, 1), got {val_fraction}")
-    names = [s.name for s in sequences]
-    if len(set(names)) != len(names):
-        dup = sorted({n for n in names if names.count(n) > 1})
+    all_names = [s.name for s in sequences]
+    if len(set(all_names)) != len(all_names):
+        dup = sorted({n for n in all_names if all_names.count(n) > 1})
         raise ParameterError(f"duplicate sequence names in the data: {', '.join(dup[:5])}")
+    fixed = fixed or {}
+    names = [n for n in all_names if n not in fixed]
 
     def score(name: str) -> float:
         digest = hashlib.sha1(f"{seed}:{name}".encode()).digest()[:8]
@@ -58,6 +63,7 @@ def split_by_sequence(sequences: list[Sequence], val_fraction: float,
             val_names = {min(names, key=score)}
         if len(val_names) == len(names):
             val_names.discard(max(names, key=score))
+    val_names |= {n for n, split in fixed.items() if split == "val"}
     return ([s for s in sequences if s.name not in val_names],
             [s for s in sequences if s.name in val_names])
 

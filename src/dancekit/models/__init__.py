@@ -4,6 +4,8 @@ Every model is a class registered under a short name with :func:`register_model`
 
 * ``generate(audio, *, seconds=None, seed=0, style=None, seed_motion=None) -> Motion``
   where ``audio`` is a path or a :class:`dancekit.audio.Audio`;
+* ``styles``: the style names ``generate`` takes (``dancekit dance --style auto`` chooses
+  among them; a model without this list is taken to know none);
 * ``load_default()`` (classmethod): the bundled weights, or the model itself for models that
   need no training;
 * ``from_checkpoint(path)`` (classmethod), for learned models;
@@ -30,6 +32,9 @@ from dancekit.motion import Motion
 
 @runtime_checkable
 class DanceModel(Protocol):
+    @property
+    def styles(self) -> list[str]: ...
+
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None) -> Motion: ...
 

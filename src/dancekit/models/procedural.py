@@ -19,7 +19,7 @@ from dancekit.models import register_model
 from dancekit.models.common import check_seconds, check_seed
 from dancekit.motion import Motion
 from dancekit.synth.grid import BeatGrid, Section
-from dancekit.synth.styles import get_style, phrase_beats
+from dancekit.synth.styles import STYLES, get_style, phrase_beats
 
 MIN_BEATS = 4
 
@@ -44,6 +44,11 @@ class ProceduralDancer:
         """The dancer itself: there are no weights to load."""
         return cls()
 
+    @property
+    def styles(self) -> list[str]:
+        """The move vocabularies of the choreographer."""
+        return list(STYLES)
+
     def generate(self, audio: str | os.PathLike | object, *, seconds: float | None = None,
                  seed: int = 0, style: str | None = None,
                  seed_motion: Motion | None = None) -> Motion:
@@ -59,8 +64,8 @@ class ProceduralDancer:
         seed : int
             0 to 2**32 - 1; same seed, same dance.
         style : str, optional
-            Move vocabulary (hiphop, house, pop, waltz, latin, ballet); by default chosen from
-            the meter and tempo (see :func:`style_for`).
+            Move vocabulary (one of :attr:`styles`); by default the one that fits the meter
+            and tempo best (:func:`dancekit.models.style_choice.choose_style`).
         seed_motion : Motion, optional
             ``smpl24`` motion with rotations to continue from.
 
@@ -74,6 +79,7 @@ class ProceduralDancer:
         # The choreographer is imported here, not at the top: every load_model() imports this
         # module to register the model, and the move library takes a fifth of a second to build.
         from dancekit.audio import Music
+        from dancekit.models.style_choice import choose_style
         from dancekit.synth.choreographer import choreograph
 
         seed = check_seed(seed)
@@ -89,25 +95,14 @@ class ProceduralDancer:
                                    f"{MIN_BEATS} beats, the tracker found {len(beats.beats)}")
         meter = _meter(beats.beats_per_bar, beats.meter)
         grid = beat_grid(beats.beats, beats.downbeats, meter, duration, music.samples, music.sr)
-        chosen = get_style(style).name if style else style_for(meter, grid.tempo)
+        auto = None if style else choose_style(song, self.styles)
+        chosen = auto.style if auto else get_style(str(style)).name
         motion = choreograph(grid, chosen, seed=seed, fps=self.fps, start=seed_motion)
         motion.meta.update(model="procedural", audio=name, tempo_bpm=round(grid.tempo, 2),
                            meter=meter, beats=[round(float(b), 4) for b in grid.beats])
+        if auto is not None:
+            motion.meta["style_auto"] = auto.meta()
         return motion
-
-
-def style_for(meter: str, tempo: float) -> str:
-    """Default vocabulary for music with no style given: waltz for 3/4, ballet for 6/8, and
-    in 4/4 hip-hop below 100 BPM, pop to 118, house to 132, pop above."""
-    if meter == "3/4":
-        return "waltz"
-    if meter == "6/8":
-        return "ballet"
-    if tempo < 100:
-        return "hiphop"
-    if tempo < 118 or tempo > 132:
-        return "pop"
-    return "house"
 
 
 def beat_grid(beats: np.ndarray, downbeats: np.ndarray, meter: str, duration: float,

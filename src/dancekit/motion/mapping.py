@@ -21,6 +21,10 @@ smpl24; :func:`mapping_path` tells which):
   heel, heel = heel).
 * ``coco17 -> body25`` (neck, mid_hip as midpoints; toes and heels missing) and
   ``body25 -> coco17`` (same-named joints).
+* ``coco17 -> smpl24`` (AIST++ ``keypoints3d``): limbs copied; pelvis, spine1-3 and the
+  collars placed on the straight hips-to-shoulders trunk at the SMPL template's heights (COCO
+  has no spine, so the trunk cannot bend); neck and head between the shoulders and the ears;
+  hands extended along the forearm; feet missing (COCO has no toes).
 """
 
 from __future__ import annotations
@@ -241,3 +245,28 @@ register_mapping("coco17", "body25", _sides({
     "{side}_heel": Missing("{side}_ankle"),
 }))
 register_mapping("body25", "coco17", {})
+
+# --- coco17 -> smpl24 ------------------------------------------------------------------------
+# Fractions of the way from the hip midpoint to the shoulder midpoint where the SMPL template
+# puts its trunk joints (pelvis 0.153, spine1 0.373, spine2 0.617, spine3 0.717, collars 0.918
+# and 70 % of the way out to their shoulder); the neck 37 % of the way from the shoulder
+# midpoint to the head, taken as the midpoint of the ears; the hand as far beyond the wrist
+# as the template's (a third of the forearm).
+def _trunk(height: float) -> dict[str, float]:
+    low, high = (1 - height) / 2, height / 2
+    return {"left_hip": low, "right_hip": low, "left_shoulder": high, "right_shoulder": high}
+
+
+register_mapping("coco17", "smpl24", _sides({
+    "pelvis": _trunk(0.153),
+    "spine1": _trunk(0.373),
+    "spine2": _trunk(0.617),
+    "spine3": _trunk(0.717),
+    "neck": {"left_shoulder": 0.315, "right_shoulder": 0.315, "left_ear": 0.185,
+             "right_ear": 0.185},
+    "head": _mid("left_ear", "right_ear"),
+    "{side}_collar": {"{side}_shoulder": 0.643, "{other}_shoulder": 0.275,
+                      "{side}_hip": 0.041, "{other}_hip": 0.041},
+    "{side}_foot": Missing("{side}_ankle"),
+    "{side}_hand": {"{side}_wrist": 1.33, "{side}_elbow": -0.33},
+}))

@@ -190,7 +190,8 @@ def _train_locked(cls: type, model_name: str, pairs: list[Pair], data: list[str 
     torch.manual_seed(train_cfg.seed)  # the initial weights follow the seed
     model = cls(model_cfg)
     sequences = encode_pairs(model, pairs, show_progress)
-    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed)
+    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed,
+                                             fixed={p.name: p.split for p in pairs if p.split})
     trainer = Trainer(model, model_name, train_seqs, val_seqs, train_cfg, out, resume=resume,
                       show_progress=show_progress, data_sources=[str(d) for d in data])
     return trainer.fit()

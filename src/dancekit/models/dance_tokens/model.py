@@ -217,6 +217,11 @@ class DanceTokens(nn.Module):
         meta = dance_meta("dance-tokens", audio, seed, style)
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
+    @property
+    def styles(self) -> list[str]:
+        """The style labels it was trained with (none: it is not style-conditioned)."""
+        return list(self.config.styles)
+
     def style_index(self, style: str) -> int:
         return style_index(self.config.styles, style, "dance-tokens model")
 

@@ -75,6 +75,11 @@ class FACT(FACTNetwork):
         return fact_music_features(audio, c.fps, with_phase=c.beat_phase,
                                    phase_source=c.phase_source)
 
+    @property
+    def styles(self) -> list[str]:
+        """The style labels it was trained with (none: it is not style-conditioned)."""
+        return list(self.config.styles)
+
     def style_index(self, style: str) -> int:
         return style_index(self.config.styles, style, "FACT model")
 
