@@ -10,6 +10,7 @@ import pytest
 from dancekit.metrics import beat_align_score
 from dancekit.motion.kinematics import forward_kinematics
 from dancekit.synth import MOVES, STYLES, BeatGrid, choreograph, make_pair
+from dancekit.synth.choreographer import FLOOR
 from dancekit.synth.ik import SIDES
 from dancekit.synth.poses import limit_violations
 from dancekit.synth.styles import phrase_beats
@@ -42,11 +43,15 @@ def test_physically_sound(style: str, pairs: dict) -> None:
         for joint, frames in ((s["ankle"], flat), (s["toe"], down)):
             # A planted foot does not slide; on the ball of the foot the heel may turn round.
             step = np.linalg.norm(np.diff(m.positions[:, joint, [0, 2]], axis=0), axis=-1)
-            assert np.percentile(step[frames] * m.fps, 95) < 0.02
+            if frames.any():    # a waltz may stay on the balls of its feet for 20 s
+                assert np.percentile(step[frames] * m.fps, 95) < 0.02
         low = np.minimum(m.positions[:, s["ankle"], 1], m.positions[:, s["toe"], 1])
         assert np.abs(low[contacts[:, side]]).max() < 0.02  # planted feet touch the floor
-    # The dancer stays near the middle of the floor.
-    assert np.abs(m.root[:, [0, 2]]).max() < 1.0
+    # The dancer stays near the middle of the floor, or for ballroom, on the ballroom floor.
+    if STYLES[style].travels:
+        assert (np.abs(m.root[:, [0, 2]]) < np.array(FLOOR) + 0.5).all()
+    else:
+        assert np.abs(m.root[:, [0, 2]]).max() < 1.0
 
 
 def test_kinematic_beats_fall_on_the_music_beats(pairs: dict) -> None:

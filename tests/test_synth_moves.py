@@ -57,9 +57,10 @@ def test_every_move_is_well_formed(name: str) -> None:
     keys = move.keys
     assert keys[0].beat == 0 and keys[-1].beat == move.beats
     assert all(a.beat < b.beat for a, b in zip(keys, keys[1:], strict=False))
-    # Back on the spot it started from, facing a whole number of turns.
-    assert np.allclose(np.array(keys[-1].root)[[0, 2]], 0.0)
-    assert keys[-1].yaw % 360 == 0
+    if not any(STYLES[s].travels for s in move.styles):
+        # Back on the spot it started from, facing a whole number of turns.
+        assert np.allclose(np.array(keys[-1].root)[[0, 2]], 0.0)
+        assert keys[-1].yaw % 360 == 0
     assert limit_violations(np.stack([k.pose for k in keys])) == {}
     assert any(k.hit for k in keys[1:]), "a move needs accents"
     # Hits are accents: the body stops on them.

@@ -26,8 +26,8 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help=SEED.help(
         "Dataset seed: same seed, same files."))] = 0,
     styles: Annotated[str, typer.Option(
-        "--styles", help="Comma-separated styles (hiphop,house,pop,waltz,latin,ballet); "
-                         "default all.")] = "",
+        "--styles", help="Comma-separated styles (hiphop,house,pop,waltz,latin,ballet,"
+                         "chacha,rumba,tango); default all.")] = "",
     seconds: Annotated[float, typer.Option("--seconds", help=SYNTH_SECONDS.help(
         "Length of each pair in seconds."))] = 30.0,
     fps: Annotated[float, typer.Option("--fps", help=FPS.help(

@@ -64,8 +64,9 @@ class ProceduralDancer:
         seed : int
             0 to 2**32 - 1; same seed, same dance.
         style : str, optional
-            Move vocabulary (one of :attr:`styles`); by default the one that fits the meter
-            and tempo best (:func:`dancekit.models.style_choice.choose_style`).
+            Move vocabulary (one of :attr:`styles`: hiphop, house, pop, latin, ballet, or the
+            travelling ballroom styles waltz, chacha, rumba, tango); by default the one that
+            fits the meter and tempo best (:func:`dancekit.models.style_choice.choose_style`).
         seed_motion : Motion, optional
             ``smpl24`` motion with rotations to continue from.
 
@@ -94,15 +95,28 @@ class ProceduralDancer:
             raise AudioDecodeError(f"no steady beat found in {name}: a dance needs at least "
                                    f"{MIN_BEATS} beats, the tracker found {len(beats.beats)}")
         meter = _meter(beats.beats_per_bar, beats.meter)
-        grid = beat_grid(beats.beats, beats.downbeats, meter, duration, music.samples, music.sr)
         auto = None if style else choose_style(song, self.styles)
         chosen = auto.style if auto else get_style(str(style)).name
+        grid = beat_grid(dance_beats(beats.beats, chosen), beats.downbeats, meter, duration,
+                         music.samples, music.sr)
         motion = choreograph(grid, chosen, seed=seed, fps=self.fps, start=seed_motion)
         motion.meta.update(model="procedural", audio=name, tempo_bpm=round(grid.tempo, 2),
                            meter=meter, beats=[round(float(b), 4) for b in grid.beats])
         if auto is not None:
             motion.meta["style_auto"] = auto.meta()
         return motion
+
+
+def dance_beats(beats: np.ndarray, style: str) -> np.ndarray:
+    """The beats a style steps on. A ballroom dance keeps its own pace (a waltz is 28 to 30
+    bars a minute): where the tracker counted a ballroom song at more than 1.5 times the
+    style's fastest tempo it counted the eighth notes (ballroom waltzes and rumbas track at
+    163-175 BPM), so every other beat is danced."""
+    sty = get_style(style)
+    tempo = 60.0 / float(np.median(np.diff(beats)))
+    if sty.travels and tempo > 1.5 * sty.tempo[1] and len(beats) >= 2 * MIN_BEATS:
+        return beats[::2]
+    return beats
 
 
 def beat_grid(beats: np.ndarray, downbeats: np.ndarray, meter: str, duration: float,

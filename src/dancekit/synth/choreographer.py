@@ -7,6 +7,11 @@ other side), and the same move never follows itself. Moves are evaluated in beat
 they stretch with the tempo; consecutive moves are joined by an offset that decays over the
 first beat of the new move (no pops, still a full stop on the count), then planted feet are
 locked with leg IK and the root is set so the lowest planted foot touches the floor.
+
+Ballroom styles travel: their figures end away from where they began, facing elsewhere, so
+the plan follows the dancer round a floor of ``FLOOR`` metres and favours the figures (and
+mirror images) that keep the dancer on it with room ahead, which sends the dance round the
+room as the line of dance does.
 """
 
 from __future__ import annotations
@@ -18,11 +23,15 @@ from scipy.spatial.transform import Rotation
 
 from dancekit.errors import ParameterError
 from dancekit.motion import Motion
+from dancekit.synth.ballroom import turned
 from dancekit.synth.grid import BeatGrid
-from dancekit.synth.ik import floor_root_height, lock_feet, smoothstep
+from dancekit.synth.ik import SWING_LIFT, floor_root_height, lock_feet, smoothstep
 from dancekit.synth.moves import MOVES, Move, moves_for
 from dancekit.synth.styles import get_style, phrase_beats
 
+FLOOR = (3.5, 2.5)   # half width (x) and half depth (z) of the ballroom floor, metres
+ROOM_AHEAD = 1.5     # metres of floor a travelling dancer wants in front after a figure
+BALLROOM_SWING = (0.1, 0.2)  # a long stride's foot arc: up 10 cm over the first 20 %
 BLEND_BEATS = 1.0    # a transition offset fades out over the new move's first count
 LOCK_FADE_BEATS = 0.25
 
@@ -66,13 +75,15 @@ def plan(grid: BeatGrid, style: str, rng: np.random.Generator) -> list[Placed]:
     beat = grid.first_downbeat
     prev_name = ""
     section_first: dict[str, list[Move]] = {}
+    floor = _Floor() if sty.travels else None
     while beat < last_beat:
         t0 = float(grid.time_of(beat))
         section = grid.section_at(t0)
         target = _target_energy(section.energy)
         key = f"{section.label}@{section.start:.3f}"
         echo = section_first.get(key)
-        if echo and echo[0].name.rstrip("~") != prev_name.rstrip("~") and rng.random() < 0.5:
+        if (floor is None and echo and echo[0].name.rstrip("~") != prev_name.rstrip("~")
+                and rng.random() < 0.5):
             # Answer the section's first phrase with its mirror image.
             chosen = [m.mirrored() if not m.name.endswith("~") else MOVES[m.name[:-1]]
                       for m in echo]
@@ -84,7 +95,9 @@ def plan(grid: BeatGrid, style: str, rng: np.random.Generator) -> list[Placed]:
             while left > 0:
                 fits = [m for m in vocab if m.beats <= left and (left - m.beats) in fillable]
                 options = [m for m in fits if m.name != last.rstrip("~")]
-                if options:
+                if options and floor is not None:
+                    m = floor.choose(options, target, rng)
+                elif options:
                     w = np.array([{0: 3.0, 1: 1.0}.get(abs(m.energy - target), 0.15)
                                   for m in options])
                     m = options[int(rng.choice(len(options), p=w / w.sum()))]
@@ -94,6 +107,8 @@ def plan(grid: BeatGrid, style: str, rng: np.random.Generator) -> list[Placed]:
                     # other side.
                     m = fits[0] if last.endswith("~") else fits[0].mirrored()
                 chosen.append(m)
+                if floor is not None:
+                    floor.advance(m)
                 last = m.name
                 left -= m.beats
             if key not in section_first and len({m.name.rstrip("~") for m in chosen}) > 1:
@@ -103,6 +118,42 @@ def plan(grid: BeatGrid, style: str, rng: np.random.Generator) -> list[Placed]:
             beat += m.beats
         prev_name = chosen[-1].name
     return placed
+
+
+class _Floor:
+    """Where a travelling dancer is on the floor while the plan is made, and which figure
+    keeps it there."""
+
+    def __init__(self) -> None:
+        self.pos = np.zeros(2)
+        self.face = 0.0
+
+    def _path(self, m: Move) -> tuple[np.ndarray, float]:
+        roots = np.array([[k.root[0], k.root[2]] for k in m.keys])
+        return self.pos + np.array([turned(self.face, r) for r in roots]), m.keys[-1].yaw
+
+    def choose(self, options: list[Move], target: int, rng: np.random.Generator) -> Move:
+        both = [v for m in options for v in (m, m.mirrored())]
+        w = np.array([{0: 3.0, 1: 1.0}.get(abs(m.energy - target), 0.15) * self._fit(m)
+                      for m in both])
+        return both[int(rng.choice(len(both), p=w / w.sum()))]
+
+    def _fit(self, m: Move) -> float:
+        """Larger for a figure that progresses (up to 1 m), stays on the floor and leaves
+        room ahead; small for one that leaves the floor or ends facing a wall close by."""
+        path, yaw = self._path(m)
+        outside = np.maximum(np.abs(path) - FLOOR, 0.0).sum(axis=1).max()
+        end, ahead = path[-1], turned(self.face + yaw, np.array([0.0, 1.0]))
+        with np.errstate(divide="ignore"):
+            room = min(((np.sign(a) * np.array(FLOOR)[i] - end[i]) / a
+                        for i, a in enumerate(ahead) if abs(a) > 1e-6), default=np.inf)
+        progress = min(float(np.linalg.norm(end - self.pos)), 1.0)
+        return float(np.exp(-8 * outside) * np.clip(room / ROOM_AHEAD, 0.05, 1.0)
+                     * (0.3 + progress))
+
+    def advance(self, m: Move) -> None:
+        path, yaw = self._path(m)
+        self.pos, self.face = path[-1], self.face + yaw
 
 
 def _fillable(total: int, lengths: list[int]) -> set[int]:
@@ -183,10 +234,15 @@ def choreograph(grid: BeatGrid, style: str, *, seed: int = 0, fps: float = 30.0,
     # The pelvis carries the facing direction on top of the move's own hip rotation.
     yaw = Rotation.from_rotvec(np.outer(np.radians(facing), [0.0, 1.0, 0.0]))
     pose[:, 0] = (yaw * Rotation.from_rotvec(pose[:, 0])).as_rotvec()
-    root[:, 1] = floor_root_height(pose, root[:, [0, 2]], feet, lift, fps)
+    # A travelling dancer's weight changes feet on every count: a longer smoothing keeps the
+    # body gliding instead of bobbing by the centimetre the two feet differ in height.
+    travels = get_style(style).travels
+    root[:, 1] = floor_root_height(pose, root[:, [0, 2]], feet, lift, fps,
+                                   smooth_s=0.15 if travels else 1 / 30)
     beat_frames = fps * float(np.median(np.diff(grid.beats)))
     rot, root = lock_feet(pose, root, feet, pivot,
-                          max(int(round(LOCK_FADE_BEATS * beat_frames)), 1))
+                          max(int(round(LOCK_FADE_BEATS * beat_frames)), 1),
+                          swing=BALLROOM_SWING if travels else (SWING_LIFT, 0.0))
     meta = {
         "source": "dancekit.synth",
         "style": get_style(style).name,

@@ -41,11 +41,12 @@ def smoothstep(x: np.ndarray) -> np.ndarray:
 
 
 def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
-                      lift: np.ndarray, fps: float) -> np.ndarray:
+                      lift: np.ndarray, fps: float, smooth_s: float = 1 / 30) -> np.ndarray:
     """Root height per frame that puts the lowest planted foot joint on the floor (y = 0).
 
     Frames with no planted foot (jumps, releves) interpolate the standing height and add the
-    authored ``lift``; the result is lightly smoothed so contact changes do not jolt."""
+    authored ``lift``; the result is smoothed over ``smooth_s`` seconds so contact changes
+    do not jolt (foot locking then bends the planted legs to the floor)."""
     T = rot.shape[0]
     root = np.zeros((T, 3))
     root[:, [0, 2]] = root_xz
@@ -58,11 +59,12 @@ def floor_root_height(rot: np.ndarray, root_xz: np.ndarray, feet: np.ndarray,
         height = np.interp(frames, frames[stand], -low[stand])
     else:
         height = -lows.min(axis=1)
-    return gaussian_filter1d(height, max(fps / 30.0, 0.5), mode="nearest") + lift
+    return gaussian_filter1d(height, max(fps * smooth_s, 0.5), mode="nearest") + lift
 
 
 def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.ndarray,
-              blend_frames: int) -> tuple[np.ndarray, np.ndarray]:
+              blend_frames: int, swing: tuple[float, float] = (SWING_LIFT, 0.0)
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Return (rotations, root) with planted feet held still.
 
     Parameters
@@ -76,6 +78,10 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
         stays while the heel may swing round it (turns) or rise (releve).
     blend_frames : int
         Frames over which the correction fades in before a landing and out after a lift-off.
+    swing : (float, float)
+        Height (m) of a stepping foot's arc and the share of the swing it takes to rise to
+        it (and to come down); 0 is a half sine. A long stride rises over a third of its
+        swing and stays up, so it does not brush the floor at speed.
     """
     rot = rot.copy()
     root = root.copy()
@@ -86,7 +92,7 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
     active = np.zeros((2, T), dtype=bool)
     for side, s in enumerate(SIDES):
         targets[side], orient[side], active[side] = _foot_plan(
-            pos, glob, s, feet[:, side], pivot[:, side], blend_frames)
+            pos, glob, s, feet[:, side], pivot[:, side], blend_frames, swing)
 
     # Lower the root where a planted leg cannot reach its target even when straight.
     drop = np.zeros(T)
@@ -119,7 +125,8 @@ def lock_feet(rot: np.ndarray, root: np.ndarray, feet: np.ndarray, pivot: np.nda
 
 
 def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
-               ball: np.ndarray, blend: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               ball: np.ndarray, blend: int, swing: tuple[float, float]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ankle target positions (T, 3), ankle world orientations (T, 3, 3) and which frames
     to solve (T,) for one foot.
 
@@ -170,7 +177,10 @@ def _foot_plan(pos: np.ndarray, glob: np.ndarray, s: dict, down: np.ndarray,
         gap = np.arange(b + 1, a)
         if len(gap) < 3:
             continue
-        target[gap, 1] += SWING_LIFT * np.sin(np.pi * (gap - b) / (a - b))
+        x = (gap - b) / (a - b)
+        arc = (np.sin(np.pi * x) if swing[1] <= 0
+               else smoothstep(np.minimum(x, 1 - x) / swing[1]))
+        target[gap, 1] += swing[0] * arc
         active[gap] = True
     return target, orient, active
 

@@ -1,118 +1,39 @@
 """The move library: dance moves authored as keyframed joint rotations, timed in beats.
 
-A :class:`Move` is a list of :class:`Key` poses at beat positions. Keys marked ``hit`` are
-accents: the body arrives there and stops for an instant (zero velocity), so the kinematic
-beats of the dance land on those counts. Other keys are waypoints the body flows through
-(Catmull-Rom tangents). Each key also says which feet carry weight (``"LR"``, ``"L"``,
-``"R"`` or ``""`` in the air; lower-case ``"l"``/``"r"`` pivot: the foot stays in place
-but may turn, as in a turn), where the root is relative to the start of the move (metres, in
-the dancer's frame: +x the dancer's left, +z forward; y is the jump height above the floor
-level the feet define) and how far the dancer has turned (degrees, to the left).
+Street, latin-club and ballet moves return to their starting spot and turns complete 360
+degrees, so the dancer keeps to a spot over a long song; the ballroom figures
+(:mod:`dancekit.synth.ballroom`) travel and turn, and the choreographer steers them round the
+floor. Moves are written for the dancer's left side; the choreographer also uses their
+mirror images.
 
-Every move returns to its starting spot (travel would walk the dancer out of frame over a
-long song), and turns complete 360 degrees. Moves are written for the dancer's left side;
-the choreographer also uses their mirror images.
+:class:`Key`, :class:`Move` and :func:`K` live in :mod:`dancekit.synth.keys`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from dancekit.synth.ballroom import figures
+from dancekit.synth.keys import K, Key, Move
 from dancekit.synth.poses import (
     arm,
     arms,
     head,
     leg,
     legs,
-    mirror_pose,
     pelvis,
-    pose,
     shrug,
     torso,
 )
 
-
-@dataclass(frozen=True)
-class Key:
-    beat: float
-    pose: np.ndarray            # (J, 3) local axis-angle, radians
-    feet: str = "LR"
-    root: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    yaw: float = 0.0
-    hit: bool = True
-
-
-@dataclass(frozen=True)
-class Move:
-    """A move of ``beats`` counts for ``styles``; ``energy`` 1 (calm) .. 3 (big)."""
-
-    name: str
-    styles: tuple[str, ...]
-    beats: int
-    energy: int
-    keys: tuple[Key, ...]
-
-    def mirrored(self) -> Move:
-        swap = str.maketrans("LRlr", "RLrl")
-        keys = tuple(Key(k.beat, mirror_pose(k.pose), k.feet.translate(swap),
-                         (-k.root[0], k.root[1], k.root[2]), -k.yaw, k.hit) for k in self.keys)
-        return Move(self.name + "~", self.styles, self.beats, self.energy, keys)
-
-    def sample(self, u: np.ndarray) -> dict[str, np.ndarray]:
-        """Evaluate at beat offsets ``u`` (clamped to the move): ``pose`` (n, J, 3),
-        ``root`` (n, 3), ``yaw`` (n,) degrees, ``feet`` (n, 2) bool planted, ``pivot``
-        (n, 2) bool (planted but free to turn)."""
-        u = np.clip(np.asarray(u, dtype=np.float64), 0.0, float(self.beats))
-        t = np.array([k.beat for k in self.keys])
-        vals = np.stack([np.concatenate([k.pose.ravel(), k.root, [k.yaw]]) for k in self.keys])
-        tang = np.zeros_like(vals)
-        for i, k in enumerate(self.keys):
-            if not k.hit and 0 < i < len(self.keys) - 1:
-                tang[i] = (vals[i + 1] - vals[i - 1]) / (t[i + 1] - t[i - 1])
-        seg = np.clip(np.searchsorted(t, u, side="right") - 1, 0, len(t) - 2)
-        h = t[seg + 1] - t[seg]
-        s = (u - t[seg]) / h
-        # Between two accents, ease with zero velocity and acceleration at both ends
-        # (smootherstep): the body settles into each count, a crisp, readable hit.
-        hits = np.array([k.hit for k in self.keys])
-        both = hits[seg] & hits[seg + 1]
-        s = np.where(both, s * s * s * (s * (6 * s - 15) + 10), s)[:, None]
-        h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
-        h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
-        out = (h00 * vals[seg] + h10 * h[:, None] * tang[seg] + h01 * vals[seg + 1]
-               + h11 * h[:, None] * tang[seg + 1])
-        J = self.keys[0].pose.shape[0]
-        feet = np.zeros((len(u), 2), dtype=bool)
-        pivot = np.zeros((len(u), 2), dtype=bool)
-        for side, (hard, soft) in enumerate((("L", "l"), ("R", "r"))):
-            down = np.array([hard in k.feet or soft in k.feet for k in self.keys])
-            piv = np.array([soft in k.feet for k in self.keys])
-            at_key = np.isclose(u, t[seg]) | np.isclose(u, t[seg + 1])
-            near = np.where(np.abs(u - t[seg]) <= np.abs(u - t[seg + 1]), seg, seg + 1)
-            feet[:, side] = (down[seg] & down[seg + 1]) | (at_key & down[near])
-            pivot[:, side] = feet[:, side] & (piv[seg] | piv[seg + 1])
-        return {"pose": out[:, : J * 3].reshape(-1, J, 3), "root": out[:, J * 3: J * 3 + 3],
-                "yaw": out[:, -1], "feet": feet, "pivot": pivot}
-
-
 MOVES: dict[str, Move] = {}
 
 
-def _move(name: str, styles: str, beats: int, energy: int, *keys: Key) -> None:
+def _move(name: str, styles: str, beats: int, energy: int, *keys: Key,
+          held: bool = False) -> None:
     if keys[0].beat != 0 or keys[-1].beat != beats:
         raise ValueError(f"move {name}: keys must span 0..{beats}")
-    MOVES[name] = Move(name, tuple(styles.split()), beats, energy, keys)
-
-
-def K(beat: float, *frags, feet: str = "LR", root=(0.0, 0.0, 0.0), yaw: float = 0.0,
-      hit: bool | None = None) -> Key:
-    """A key; on-beat keys are hits unless told otherwise, off-beat keys flow."""
-    if hit is None:
-        hit = float(beat).is_integer()
-    flat = [f for item in frags for f in (item if isinstance(item, list) else [item])]
-    return Key(float(beat), pose(*flat), feet, tuple(float(x) for x in root), float(yaw), hit)
+    MOVES[name] = Move(name, tuple(styles.split()), beats, energy, keys, held)
 
 
 # --- stances ---------------------------------------------------------------------------------
@@ -123,7 +44,6 @@ def groove(depth: float = 1.0) -> list:
 
 UPRIGHT = [legs(fwd=4, knee=8), arms(-72, 15, 25)]
 LATIN = [legs(fwd=4, knee=6), arms(-20, 40, 85), head(nod=-5)]
-FRAME = [legs(fwd=2, knee=4), arm("l", 12, 55, 75), arm("r", 5, 50, 80), head(turn=15, nod=-8)]
 BALLET = [legs(turnout=35), arms(-62, 45, 30), head(nod=-6)]
 FIRST = arms(-20, 75, 40)      # ballet arms in first position
 FIFTH = arms(72, 55, 40)       # en haut
@@ -375,52 +295,6 @@ def _street() -> None:
           K(4, *UPRIGHT, arms(0, 0, 0)))
 
 
-# --- waltz (3/4) ---------------------------------------------------------------------------
-def _waltz() -> None:
-    f = FRAME
-    rise = legs(fwd=0, knee=0, point=12)
-    # Box step: forward-side-close, back-side-close; down on 1, rise on 2 and 3.
-    _move("waltz_box", "waltz", 6, 2,
-          K(0, *f),
-          K(1, *f, legs(fwd=20, knee=30), leg("l", fwd=22, knee=10), feet="L",
-            root=(0, 0, 0.2)),
-          K(2, *f, *apart(0.25, point=10), feet="lr", root=(0.12, 0.0, 0.25)),
-          K(3, *f, rise, feet="lr", root=(0.25, 0.0, 0.25)),
-          K(4, *f, legs(fwd=10, knee=20), leg("r", fwd=-22, knee=10), feet="R",
-            root=(0.25, 0, 0.05)),
-          K(5, *f, *apart(0.25, point=10), feet="lr", root=(0.12, 0, 0)),
-          K(6, *f))
-    _move("balance_step", "waltz", 3, 1,
-          K(0, *f),
-          K(1, *f, legs(fwd=15, knee=25), leg("l", out=10), torso(side=8), root=(0.08, 0, 0)),
-          K(2, *f, legs(point=10), torso(side=4), root=(0.04, 0, 0)),
-          K(3, *f))
-    _move("hesitation", "waltz", 3, 1,
-          K(0, *f),
-          K(1, *f, legs(fwd=15, knee=25), leg("r", fwd=-10, knee=5, point=20),
-            torso(bend=-6), head(turn=30, nod=-12), feet="L"),
-          K(2, *f, legs(fwd=10, knee=15), leg("r", fwd=-10, knee=5, point=20),
-            torso(bend=-8), head(turn=35, nod=-12), feet="L", hit=False),
-          K(3, *f))
-    _move("waltz_sway", "waltz", 3, 1,
-          K(0, *f),
-          K(1, *f, *lean(0.06, fwd=10, knee=18), torso(side=10), pelvis(roll=-4),
-            root=(0.05, 0, 0)),
-          K(2, *f, *lean(0.03, point=8), torso(side=6), root=(0.03, 0, 0)),
-          K(3, *f))
-    _move("waltz_turn", "waltz", 6, 3, *turn(f, [legs(point=10)], 6, 360, lift=(25, 50)))
-    _move("promenade", "waltz", 6, 2,
-          K(0, *f),
-          K(1, *f, legs(fwd=15, knee=25), leg("l", fwd=20, knee=10),
-            torso(twist=-10), feet="L", root=(0, 0, 0.2)),
-          K(2, *f, legs(point=10), feet="lr", root=(0, 0, 0.3)),
-          K(3, *f, legs(point=12), torso(bend=-6), head(nod=-15), feet="lr", root=(0, 0, 0.3)),
-          K(4, *f, legs(fwd=10, knee=20), leg("r", fwd=-20, knee=10), feet="R",
-            root=(0, 0, 0.1)),
-          K(5, *f, legs(point=8), feet="lr", root=(0, 0, 0.02)),
-          K(6, *f))
-
-
 # --- latin: cha-cha, rumba ------------------------------------------------------------------
 def _latin() -> None:
     lat = LATIN
@@ -610,9 +484,10 @@ def rel_passe(side: str) -> list:
 
 
 _street()
-_waltz()
 _latin()
 _ballet()
+for _name, _style, _beats, _energy, _keys in figures():
+    _move(_name, _style, _beats, _energy, *_keys, held=True)
 
 
 def moves_for(style: str, beats: set[int] | None = None) -> list[Move]:

@@ -25,6 +25,9 @@ class StyleName(str, Enum):
     waltz = "waltz"
     latin = "latin"
     ballet = "ballet"
+    chacha = "chacha"
+    rumba = "rumba"
+    tango = "tango"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Style:
     melody_rate: float                  # melody notes per beat, roughly
     kick_low_hz: float = 48.0
     perc_tones: dict[str, float] = field(default_factory=dict)
+    travels: bool = False               # ballroom: the dance goes round the floor
 
 
 def _p(*bars: str) -> str:
@@ -92,12 +96,12 @@ STYLES: dict[str, Style] = {s.name: s for s in (
         melody_voice="lead", melody_rate=1.5,
     ),
     Style(
-        name="waltz", tempo=(84, 170), meters=("3/4",), swing=0.5, swing_level=8,
+        name="waltz", tempo=(84, 90), meters=("3/4",), swing=0.5, swing_level=8,
         mode="major", progressions=((0, 3, 4, 0), (0, 5, 1, 4), (0, 4, 4, 0)),
         drums={"3/4": {"timpani": "X...........", "shaker": "....o...o..."}},
         bass={"3/4": "R-----------"}, bass_voice="pizz",
         chords={"3/4": "....x---x---"}, chord_voice="piano",
-        melody_voice="strings", melody_rate=1.0,
+        melody_voice="strings", melody_rate=1.0, travels=True,
     ),
     Style(
         name="latin", tempo=(100, 128), meters=("4/4",), swing=0.5, swing_level=8,
@@ -124,6 +128,48 @@ STYLES: dict[str, Style] = {s.name: s for s in (
         bass_voice="pizz",
         chords={"3/4": "X-----------", "4/4": "X-------x-------", "6/8": "X-----"},
         chord_voice="strings", melody_voice="flute", melody_rate=1.0,
+    ),
+    Style(
+        # Cha-cha: the "cha-cha-cha" of guiro and cowbell on 4-and-1 (shaker, clave here).
+        name="chacha", tempo=(120, 128), meters=("4/4",), swing=0.5, swing_level=8,
+        mode="minor", progressions=((0, 3, 4, 0), (0, 5, 3, 4)),
+        drums={"4/4": {
+            "kick": "X.......X.......",
+            "conga": "....x...x.x.x.x.",
+            "shaker": "x.x.x.x.x.x.x.x.",
+            "clave": "............x.x.",
+            "hat": "..x...x...x...x.",
+        }},
+        bass={"4/4": "R.....5.R.....5."}, bass_voice="upright",
+        chords={"4/4": "..x...x...x.x.x."}, chord_voice="piano",
+        melody_voice="marimba", melody_rate=1.5, perc_tones={"conga": 220.0}, travels=True,
+    ),
+    Style(
+        # Rumba: slow, the bass anticipating beat 3, the clave's 3-2 son pattern.
+        name="rumba", tempo=(100, 108), meters=("4/4",), swing=0.5, swing_level=8,
+        mode="minor", progressions=((0, 3, 4, 0), (0, 5, 3, 4), (0, 6, 5, 4)),
+        drums={"4/4": {
+            "clave": "x..x..x...x.x...",
+            "conga": "......xo......xx",
+            "shaker": "x.x.x.x.x.x.x.x.",
+            "kick": "X...............",
+        }},
+        bass={"4/4": "R-....5-R-....5-"}, bass_voice="upright",
+        chords={"4/4": "x-..x-..x-..x-.."}, chord_voice="piano",
+        melody_voice="strings", melody_rate=0.75, perc_tones={"conga": 200.0}, travels=True,
+    ),
+    Style(
+        # Tango: the marcato on every beat, the last eighth of the bar pushed.
+        name="tango", tempo=(120, 132), meters=("4/4",), swing=0.5, swing_level=8,
+        mode="minor", progressions=((0, 4, 4, 0), (0, 3, 4, 0), (5, 4, 0, 0)),
+        drums={"4/4": {
+            "kick": "X...x...X...x...",
+            "snare": "............X.x.",
+            "timpani": "X.......X.......",
+        }},
+        bass={"4/4": "R...R...5...R.5."}, bass_voice="pizz",
+        chords={"4/4": "X...x...X...x.x."}, chord_voice="organ",
+        melody_voice="strings", melody_rate=1.0, travels=True,
     ),
 )}
 
