@@ -22,8 +22,11 @@ Beat alignment on music with exact beats is the second table: every system dance
 songs of ``../shared/data/music`` (their first ``--music-seconds``), BAS against the true
 beats, with real test dances laid over the same songs as the music-ignoring baseline.
 
+With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
+above each system's dance to the same music, at the same moments.
+
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
-        [--systems dance-tokens,fact,procedural] [--segment 10]
+        [--systems dance-tokens,fact,procedural] [--segment 10] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -136,6 +139,19 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     return out
 
 
+def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28.0),
+                  size: int = 256) -> None:
+    """One row per motion (titled), one column per moment, written as a PNG."""
+    from dancekit.render import render_frames
+    from dancekit.render.writers import write_png
+
+    lines = []
+    for title, motion in rows.items():
+        frames = list(render_frames(motion, size=size, fps=1.0, titles=[title]))
+        lines.append(np.concatenate([frames[min(int(t), len(frames) - 1)] for t in times], 1))
+    write_png(np.concatenate(lines, 0), out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tokens-checkpoint", default=None)
@@ -144,6 +160,8 @@ def main() -> None:
     ap.add_argument("--segment", type=float, default=10.0)
     ap.add_argument("--music-seconds", type=float, default=30.0)
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
+    ap.add_argument("--pictures", type=Path, default=None,
+                    help="write a real-above-generated PNG per genre here")
     args = ap.parse_args()
     if not BALLROOM.is_dir():
         raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
@@ -174,6 +192,8 @@ def main() -> None:
                                     "freeze_s": longest_freeze(real),
                                     **{k: v for k, v in score(real, real, beats).items()
                                        if k in ("foot_skating", "bas")}}
+    shown = {genre(n): n for n in reversed(TEST_SEQUENCES)}  # first test sequence per genre
+    sheets = {n: {f"real {genre(n)} ({n})": tests[n][0]} for n in shown.values()}
     exact: dict[str, float] = {}
     music = sorted(MUSIC.glob("*.ogg")) if MUSIC.is_dir() else []
     truth = [np.loadtxt(f.with_suffix(".beats.txt"), ndmin=1) - START for f in music]
@@ -187,8 +207,10 @@ def main() -> None:
         for n, (_, span) in tests.items():
             seconds = min(span["end"] - span["start"], songs[n].duration)
             style = genre(n) if genre(n) in styles else "auto"
-            pieces = segments(generate(system, checkpoints[system], songs[n], seconds, style),
-                              args.segment, counts[n])
+            motion = generate(system, checkpoints[system], songs[n], seconds, style)
+            if n in sheets:
+                sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
+            pieces = segments(motion, args.segment, counts[n])
             gen += pieces
             gen_beats += beats_for(n)[:len(pieces)]
         rows[system] = score(gen, real, gen_beats)
@@ -215,6 +237,9 @@ def main() -> None:
             print(f"| {name} | {bas:.3f} |")
     if args.json:
         args.json.write_text(json.dumps({"ballroom": rows, "exact_beats": exact}, indent=1))
+    if args.pictures:
+        for n, sheet in sheets.items():
+            contact_sheet(sheet, args.pictures / f"ballroom_{genre(n)}.png")
 
 
 if __name__ == "__main__":
