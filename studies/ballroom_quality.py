@@ -1,0 +1,246 @@
+"""How much the dance models look like real ballroom dancers, on sequences no weight saw.
+
+The rule, written before any model was scored (issue 21):
+
+* **Real test set**: the held-out ballroom sequences (``dancekit.data.ballroom.TEST_SEQUENCES``:
+  1 cha-cha, 2 rumba, 6 waltz), each on its clock, on SMPL-24 through the same mapping and
+  inverse kinematics as training, at 30 fps, cut into consecutive ``--segment``-second
+  segments from ``START`` s in.
+* **Real baseline** (the "real vs real" row): for each test sequence, a training sequence of
+  the same genre (lowest SHA-1 of the name not yet used), cut the same way and to the same
+  number of segments. It also serves as the music-ignoring baseline for beat alignment: real
+  dances paired with other songs.
+* **Generated**: each system dances to the test sequence's own span of its song (the part the
+  dancer danced to) with the sequence's genre as its style when the model knows it (else
+  ``auto``), seed 0, re-timed as ``dancekit dance`` does, cut into the same segments.
+* **Goals** (issue 21): FID_k and FID_g at most 2x the real baseline's (stretch 1.5x); mean
+  horizontal root speed within 0.5x-1.5x of the real test set's; no stretch over 2 s with mean
+  joint speed under 0.05 m/s; foot skating at most the real test set's; beat alignment (BAS
+  against the tracked beats of the song span) above the real baseline's.
+
+Beat alignment on music with exact beats is the second table: every system dances to the
+songs of ``../shared/data/music`` (their first ``--music-seconds``), BAS against the true
+beats, with real test dances laid over the same songs as the music-ignoring baseline.
+
+With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
+above each system's dance to the same music, at the same moments.
+
+    python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
+        [--systems dance-tokens,fact,procedural] [--segment 10] [--pictures docs/images]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from dancekit.audio import load
+from dancekit.data.ballroom import TEST_SEQUENCES, ballroom_sequence
+from dancekit.data.sources import BALLROOM_STYLES, smpl_with_rotations
+from dancekit.metrics import evaluate
+from dancekit.motion import Motion, resample
+from dancekit.pipeline import dance
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+BALLROOM = SHARED / "ballroom"
+MUSIC = SHARED / "music"
+FPS = 30.0
+START = 2.0  # seconds skipped at the start of every clip (FACT's seed)
+FREEZE_SPEED = 0.05  # m/s: mean joint speed under which a dancer counts as frozen
+
+
+def genre(name: str) -> str:
+    return BALLROOM_STYLES[name.split("_")[1]]
+
+
+def real_dance(name: str) -> tuple[Motion, dict]:
+    """A ballroom sequence on SMPL-24 at 30 fps and its song span."""
+    pair = ballroom_sequence(BALLROOM / name)
+    motion = resample(smpl_with_rotations(pair.motion), FPS)
+    return motion, {"audio": pair.audio, "start": pair.start, "end": pair.end}
+
+
+def baseline_names(test: tuple[str, ...]) -> list[str]:
+    """For each test sequence, an unused training sequence of its genre (hash order)."""
+    from dancekit.data.ballroom import timing_table
+
+    pool = sorted((n for n in timing_table() if n not in test and n != "DANCE_R_6"),
+                  key=lambda n: hashlib.sha1(n.encode()).hexdigest())
+    out = []
+    for name in test:
+        pick = next(n for n in pool if genre(n) == genre(name) and n not in out)
+        out.append(pick)
+    return out
+
+
+def segments(motion: Motion, seconds: float, count: int | None = None) -> list[Motion]:
+    """Consecutive ``seconds``-long pieces from START s in (at most ``count``)."""
+    n = int(round(seconds * FPS))
+    a = int(START * FPS)
+    pieces = [motion[s:s + n] for s in range(a, motion.num_frames - n + 1, n)]
+    return pieces[:count] if count is not None else pieces
+
+
+def cut_song(audio: Path, start: float, end: float):
+    """The span of a song a dancer danced to, as an Audio."""
+    from dataclasses import replace
+
+    song = load(audio)
+    a, b = int(start * song.sr), int(min(end, song.duration) * song.sr)
+    return replace(song, samples=song.samples[a:b], duration=(b - a) / song.sr)
+
+
+def model_styles(system: str, checkpoint: str | None) -> list[str]:
+    from dancekit.models import load_model
+
+    return list(getattr(load_model(checkpoint or system), "styles", []))
+
+
+def generate(system: str, checkpoint: str | None, audio, seconds: float, style: str) -> Motion:
+    """A dance for ``audio`` as ``dancekit dance`` makes it (seed 0), at 30 fps."""
+    model = checkpoint or system
+    return resample(dance(audio, model=model, style=style, seed=0, seconds=seconds), FPS)
+
+
+def root_speed(motions: list[Motion]) -> float:
+    """Mean horizontal root speed, m/s."""
+    return float(np.mean([np.linalg.norm(np.diff(m.positions[:, 0, [0, 2]], axis=0), axis=-1)
+                          .mean() * m.fps for m in motions]))
+
+
+def longest_freeze(motions: list[Motion]) -> float:
+    """Longest stretch (s) with mean joint speed under FREEZE_SPEED, over all clips."""
+    worst = 0
+    for m in motions:
+        speed = np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean(1) * m.fps
+        run = 0
+        for slow in speed < FREEZE_SPEED:
+            run = run + 1 if slow else 0
+            worst = max(worst, run / m.fps)
+    return float(worst)
+
+
+def tracked_beats(audio) -> np.ndarray:
+    from dancekit.audio import track_beats
+
+    return np.asarray(track_beats(audio).beats, float)
+
+
+def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dict:
+    res = evaluate(gen, real, music_beats=beats, bootstrap=0)["metrics"]
+    out = {k: res[k]["value"] for k in ("fid_k", "fid_g", "foot_skating", "bas")
+           if k in res}
+    out["root_speed"] = root_speed(gen)
+    out["freeze_s"] = longest_freeze(gen)
+    return out
+
+
+def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28.0),
+                  size: int = 256) -> None:
+    """One row per motion (titled), one column per moment, written as a PNG."""
+    from dancekit.render import render_frames
+    from dancekit.render.writers import write_png
+
+    lines = []
+    for title, motion in rows.items():
+        frames = list(render_frames(motion, size=size, fps=1.0, titles=[title]))
+        lines.append(np.concatenate([frames[min(int(t), len(frames) - 1)] for t in times], 1))
+    write_png(np.concatenate(lines, 0), out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tokens-checkpoint", default=None)
+    ap.add_argument("--fact-checkpoint", default=None)
+    ap.add_argument("--systems", default="dance-tokens,fact,procedural")
+    ap.add_argument("--segment", type=float, default=10.0)
+    ap.add_argument("--music-seconds", type=float, default=30.0)
+    ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
+    ap.add_argument("--pictures", type=Path, default=None,
+                    help="write a real-above-generated PNG per genre here")
+    args = ap.parse_args()
+    if not BALLROOM.is_dir():
+        raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
+    checkpoints = {"dance-tokens": args.tokens_checkpoint, "fact": args.fact_checkpoint,
+                   "procedural": None}
+    systems = [s for s in args.systems.split(",") if s]
+
+    tests = {n: real_dance(n) for n in TEST_SEQUENCES}
+    counts = {n: len(segments(m, args.segment)) for n, (m, _) in tests.items()}
+    real = [s for n, (m, _) in tests.items() for s in segments(m, args.segment)]
+    songs = {n: cut_song(span["audio"], span["start"], span["end"])
+             for n, (_, span) in tests.items()}
+    song_beats = {n: tracked_beats(a) for n, a in songs.items()}
+
+    def beats_for(name: str) -> list[np.ndarray]:
+        b = song_beats[name]
+        return [b - START - k * args.segment for k in range(counts[name])]
+
+    beats = [b for n in tests for b in beats_for(n)]
+    rows: dict[str, dict] = {}
+    base, base_beats = [], []
+    for n, other in zip(tests, baseline_names(TEST_SEQUENCES), strict=True):
+        pieces = segments(real_dance(other)[0], args.segment, counts[n])
+        base += pieces
+        base_beats += beats_for(n)[:len(pieces)]
+    rows["real vs real (other sequences, same genres)"] = score(base, real, base_beats)
+    rows["real test set itself"] = {"root_speed": root_speed(real),
+                                    "freeze_s": longest_freeze(real),
+                                    **{k: v for k, v in score(real, real, beats).items()
+                                       if k in ("foot_skating", "bas")}}
+    shown = {genre(n): n for n in reversed(TEST_SEQUENCES)}  # first test sequence per genre
+    sheets = {n: {f"real {genre(n)} ({n})": tests[n][0]} for n in shown.values()}
+    exact: dict[str, float] = {}
+    music = sorted(MUSIC.glob("*.ogg")) if MUSIC.is_dir() else []
+    truth = [np.loadtxt(f.with_suffix(".beats.txt"), ndmin=1) - START for f in music]
+    overlay = [segments(m, args.music_seconds - START, 1)[0] for m, _ in tests.values()]
+    overlay = [overlay[k % len(overlay)] for k in range(len(music))]
+    if music:
+        exact["real test dances laid over the songs"] = score(overlay, real, truth)["bas"]
+    for system in systems:
+        styles = model_styles(system, checkpoints[system])
+        gen, gen_beats = [], []
+        for n, (_, span) in tests.items():
+            seconds = min(span["end"] - span["start"], songs[n].duration)
+            style = genre(n) if genre(n) in styles else "auto"
+            motion = generate(system, checkpoints[system], songs[n], seconds, style)
+            if n in sheets:
+                sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
+            pieces = segments(motion, args.segment, counts[n])
+            gen += pieces
+            gen_beats += beats_for(n)[:len(pieces)]
+        rows[system] = score(gen, real, gen_beats)
+        if music:
+            clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto")
+                     for f in music]
+            exact[system] = score([segments(c, args.music_seconds - START, 1)[0]
+                                   for c in clips], real, truth)["bas"]
+        print(f"{system}: done", flush=True)
+
+    cols = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating", "bas")
+    print(f"\nheld-out real ballroom ({len(real)} segments of {args.segment:g} s from "
+          f"{len(tests)} sequences)")
+    print("| system | " + " | ".join(cols) + " |")
+    print("|---" * (len(cols) + 1) + "|")
+    for name, r in rows.items():
+        print(f"| {name} | " + " | ".join(f"{r[c]:.3g}" if c in r else "-" for c in cols)
+              + " |")
+    if exact:
+        print(f"\nbeat alignment on {len(music)} songs with exact beats (BAS, first "
+              f"{args.music_seconds:g} s, style auto)")
+        print("| system | BAS |\n|---|---|")
+        for name, bas in exact.items():
+            print(f"| {name} | {bas:.3f} |")
+    if args.json:
+        args.json.write_text(json.dumps({"ballroom": rows, "exact_beats": exact}, indent=1))
+    if args.pictures:
+        for n, sheet in sheets.items():
+            contact_sheet(sheet, args.pictures / f"ballroom_{genre(n)}.png")
+
+
+if __name__ == "__main__":
+    main()
