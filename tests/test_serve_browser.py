@@ -85,6 +85,7 @@ def test_the_page_makes_a_dance_and_plays_it_with_the_body_on_the_floor(
         browser.close()
     assert not failed, failed
     _assert_body_on_the_floor(_pixels(view))
+    _assert_grid_lines_on_the_floor(_pixels(view))
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -111,3 +112,14 @@ def _assert_body_on_the_floor(rgb: np.ndarray) -> None:
     grey = (np.abs(below - below.mean(axis=1, keepdims=True)).max(axis=1) < 25) & \
         (below.mean(axis=1) > 25)
     assert grey.mean() > 0.8, grey.mean()
+
+
+def _assert_grid_lines_on_the_floor(rgb: np.ndarray) -> None:
+    """The floor's grid shows: along rows of the lower quarter (floor only, near the camera)
+    the grey steps up where a line crosses, at least twice per row (squares of 1 m seen from
+    about 4 m span a few hundred pixels at most)."""
+    height, width = rgb.shape[:2]
+    grey = rgb[int(0.8 * height):, int(0.05 * width):int(0.95 * width)].mean(axis=2)
+    lines = grey > np.median(grey, axis=1, keepdims=True) + 12
+    crossings = (np.diff(lines.astype(int), axis=1) == 1).sum(axis=1)
+    assert np.median(crossings) >= 2, crossings

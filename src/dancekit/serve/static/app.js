@@ -134,13 +134,7 @@ const viewer = {
     Object.assign(sun.shadow.camera, { left: -4, right: 4, top: 4, bottom: -4 });
     this.sun = sun;
     this.scene.add(sun, sun.target);
-    const floor = new THREE.Mesh(new THREE.PlaneGeometry(60, 60),
-      new THREE.MeshStandardMaterial({ color: 0x2a303d, roughness: 0.95 }));
-    floor.rotation.x = -Math.PI / 2;
-    floor.receiveShadow = true;
-    const grid = new THREE.GridHelper(60, 60, 0x7a86a3, 0x4c5468);
-    grid.position.y = 0.001;
-    this.scene.add(floor, grid);
+    this.scene.add(floor());
     new ResizeObserver(() => this.resize()).observe(host);
     this.resize();
     this.wire();
@@ -200,6 +194,32 @@ const viewer = {
     this.renderer.render(this.scene, this.camera);
   },
 };
+
+// The floor with a grid of 1 m squares painted by its own shader from the world position:
+// GL lines (GridHelper) vanish on some renderers where a line reaches behind the camera, and
+// painted lines are lit and shaded like the floor they lie on.
+function floor() {
+  const material = new THREE.MeshStandardMaterial({ color: 0x2a303d, roughness: 0.95 });
+  material.onBeforeCompile = (shader) => {
+    shader.vertexShader = shader.vertexShader
+      .replace("#include <common>", "#include <common>\nvarying vec2 vFloor;")
+      .replace("#include <begin_vertex>",
+        "#include <begin_vertex>\nvFloor = (modelMatrix * vec4(transformed, 1.0)).xz;");
+    shader.fragmentShader = shader.fragmentShader
+      .replace("#include <common>", "#include <common>\nvarying vec2 vFloor;")
+      .replace("#include <color_fragment>", `#include <color_fragment>
+        vec2 cell = abs(fract(vFloor + 0.5) - 0.5) / fwidth(vFloor);
+        float line = 1.0 - clamp(min(cell.x, cell.y) - 0.5, 0.0, 1.0);
+        vec2 axis = abs(vFloor) / fwidth(vFloor);
+        float centre = 1.0 - clamp(min(axis.x, axis.y) - 0.5, 0.0, 1.0);
+        diffuseColor.rgb = mix(diffuseColor.rgb, vec3(0.11, 0.13, 0.18), line);
+        diffuseColor.rgb = mix(diffuseColor.rgb, vec3(0.2, 0.24, 0.33), centre);`);
+  };
+  const mesh = new THREE.Mesh(new THREE.PlaneGeometry(60, 60), material);
+  mesh.rotation.x = -Math.PI / 2;
+  mesh.receiveShadow = true;
+  return mesh;
+}
 
 function colour(side) {
   return side < 0 ? LEFT : side > 0 ? RIGHT : CENTRE;
