@@ -3,6 +3,7 @@ imported only when the command runs, so the rest of the command starts without t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,10 +21,16 @@ def serve(
                                       "answers this machine only; 0.0.0.0 opens the app to "
                                       "the network (it has no login).")] = LOCAL,
     port: Annotated[int, typer.Option("--port", help=PORT.help("TCP port."))] = 8000,
+    data: Annotated[Path | None, typer.Option("--data", help="A folder of motions the page "
+                    "may open and compare: ballroom sequence folders and BVH, NPZ, JSON or "
+                    "AIST++ pickle files, in it or one level below.")] = None,
 ) -> None:
     """Serve the web app: upload a song or take the demo, make a dance, watch it in 3D with
-    the music and download it (MP4, BVH, NPZ, JSON). Stop with Ctrl+C."""
+    the music and download it (MP4, BVH, NPZ, JSON); open motion files, compare dances side
+    by side. Stop with Ctrl+C."""
     check_all((PORT, port))
+    if data is not None and not data.is_dir():
+        raise ParameterError(f"--data must be a folder: {data}")
     try:
         import uvicorn
 
@@ -34,7 +41,7 @@ def serve(
     _check_free(host, port)
     typer.echo(f"dancekit: open http://{'localhost' if host == LOCAL else host}:{port}/ "
                "in a browser (Ctrl+C stops)", err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(data=data), host=host, port=port, log_level="warning")
 
 
 def _check_free(host: str, port: int) -> None:
