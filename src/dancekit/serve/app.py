@@ -16,6 +16,12 @@ API (all JSON unless said otherwise)::
     POST /api/motions                  body: a motion file's bytes -> the job reading it
     GET  /api/library                  the entries of the data folder (``--data``)
     POST /api/library/open             {entry} -> the job reading it
+    POST /api/trials                   {dances: [id, id]} -> a blind A/B trial {id}
+    GET  /api/trials/{id}              its song and, once voted, the labels
+    GET  /api/trials/{id}/motion/{side} left or right, for the viewer
+    POST /api/trials/{id}/vote         {choice: left|right} -> the labels revealed
+    POST /api/trials/{id}/again        the same two dances drawn again -> {id}
+    GET  /api/votes.csv, /api/votes.json  the tallies of all votes
 
 An opened motion is a job like a dance (queued, then its motion and downloads).
 """
@@ -48,6 +54,8 @@ from dancekit.serve.jobs import Busy, Job, Jobs, Opening
 from dancekit.serve.jobs import Request as JobRequest
 from dancekit.serve.motions import MAX_MOTION_BYTES, DataFolder, open_motion, store_upload
 from dancekit.serve.songs import MAX_UPLOAD_BYTES, Songs
+from dancekit.serve.trials import Trial, Trials, VotedAlready
+from dancekit.serve.votes import Votes, default_votes_file, tallies_csv
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -58,10 +66,11 @@ class TooLarge(Exception):
 
 def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
                max_motion_bytes: int = MAX_MOTION_BYTES, max_waiting: int | None = None,
-               data: Path | None = None) -> Starlette:
+               data: Path | None = None, votes: Path | None = None) -> Starlette:
     """The app. Uploads and results go into ``folder``, by default a new private temporary
     folder (mode 700) that is removed when the server stops; ``data`` is a folder of motions
-    (ballroom sequences, motion files) the page may open."""
+    (ballroom sequences, motion files) the page may open; blind A/B votes go into the SQLite
+    file ``votes`` (by default :func:`~dancekit.serve.votes.default_votes_file`)."""
     own = folder is None
     root = Path(tempfile.mkdtemp(prefix="dancekit-serve-")) if own else Path(folder)
     for part in ("songs", "jobs", "motions"):
@@ -70,6 +79,7 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
     library = DataFolder(data)
     extra = {} if max_waiting is None else {"max_waiting": max_waiting}
     jobs = Jobs(root / "jobs", _work, **extra)
+    trials = Trials(Votes(votes or default_votes_file()))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -83,8 +93,59 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
             raise HTTPException(404, "no such dance on this server")
         return job
 
+    def trial_of(request: Request) -> Trial:
+        trial = trials.get(request.path_params["trial"])
+        if trial is None:
+            raise HTTPException(404, "no such trial on this server")
+        return trial
+
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    async def ab_page(request: Request) -> Response:
+        return FileResponse(STATIC / "ab.html", media_type="text/html")
+
+    async def new_trial(request: Request) -> Response:
+        asked = (await _json(request)).get("dances")
+        if not isinstance(asked, list) or len(asked) != 2:
+            raise ParameterError("a blind test needs a list of two dances")
+        pair = [jobs.get(str(d)) for d in asked]
+        if None in pair:
+            raise ParameterError("no such dance on this server")
+        return JSONResponse({"id": trials.start(*pair).id}, status_code=201)
+
+    async def trial_view(request: Request) -> Response:
+        trial = trial_of(request)
+        song = trial.left.request.song
+        assert song is not None
+        return JSONResponse({"id": trial.id, "song": song.name,
+                             "audio": f"/api/songs/{song.id}/audio",
+                             "voted": trial.chosen is not None, **trial.reveal()})
+
+    async def trial_motion(request: Request) -> Response:
+        job = trial_of(request).side(request.path_params["side"])
+        if jobs.get(job.id) is not job:
+            raise HTTPException(404, "this trial's dances are gone from the server")
+        data = await run_in_threadpool(lambda: dances.viewer_data(dances.dance_of(job)))
+        return JSONResponse(data)
+
+    async def vote(request: Request) -> Response:
+        trial = trial_of(request)
+        chosen = (await _json(request)).get("choice")
+        return JSONResponse(await run_in_threadpool(trials.vote, trial, chosen))
+
+    async def again(request: Request) -> Response:
+        trial = trial_of(request)
+        return JSONResponse({"id": trials.start(trial.left, trial.right).id}, status_code=201)
+
+    async def tallies_json(request: Request) -> Response:
+        return JSONResponse({"votes": await run_in_threadpool(trials.votes.count),
+                             "tallies": await run_in_threadpool(trials.votes.tallies)})
+
+    async def tallies_as_csv(request: Request) -> Response:
+        text = tallies_csv(await run_in_threadpool(trials.votes.tallies))
+        return Response(text, media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="votes.csv"'})
 
     async def options(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(_options, songs))
@@ -155,13 +216,22 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
         Route("/api/motions", open_upload, methods=["POST"]),
         Route("/api/library", listing),
         Route("/api/library/open", open_entry, methods=["POST"]),
+        Route("/ab", ab_page),
+        Route("/api/trials", new_trial, methods=["POST"]),
+        Route("/api/trials/{trial}", trial_view),
+        Route("/api/trials/{trial}/motion/{side}", trial_motion),
+        Route("/api/trials/{trial}/vote", vote, methods=["POST"]),
+        Route("/api/trials/{trial}/again", again, methods=["POST"]),
+        Route("/api/votes.json", tallies_json),
+        Route("/api/votes.csv", tallies_as_csv),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    handlers = {DancekitError: _refused(400), Busy: _refused(503),
+    handlers = {DancekitError: _refused(400), Busy: _refused(503), VotedAlready: _refused(409),
                 TooLarge: _too_large, HTTPException: _http_error}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.folder = root
     app.state.jobs = jobs
+    app.state.votes = trials.votes
     return app
 
 
@@ -265,11 +335,9 @@ def _job_view(job: Job, jobs: Jobs) -> dict[str, Any]:
         "id": job.id, "state": job.state, "stage": job.stage, "error": job.error,
         "ahead": jobs.ahead(job), "song": song and song.name, "song_id": song and song.id,
         "audio": song and f"/api/songs/{song.id}/audio", **job.meta}
-    if isinstance(r, Opening):
-        view["label"] = r.name
-    else:
-        view.update(model=r.model, seed=r.seed, label=f"{r.model}, style "
-                    f"{job.meta.get('style', r.style)}, seed {r.seed}")
+    view["label"] = job.label
+    if isinstance(r, JobRequest):
+        view.update(model=r.model, seed=r.seed)
     if job.state == "done":
         view["downloads"] = {f: f"/api/jobs/{job.id}/download/{f}" for f in dances.DOWNLOADS}
     return view

@@ -78,6 +78,14 @@ class Job:
     meta: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def label(self) -> str:
+        """The dance in words: its model, style and seed, or the opened file's name."""
+        r = self.request
+        if isinstance(r, Opening):
+            return r.name
+        return f"{r.model}, style {self.meta.get('style', r.style)}, seed {r.seed}"
+
 
 Work = Callable[[Job, Callable[[str], None]], None]
 
