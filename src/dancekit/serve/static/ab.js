@@ -17,7 +17,7 @@ async function load(id) {
   const datas = await Promise.all(sides.map((s) => api(`/api/trials/${id}/motion/${s}`)));
   stages = panels($("view"), stages, datas, ["A", "B"], $("look").value);
   clock.music(trial.audio);
-  enableControls(clock, Math.max(...datas.map((d) => (d.frames - 1) / d.fps)), $);
+  enableControls(clock, Math.max(...datas.map((d) => d.frames / d.fps)), $);
   $("song").textContent = `song: ${trial.song}`;
   if (trial.voted) reveal(trial); else {
     sides.forEach((s) => ($(s).disabled = false));

@@ -149,7 +149,7 @@ async function show(jobs) {
   const songs = new Set(jobs.map((j) => j.song_id).filter(Boolean));
   $("music-note").textContent = jobs.length > 1 ? (music ? `music: ${music.song}` + (songs.size > 1
     ? " (the dances were made to different songs)" : "") : "no music") : "";
-  enableControls(clock, Math.max(...datas.map((d) => (d.frames - 1) / d.fps)), $);
+  enableControls(clock, Math.max(...datas.map((d) => d.frames / d.fps)), $);
   $("downloads").replaceChildren(...(jobs.length === 1 ? Object.entries(jobs[0].downloads) : []).map(([fmt, url]) => {
     const a = document.createElement("a");
     a.href = url; a.textContent = fmt.toUpperCase(); a.download = "";
