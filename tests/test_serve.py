@@ -51,8 +51,11 @@ def test_the_page_and_its_viewer_library_come_from_the_server(client: TestClient
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "http://" not in page.text and "https://" not in page.text  # no CDN
-    script = client.get("/static/app.js").text
-    assert 'from "/static/three.min.js"' in script
+    assert 'from "/static/viewer.js"' in client.get("/static/app.js").text
+    assert 'from "/static/viewer.js"' in client.get("/static/ab.js").text
+    assert 'from "/static/three.min.js"' in client.get("/static/viewer.js").text
+    ab = client.get("/ab")
+    assert ab.status_code == 200 and "/static/ab.js" in ab.text and "http" not in ab.text
     three = client.get("/static/three.min.js")
     assert three.status_code == 200 and "WebGLRenderer" in three.text
     assert len(three.content) > 300_000

@@ -3,6 +3,7 @@ imported only when the command runs, so the rest of the command starts without t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,10 +21,26 @@ def serve(
                                       "answers this machine only; 0.0.0.0 opens the app to "
                                       "the network (it has no login).")] = LOCAL,
     port: Annotated[int, typer.Option("--port", help=PORT.help("TCP port."))] = 8000,
+    data: Annotated[Path | None, typer.Option("--data", help="A folder of motions the page "
+                    "may open and compare: ballroom sequence folders and BVH, NPZ, JSON or "
+                    "AIST++ pickle files, in it or one level below.")] = None,
+    votes: Annotated[Path | None, typer.Option("--votes", help="SQLite file of the blind A/B "
+                     "votes (made on the first vote). Default: "
+                     "$XDG_DATA_HOME/dancekit/votes.sqlite, else "
+                     "~/.local/share/dancekit/votes.sqlite.")] = None,
+    export_votes: Annotated[Path | None, typer.Option("--export-votes", help="Write the "
+                            "tallies of the votes file to this .csv or .json file and exit "
+                            "without serving.")] = None,
 ) -> None:
     """Serve the web app: upload a song or take the demo, make a dance, watch it in 3D with
-    the music and download it (MP4, BVH, NPZ, JSON). Stop with Ctrl+C."""
+    the music and download it (MP4, BVH, NPZ, JSON); open motion files, compare dances side
+    by side. Stop with Ctrl+C."""
     check_all((PORT, port))
+    if export_votes is not None:
+        _export(votes, export_votes)
+        return
+    if data is not None and not data.is_dir():
+        raise ParameterError(f"--data must be a folder: {data}")
     try:
         import uvicorn
 
@@ -34,7 +51,18 @@ def serve(
     _check_free(host, port)
     typer.echo(f"dancekit: open http://{'localhost' if host == LOCAL else host}:{port}/ "
                "in a browser (Ctrl+C stops)", err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(data=data, votes=votes), host=host, port=port, log_level="warning")
+
+
+def _export(votes: Path | None, out: Path) -> None:
+    """Write the tallies (the serve extra is not needed for this) and say how many votes."""
+    from dancekit.serve.votes import Votes, default_votes_file
+
+    source = votes or default_votes_file()
+    if not source.is_file():
+        raise ParameterError(f"no votes file at {source} (--votes names another)")
+    count = Votes(source).export(out)
+    typer.echo(f"{out}: tallies of {count} votes from {source}")
 
 
 def _check_free(host: str, port: int) -> None:

@@ -61,7 +61,9 @@ def download(job: Job, fmt: str) -> str:
         if not path.exists():
             motion = dance_of(job)
             if fmt == "mp4":
-                render(motion, path, audio=job.request.song.path, size=VIDEO_SIZE, progress=False)
+                song = job.request.song
+                render(motion, path, audio=song and song.path, size=VIDEO_SIZE,
+                       progress=False)
             else:
                 save_motion(motion, path)
     return str(path)

@@ -1,4 +1,5 @@
-"""Dance jobs of the web app: one worker thread per model, each taking its queue in order.
+"""Jobs of the web app: one worker thread per model (and one reading opened files), each
+taking its queue in order.
 
 A model runs one job at a time, because two generations of one model would share the CPU and
 both finish later than one after the other; different models work side by side. A queue
@@ -34,7 +35,7 @@ class Busy(Exception):
 
 @dataclass(frozen=True)
 class Request:
-    """What the page asked for."""
+    """A dance the page asked a model for."""
 
     song: Song
     model: str
@@ -42,19 +43,48 @@ class Request:
     seed: int
     seconds: float | None
 
+    @property
+    def queue(self) -> str:
+        """The queue the job waits in: its model's."""
+        return self.model
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A motion file or data-folder entry the page asked to see: ``path`` on this server
+    (the private folder or the data folder, never a name from the browser), ``name`` to
+    show, ``song`` where the motion comes with its music, and ``upload`` for a file of the
+    private folder that goes once it is read."""
+
+    path: Path
+    name: str
+    song: Song | None
+    upload: bool = False
+
+    #: Opened files wait in one queue of their own, read one at a time.
+    queue = "open"
+
 
 @dataclass
 class Job:
     """One requested dance and where it stands: waiting, running, done or failed."""
 
     id: str
-    request: Request
+    request: Request | Opening
     folder: Path
     state: str = "waiting"
     stage: str = ""
     error: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def label(self) -> str:
+        """The dance in words: its model, style and seed, or the opened file's name."""
+        r = self.request
+        if isinstance(r, Opening):
+            return r.name
+        return f"{r.model}, style {self.meta.get('style', r.style)}, seed {r.seed}"
 
 
 Work = Callable[[Job, Callable[[str], None]], None]
@@ -79,24 +109,26 @@ class Jobs:
         self._waiting: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
-    def submit(self, request: Request) -> Job:
-        """Queue a job for ``request.model``; :class:`Busy` when its queue is full."""
+    def submit(self, request: Request | Opening) -> Job:
+        """Queue a job for ``request.queue``; :class:`Busy` when that queue is full."""
         with self._lock:
-            waiting = self._waiting.setdefault(request.model, [])
+            waiting = self._waiting.setdefault(request.queue, [])
             if len(waiting) >= self.max_waiting:
-                raise Busy(f"the {request.model} model is busy: {len(waiting)} dances are "
-                           f"waiting for it already. Try again in a minute.")
+                who, what = ("file reader", "files") if request.queue == Opening.queue \
+                    else (f"{request.queue} model", "dances")
+                raise Busy(f"the {who} is busy: {len(waiting)} {what} are waiting for it "
+                           "already. Try again in a minute.")
             job_id = secrets.token_hex(16)
             job = Job(job_id, request, self.folder / job_id)
             job.folder.mkdir(mode=0o700)
             self._jobs[job_id] = job
             waiting.append(job_id)
             self._forget_old()
-            if request.model not in self._queues:
-                self._queues[request.model] = queue.Queue()
-                threading.Thread(target=self._worker, args=(request.model,), daemon=True,
-                                 name=f"dance-{request.model}").start()
-            self._queues[request.model].put(job)
+            if request.queue not in self._queues:
+                self._queues[request.queue] = queue.Queue()
+                threading.Thread(target=self._worker, args=(request.queue,), daemon=True,
+                                 name=f"dance-{request.queue}").start()
+            self._queues[request.queue].put(job)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -104,22 +136,22 @@ class Jobs:
             return self._jobs.get(job_id)
 
     def ahead(self, job: Job) -> int:
-        """How many jobs wait before ``job`` for its model (the running one included)."""
+        """How many jobs wait before ``job`` in its queue (the running one included)."""
         with self._lock:
-            waiting = self._waiting.get(job.request.model, [])
+            waiting = self._waiting.get(job.request.queue, [])
             if job.id not in waiting:
                 return 0
-            busy = any(j.state == "running" and j.request.model == job.request.model
+            busy = any(j.state == "running" and j.request.queue == job.request.queue
                        for j in self._jobs.values())
             return waiting.index(job.id) + int(busy)
 
-    def _worker(self, model: str) -> None:
-        """Take ``model``'s jobs one at a time, for as long as the server runs."""
-        jobs = self._queues[model]
+    def _worker(self, name: str) -> None:
+        """Take queue ``name``'s jobs one at a time, for as long as the server runs."""
+        jobs = self._queues[name]
         while True:
             job = jobs.get()
             with self._lock:
-                self._waiting[model].remove(job.id)
+                self._waiting[name].remove(job.id)
                 job.state = "running"
 
             def say(text: str, job: Job = job) -> None:

@@ -111,12 +111,28 @@ class Songs:
             path.unlink()
             raise AudioDecodeError("cannot read this file as audio: it is damaged or holds "
                                    "no sound") from None
-        song = Song(song_id, path, display_name(name), seconds)
+        return self._keep(Song(song_id, path, display_name(name), seconds))
+
+    def register(self, path: Path, name: str) -> Song:
+        """A song file of the server's data folder (a dataset's music), named by an id of its
+        own: the same file keeps its id, and the file is never moved or removed."""
+        from dancekit.audio.loading import probe
+
         with self._lock:
-            self._songs[song_id] = song
+            known = next((s for s in self._songs.values() if s.path == path), None)
+        if known is not None:
+            return known
+        return self._keep(Song(secrets.token_hex(16), path, name, probe(path)[1]))
+
+    def _keep(self, song: Song) -> Song:
+        """Remember ``song``, forgetting the oldest beyond ``max_songs`` (and removing it
+        where it is an upload of ours)."""
+        with self._lock:
+            self._songs[song.id] = song
             while len(self._songs) > self.max_songs:
-                oldest = next(iter(self._songs))
-                self._songs.pop(oldest).path.unlink(missing_ok=True)
+                oldest = self._songs.pop(next(iter(self._songs)))
+                if oldest.path.parent == self.folder:
+                    oldest.path.unlink(missing_ok=True)
         return song
 
 
