@@ -51,7 +51,7 @@ class DanceRevolutionConfig:
     # ``own_every`` training steps up to ``own_max`` (0: teacher forcing only)
     truth_frames: int = 10
     own_max: int = 30
-    own_every: int = 60
+    own_every: int = 30
     # std of the random initial LSTM state (the published decoder starts from noise)
     state_noise: float = 0.5
     # dancekit's additions, each off in :meth:`published`: the phase within the tracked beat
