@@ -28,6 +28,12 @@ TINY = dict(window=3, hidden=16, heads=2, ff=32, encoder_layers=2, pose_embed=8,
             own_every=2, seed_bank=4, styles=["a", "b"])
 
 
+# the bundled weights' dances: mean joint speed (m/s; real ballroom about 0.5, a frozen dancer
+# under 0.05) and mean pelvis height over 30 s (m; the training data's 1.03 +- 0.15)
+SPEED_RANGE = (0.08, 1.5)
+PELVIS_RANGE = (0.75, 1.35)
+
+
 @pytest.fixture(autouse=True)
 def one_thread():
     """The frame-by-frame decoder is many small operations: threads only contend."""
@@ -286,3 +292,53 @@ def test_train_and_dance_through_the_cli(tmp_path, monkeypatch):
     motion = load_motion(out)
     assert abs(motion.duration - 6.0) < 0.1 and motion.meta["model"] == "dance-revolution"
     assert np.isfinite(motion.positions).all()
+
+
+
+# --- the bundled weights --------------------------------------------------------------------
+def feet_and_speed(motion) -> tuple[float, float]:
+    """The lowest foot joint (m) and the mean joint speed (m/s) of a dance."""
+    feet = list(motion.skeleton.feet[0] + motion.skeleton.feet[1])
+    speed = np.linalg.norm(np.diff(motion.positions, axis=0), axis=-1).mean() * motion.fps
+    return float(motion.positions[:, feet, 1].min()), float(speed)
+
+
+def test_bundled_weights_dance_real_music(music_dir, tmp_path, monkeypatch):
+    import json
+
+    from dancekit.models import load_model
+    from dancekit.models.dance_revolution import WEIGHTS_DIR
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    weights = WEIGHTS_DIR / "model.safetensors"
+    assert weights.stat().st_size <= 10 * 2**20
+    assert (WEIGHTS_DIR / "README.md").is_file()  # the data card
+    header = json.loads(weights.with_suffix(".json").read_text())
+    assert set(header["config"]) == set(DanceRevolutionConfig().to_dict())  # complete
+    model = load_model("dance-revolution")
+    assert isinstance(model, DanceRevolution) and "waltz" in model.styles
+    song = sorted(music_dir.glob("*.ogg"))[1]
+    dance = model.generate(song, seconds=8.0, style="waltz", seed=2)
+    assert dance.num_frames == 240 and np.isfinite(dance.positions).all()
+    lowest, speed = feet_and_speed(dance)
+    assert -0.15 < lowest < 0.3 and SPEED_RANGE[0] < speed < SPEED_RANGE[1]
+    again = model.generate(song, seconds=8.0, style="waltz", seed=2)
+    assert np.array_equal(again.positions, dance.positions)  # same seed, same dance
+
+
+@pytest.mark.slow
+def test_a_three_minute_song_is_danced_without_freezing_or_sinking(ballroom_dir, tmp_path,
+                                                                    monkeypatch):
+    """A held-out ballroom song, 3 minutes in one pass: every 30 s the dancer still moves
+    and the pelvis stays at standing height."""
+    from dancekit.models import load_model
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    dance = load_model("dance-revolution").generate(ballroom_dir / "DANCE_C_2" / "audio.mp3",
+                                                    seconds=180.0, seed=0)
+    block = int(30 * dance.fps)
+    for start in range(0, dance.num_frames - block + 1, block):
+        part = dance[start:start + block]
+        _, speed = feet_and_speed(part)
+        assert speed > SPEED_RANGE[0], (start, speed)
+        assert PELVIS_RANGE[0] < part.positions[:, 0, 1].mean() < PELVIS_RANGE[1], start
