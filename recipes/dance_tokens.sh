@@ -14,6 +14,9 @@ export OMP_NUM_THREADS=1
     --seed 0 --out synth60 --audio-format ogg
 dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real \
     --config "$W/vq_config.yaml"
+cp -r runs/vq_real runs/vq_real6k
+dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real6k \
+    --config "$W/vq_config.yaml" --steps 6000 --resume
 dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_real \
     --config "$W/train_config.yaml"
 python -c "from dancekit.checkpoint import half_precision; \

@@ -26,7 +26,8 @@ With ``--pictures DIR``, one PNG per genre of the test set: its first test seque
 above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
-        [--systems dance-tokens,fact,procedural] [--segment 10] [--pictures docs/images]
+        [--revolution-checkpoint F] [--systems dance-tokens,fact,dance-revolution,procedural]
+        [--segment 10] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tokens-checkpoint", default=None)
     ap.add_argument("--fact-checkpoint", default=None)
-    ap.add_argument("--systems", default="dance-tokens,fact,procedural")
+    ap.add_argument("--revolution-checkpoint", default=None)
+    ap.add_argument("--systems", default="dance-tokens,fact,dance-revolution,procedural")
     ap.add_argument("--segment", type=float, default=10.0)
     ap.add_argument("--music-seconds", type=float, default=30.0)
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
@@ -166,7 +168,7 @@ def main() -> None:
     if not BALLROOM.is_dir():
         raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
     checkpoints = {"dance-tokens": args.tokens_checkpoint, "fact": args.fact_checkpoint,
-                   "procedural": None}
+                   "dance-revolution": args.revolution_checkpoint, "procedural": None}
     systems = [s for s in args.systems.split(",") if s]
 
     tests = {n: real_dance(n) for n in TEST_SEQUENCES}

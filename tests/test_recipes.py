@@ -47,3 +47,16 @@ def test_aistpp_recipe_refuses_a_root_it_cannot_use(tmp_path, make, message):
                           str(tmp_path / "run")], capture_output=True, text=True)
     assert res.returncode == 2 and message in res.stderr
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("config", ["dance_tokens/vq_config.yaml",
+                                    "dance_tokens/train_config.yaml",
+                                    "fact/train_config.yaml"])
+def test_bundled_weights_never_saw_the_ballroom_test_split(config):
+    """Every config a bundled dance weight was trained with leaves out exactly the held-out
+    ballroom sequences its quality table is reported on."""
+    from dancekit.data.ballroom import TEST_SEQUENCES
+
+    weights = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "weights"
+    _, train = load_run_config(weights / config)
+    assert sorted(TrainConfig.from_dict(train).exclude) == sorted(TEST_SEQUENCES)
