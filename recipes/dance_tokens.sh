@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
-# Rebuild src/dancekit/weights/dance_tokens/model.safetensors (the default dance model): a
-# motion tokenizer, then the code model on it, both trained on the real ballroom motion capture
-# (its held-out test sequences excluded by the configs) mixed with 60 synthetic pairs of the
-# styles the capture lacks, stored as float16. Data card: weights/dance_tokens/README.md.
-#   bash recipes/dance_tokens.sh [BALLROOM_DIR]   (default ../shared/data/ballroom)
+# Rebuild src/dancekit/weights/dance_tokens/model.safetensors (the default dance model):
+# a motion tokenizer trained 3000 steps and resumed to 6000, then the code model on it,
+# stored as float16. Data card: src/dancekit/weights/dance_tokens/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=src/dancekit/weights/dance_tokens
-BALLROOM=${1:-../shared/data/ballroom}
-[ -d "$BALLROOM" ] || { echo "error: no ballroom data at $BALLROOM" >&2; exit 2; }
 export OMP_NUM_THREADS=1
-[ -d synth60 ] || dancekit synth --n 60 --styles hiphop,house,pop,latin,ballet --seconds 30 \
-    --seed 0 --out synth60 --audio-format ogg
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real \
-    --config "$W/vq_config.yaml"
-cp -r runs/vq_real runs/vq_real6k
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real6k \
-    --config "$W/vq_config.yaml" --steps 6000 --resume
-dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_real \
-    --config "$W/train_config.yaml"
+[ -d synth600 ] || dancekit synth --n 600 --seconds 30 --seed 0 --out synth600 --audio-format ogg
+dancekit train motion-vq --data synth600 --out runs/vq9 --config "$W/vq_config.yaml"
+cp -r runs/vq9 runs/vq9_6k
+dancekit train motion-vq --data synth600 --out runs/vq9_6k --config "$W/vq_config.yaml" \
+    --steps 6000 --resume
+dancekit train dance-tokens --data synth600 --out runs/tokens10 --config "$W/train_config.yaml"
 python -c "from dancekit.checkpoint import half_precision; \
-half_precision('runs/tokens_real/model.safetensors', '$W/model.safetensors')"
+half_precision('runs/tokens10/model.safetensors', '$W/model.safetensors')"

@@ -72,6 +72,29 @@ def test_tokenizer_codes_every_eight_frames_and_decodes_back(tokenizer_path):
         vq.tokenize(travel_features(feats[:per - 1]))
 
 
+def test_smoothing_calms_the_seams_and_old_tokenizers_load_without_it(tokenizer_path):
+    """``smooth_frames`` takes the shake out of code-by-code decoding (third differences, as
+    jitter measures it) and keeps the length; a stored config from before the key decodes
+    exactly as it did."""
+    import dataclasses
+
+    vq = MotionVQ.from_checkpoint(tokenizer_path)
+    codes = vq.tokenize(travel_features(make_sequences(1, 96)[0].motion))
+    raw = vq.detokenize(codes)
+    stored = {k: v for k, v in vq.config.to_dict().items() if k != "smooth_frames"}
+    assert MotionVQConfig.from_dict(stored).smooth_frames == 0.0
+    vq.config = dataclasses.replace(vq.config, smooth_frames=4.0)
+    smooth = vq.detokenize(codes)
+    assert smooth.shape == raw.shape
+
+    def shake(x):
+        return float(torch.diff(x[:, 3:], n=3, dim=0).abs().mean())
+
+    assert shake(smooth) < 0.5 * shake(raw)
+    with pytest.raises(ParameterError, match="smooth_frames"):
+        MotionVQConfig.from_dict({"smooth_frames": -1.0}, complete=False)
+
+
 def test_tokenizer_learns_to_reconstruct():
     torch.manual_seed(0)
     vq = MotionVQ(MotionVQConfig.from_dict(TINY_VQ, complete=False))
@@ -360,3 +383,28 @@ def test_bad_checkpoints_exit_2_without_output(tmp_path):
                                        "--model", "dance-tokens", *args])
         assert res.exit_code == 2 and res.stderr.startswith("error:"), res.output
         assert "Traceback" not in res.output and not out.exists()
+
+
+def test_ballroom_weights_dance_a_real_waltz_in_hold_and_travel(ballroom_dir, tmp_path,
+                                                                monkeypatch):
+    """``--model dance-tokens-ballroom``: the weights trained on real ballroom capture know
+    the four ballroom genres beside the synthetic styles, pick waltz for a 3/4 ballroom song,
+    travel across the floor (at least 0.1 m/s; the synthetic-trained weights: 0.09 m/s on
+    the held-out ballroom songs) and are not a separate model to train."""
+    from dancekit import dance
+    from dancekit.models import load_model, trainable_models
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    model = load_model("dance-tokens-ballroom")
+    assert isinstance(model, DanceTokens)
+    assert {"chacha", "rumba", "tango", "waltz"} <= set(model.styles)
+    assert model.tokenizer.config.smooth_frames == 6.0
+    assert "dance-tokens-ballroom" not in trainable_models()
+    motion = dance(ballroom_dir / "DANCE_W_1" / "audio.mp3", model="dance-tokens-ballroom",
+                   seconds=20.0, seed=0)
+    assert motion.meta["style"] == "waltz"
+    root = motion.positions[:, 0, [0, 2]]
+    assert np.linalg.norm(np.diff(root, axis=0), axis=-1).mean() * motion.fps > 0.1
+    again = dance(ballroom_dir / "DANCE_W_1" / "audio.mp3", model="dance-tokens-ballroom",
+                  seconds=20.0, seed=0)
+    assert np.array_equal(again.positions, motion.positions)

@@ -112,8 +112,9 @@ def dance(
     out: Annotated[Path, typer.Option("-o", "--out", help="Output: .mp4 (with the music), "
                                       ".gif, .png, .bvh, .npz or .json.")],
     model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens: the "
-                                       "default; fact; dance-revolution; procedural) or a "
-                                       "checkpoint path.")]
+                                       "default; dance-tokens-ballroom: trained on real "
+                                       "ballroom capture; fact; dance-revolution; "
+                                       "procedural) or a checkpoint path.")]
         = DEFAULT_MODEL,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Checkpoint to load instead of the model's bundled weights.")]

@@ -87,10 +87,12 @@ def available_models() -> list[str]:
 
 
 def trainable_models() -> list[str]:
-    """Names of the models ``dancekit train`` can train (those with a config class),
-    including parts of a dance model such as the motion tokenizer."""
+    """Names of the models ``dancekit train`` can train (those with a config class, unless
+    the class sets ``trainable = False``: another name for bundled weights of a trainable
+    model), including parts of a dance model such as the motion tokenizer."""
     _ensure_registered()
-    return sorted(n for n, cls in _REGISTRY.items() if hasattr(cls, "config_class"))
+    return sorted(n for n, cls in _REGISTRY.items()
+                  if hasattr(cls, "config_class") and getattr(cls, "trainable", True))
 
 
 def model_class(name: str) -> type:

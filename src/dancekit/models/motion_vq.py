@@ -48,6 +48,7 @@ from dancekit.models.common import (
 )
 from dancekit.models.representation import MOTION_DIM, features_to_motion, motion_to_features
 from dancekit.motion import Motion
+from dancekit.motion.filters import gaussian_smooth
 from dancekit.motion.processing import resample
 
 ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
@@ -69,6 +70,9 @@ class MotionVQConfig:
     commit_weight: float = 0.25
     ema_decay: float = 0.99
     dead_usage: float = 0.03  # a code whose running usage falls below this restarts
+    # Gaussian (s.d. in frames) over decoded features before the root is integrated: motion
+    # decoded code by code shakes at the codes' seams; 0 leaves it as decoded
+    smooth_frames: float = 0.0
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
@@ -77,7 +81,8 @@ class MotionVQConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> MotionVQConfig:
-        return build_config(cls, d, complete=complete, label="motion-vq")
+        return build_config(cls, d, complete=complete, label="motion-vq",
+                            added={"smooth_frames": 0.0})
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -88,7 +93,7 @@ class MotionVQConfig:
             "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
-            "dead_usage": Range(0, 1)})
+            "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100)})
         if self.window_frames % self.frames_per_code:
             raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
                                  f"multiple of {self.frames_per_code} frames per code")
@@ -187,6 +192,9 @@ class MotionVQ(nn.Module):
         codes = codes[None] if single else codes
         x = self.decoder(self.codebook[codes].transpose(1, 2)).transpose(1, 2)
         x = x * self.std + self.mean
+        if self.config.smooth_frames > 0:
+            x = torch.from_numpy(gaussian_smooth(x.numpy(), self.config.smooth_frames, axis=1,
+                                                 mode="nearest"))
         x[..., ROOT_XZ] = torch.cumsum(x[..., ROOT_XZ], dim=1)
         return x[0] if single else x
 

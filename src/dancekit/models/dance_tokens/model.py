@@ -35,6 +35,7 @@ from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_tokens"
+BALLROOM_WEIGHTS_DIR = WEIGHTS_DIR.with_name("dance_tokens_ballroom")
 
 
 @register_model("dance-tokens")
@@ -242,3 +243,19 @@ class DanceTokens(nn.Module):
     def load_default(cls) -> DanceTokens:
         """The weights bundled with dancekit (see ``weights/dance_tokens/README.md``)."""
         return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dance-tokens"))
+
+
+@register_model("dance-tokens-ballroom")
+class DanceTokensBallroom(DanceTokens):
+    """The dance-tokens model with the weights trained on real ballroom motion capture
+    (cha-cha, rumba, tango, waltz) beside synthetic styles: ``--model dance-tokens-ballroom``.
+    The same network as ``dance-tokens``; only the bundled file differs, so it is not a
+    separate thing to train."""
+
+    trainable = False
+
+    @classmethod
+    def load_default(cls) -> DanceTokens:
+        """``weights/dance_tokens_ballroom`` (see its README.md)."""
+        return DanceTokens.from_checkpoint(bundled_weights(BALLROOM_WEIGHTS_DIR,
+                                                           "dance-tokens-ballroom"))
