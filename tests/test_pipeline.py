@@ -83,7 +83,13 @@ def test_a_dance_analyses_the_song_once(cold_cache: Path,
     again = dancekit.dance(music, seconds=4, seed=1, beat_ease=False)
     assert calls == {"load": 1, "track_beats": 1, "fact": 1}
     assert first.meta["beat_ease"] and "beat_ease" not in again.meta
-    assert sorted(p.name.split("-")[0] for p in cold_cache.iterdir()) == ["beats", "fact"]
+    assert sorted(p.name.split("-")[0] for p in cold_cache.iterdir()) == [
+        "beats", "fact", "meter"]
+    # a song heard before: the style choice reads its meter and tempo from the disk cache
+    warm = dancekit.dance(dancekit.Music.load(DEMO_SONG, seconds=4), seconds=4, seed=0)
+    assert calls == {"load": 2, "track_beats": 1, "fact": 1}
+    assert warm.meta["style"] == first.meta["style"]
+    np.testing.assert_array_equal(warm.positions, first.positions)
 
 
 def test_seconds_bounds_the_music_read(cold_cache: Path) -> None:

@@ -308,10 +308,33 @@ def tracked_beats(audio: str | os.PathLike | Audio) -> np.ndarray:
     return np.asarray(track_beats(audio).beats, dtype=np.float64)
 
 
+def tracked_meter(audio: str | os.PathLike | Audio) -> np.ndarray:
+    """``[tempo BPM, beats a bar, beat note]`` from :func:`dancekit.audio.beats.track_beats`
+    (``"6/8"`` is ``[tempo, 6, 8]``, an unknown meter ``[tempo, 0, 0]``): a cached kind, so
+    choosing a style for a song heard before tracks nothing."""
+    from dancekit.audio.beats import track_beats
+
+    return meter_row(track_beats(audio))
+
+
+def meter_row(beats: Any) -> np.ndarray:
+    """A :class:`~dancekit.audio.beats.Beats`' tempo and meter as the ``meter`` kind's row."""
+    top, _, bottom = str(beats.meter).partition("/")
+    known = top.isdigit() and bottom.isdigit()
+    return np.array([beats.tempo, int(top) if known else 0, int(bottom) if known else 0],
+                    dtype=np.float64)
+
+
+def meter_name(row: np.ndarray) -> str:
+    """The meter of a ``meter`` row as :class:`~dancekit.audio.beats.Beats` names it."""
+    return f"{int(row[1])}/{int(row[2])}" if row[1] > 0 and row[2] > 0 else "unknown"
+
+
 _KINDS: dict[str, Callable[..., np.ndarray]] = {
     "fact": fact_features,
     "dance_revolution": dance_revolution_features,
     "beats": tracked_beats,
+    "meter": tracked_meter,
 }
 
 
@@ -465,6 +488,12 @@ class Music:
 
         return track_beats(self.audio)
 
+    def meter(self) -> tuple[str, float]:
+        """The tracked meter (``"3/4"``, ``"unknown"``...) and tempo in BPM, read from the
+        disk cache when the song was heard before (no beat tracking then)."""
+        row = self.features("meter")
+        return meter_name(row), float(row[0])
+
     def features(self, kind: str, *, cache_dir: str | os.PathLike | None = None,
                  **params: Any) -> np.ndarray:
         """:func:`cached_features` of the music: ``kind`` with ``params``, computed (or read
@@ -483,6 +512,8 @@ class Music:
     def _compute(self, kind: str, params: dict[str, Any]) -> np.ndarray:
         if kind == "beats":
             return np.asarray(self.beats.beats, dtype=np.float64)
+        if kind == "meter":
+            return meter_row(self.beats)
         if kind == "fact" and params.get("start_bpm") is None:
             params = {**params, "start_bpm": self.beats.tempo}
         return _KINDS[kind](self.audio, **params)

@@ -97,8 +97,8 @@ def choose_style(music: Music, styles: Sequence[str]) -> StyleChoice | None:
     """The style among ``styles`` (those a model knows) that fits ``music`` best, from its
     tracked meter and tempo; None when none of ``styles`` has a prior or no beat was
     found."""
-    beats = music.beats
-    return style_for(beats.meter, beats.tempo, styles)
+    meter, tempo = music.meter()
+    return style_for(meter, tempo, styles)
 
 
 def style_for(meter: str, tempo: float, styles: Sequence[str]) -> StyleChoice | None:
