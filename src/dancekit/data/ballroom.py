@@ -16,7 +16,7 @@ gives each one the best map there is and says where it came from (``measured``, 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -86,12 +86,8 @@ def ballroom_pair(folder: str | Path, *, fps: float = 25.0) -> BallroomPair:
         The sequence has no audio, is not in the measured table, or was dropped there
         (the message says why).
     """
-    from dancekit.io import load_ballroom
-
-    motion = load_ballroom(folder)
+    motion = _with_audio(folder)
     name = motion.meta["sequence"]
-    if motion.meta["audio"] is None:
-        raise DataFormatError(f"{name}: no audio.mp3, so it cannot be paired with music")
     entry = timing_table().get(name)
     if entry is None:
         raise DataFormatError(f"{name}: its timing was never measured (not in {TABLE.name}); "
@@ -99,11 +95,8 @@ def ballroom_pair(folder: str | Path, *, fps: float = 25.0) -> BallroomPair:
     if entry["verdict"] not in USABLE:
         raise DataFormatError(f"{name}: dropped, its music-motion timing could not be "
                               f"established: {entry['why']}")
-    rate, offset = float(entry["rate"]), float(entry["offset_s"])
-    true = motion.replace(fps=motion.fps / rate,
-                          meta={**motion.meta, "timing": {**entry, "source_fps": motion.fps}})
-    out = resample(true, fps)
-    return BallroomPair(out, Path(motion.meta["audio"]), offset, offset + true.duration)
+    pair = _on_clock(motion, float(entry["rate"]), float(entry["offset_s"]), entry)
+    return replace(pair, motion=resample(pair.motion, fps))
 
 
 def sequence_clock(motion: Motion) -> Clock:
@@ -133,18 +126,29 @@ def ballroom_sequence(folder: str | Path) -> BallroomPair:
     own frame rate (``25 / rate``, nothing resampled). Unlike :func:`ballroom_pair`, the
     music-motion alignment of sequences the table dropped is a guess: use them for what
     dance looks like, not for where its beats fall. ``motion.meta["timing"]`` says which."""
+    motion = _with_audio(folder)
+    clock = sequence_clock(motion)
+    return _on_clock(motion, clock.rate, clock.offset, {
+        "rate": clock.rate, "offset_s": clock.offset, "source": clock.source})
+
+
+def _with_audio(folder: str | Path) -> Motion:
+    """The sequence in ``folder`` as read (25 fps), refused when it has no music."""
     from dancekit.io import load_ballroom
 
     motion = load_ballroom(folder)
     if motion.meta["audio"] is None:
         raise DataFormatError(f"{motion.meta['sequence']}: no audio.mp3, so it cannot be "
                               "paired with music")
-    clock = sequence_clock(motion)
-    true = motion.replace(fps=motion.fps / clock.rate, meta={
-        **motion.meta, "timing": {"rate": clock.rate, "offset_s": clock.offset,
-                                  "source": clock.source, "source_fps": motion.fps}})
-    return BallroomPair(true, Path(motion.meta["audio"]), clock.offset,
-                        clock.offset + true.duration)
+    return motion
+
+
+def _on_clock(motion: Motion, rate: float, offset: float, timing: dict) -> BallroomPair:
+    """``motion`` played at ``25 / rate`` fps from ``offset`` s into its song, with
+    ``timing`` (and the source frame rate) recorded in ``meta["timing"]``."""
+    true = motion.replace(fps=motion.fps / rate, meta={
+        **motion.meta, "timing": {**timing, "source_fps": motion.fps}})
+    return BallroomPair(true, Path(motion.meta["audio"]), offset, offset + true.duration)
 
 
 def beat_lock(motion: Motion, beat_times: np.ndarray, cycle: int = 1) -> float:
