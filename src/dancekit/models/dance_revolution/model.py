@@ -14,6 +14,7 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
@@ -135,10 +136,4 @@ class DanceRevolution(DanceRevolutionNetwork):
     @classmethod
     def load_default(cls) -> DanceRevolution:
         """The weights bundled with dancekit (see ``weights/dance_revolution/README.md``)."""
-        path = WEIGHTS_DIR / "model.safetensors"
-        if not path.is_file():
-            raise CheckpointError(
-                "dance-revolution has no bundled weights in this installation: train it "
-                "(dancekit train dance-revolution --data DATA --out RUN) and pass "
-                "--checkpoint RUN/model.safetensors")
-        return cls.from_checkpoint(path)
+        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dance-revolution"))
