@@ -283,8 +283,8 @@ def test_bundled_weights_dance_real_music(music_dir, tmp_path, monkeypatch):
     assert dance.num_frames == 180 and np.isfinite(dance.positions).all()
     feet = dance.positions[:, list(dance.skeleton.feet[0] + dance.skeleton.feet[1]), 1]
     assert -0.15 < feet.min() and feet.min(axis=1).max() < 0.3  # stands on the floor
-    # it dances (real synth dances: 0.33 m/s): some draws are calm (this song at seed 2:
-    # 0.06 m/s; 1 in 96 held-out dances under 0.15, docs/results.md), most are not
+    # it dances (the synthetic reference dances: 0.33 m/s): some draws are calm (this song at
+    # seed 2: 0.06 m/s; 1 in 96 held-out dances under 0.15, docs/results.md), most are not
     speeds = [np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean() * m.fps
               for m in [dance] + [model.generate(song, seconds=6.0, style="pop", seed=s)
                                   for s in (0, 1)]]
