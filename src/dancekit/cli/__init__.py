@@ -13,11 +13,19 @@ from dancekit.cli import (  # noqa: F401  (imported for their commands)
 )
 from dancekit.cli.allocator import keep_freed_memory
 from dancekit.cli.app import app
+from dancekit.cli.process_exit import leave
 
 
 def main() -> None:
+    """The ``dancekit`` console script: run one command, then end the process without
+    Python's teardown (:mod:`dancekit.cli.process_exit`). Call :data:`app` to run a command
+    in a process that goes on afterwards."""
     keep_freed_memory()
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
 
 
 __all__ = ["app", "main"]
