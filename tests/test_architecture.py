@@ -27,8 +27,9 @@ LAYERS: list[tuple[str, ...]] = [
     # the one Motion type and what changes a motion (skeletons, kinematics, re-timing): the
     # vocabulary that every reader, metric, model and renderer speaks
     ("motion",),
-    # what comes in from files: motion formats, music, video frames, trained weights (checkpoint knows no
-    # model class, so models and train can both use it without importing each other)
+    # what comes in from files: motion formats, music, video frames, trained weights
+    # (checkpoint knows no model class, so models and train can both use it without importing
+    # each other)
     ("io", "audio", "checkpoint", "video"),
     # what is built from motions and music without learning: metrics, the procedural synth,
     # rendering, the paired datasets that training and evaluation read

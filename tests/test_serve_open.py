@@ -16,6 +16,8 @@ import pytest
 pytest.importorskip("starlette", reason="dancekit serve needs the serve extra")
 from starlette.testclient import TestClient  # noqa: E402
 
+from dancekit.audio.loading import load as load_audio  # noqa: E402
+from dancekit.data.ballroom import ballroom_sequence  # noqa: E402
 from dancekit.io import load_motion  # noqa: E402
 from dancekit.serve.app import create_app  # noqa: E402
 from dancekit.serve.motions import sniff_motion  # noqa: E402
@@ -61,16 +63,26 @@ def test_the_data_folder_lists_ballroom_sequences_and_files(client: TestClient) 
 
 def test_a_ballroom_sequence_opens_with_its_music_and_downloads_as_bvh(
         client: TestClient, ballroom_dir: Path, tmp_path: Path) -> None:
+    """The sequence plays on its measured clock (DANCE_C_2: 25 / 0.95 fps, from 6.24 s into
+    its song) and its music is that part of the song, so it plays in step with the dance."""
     job = _finish(client, client.post("/api/library/open", json={"entry": "ballroom/DANCE_C_2"}))
     assert job["state"] == "done", job
-    assert job["label"] == "ballroom/DANCE_C_2 (cha-cha)" and job["fps"] == 25
+    pair = ballroom_sequence(ballroom_dir / "DANCE_C_2")
+    assert pair.motion.meta["timing"]["source"] == "measured"
+    assert job["label"] == "ballroom/DANCE_C_2 (cha-cha)"
+    assert job["fps"] == pytest.approx(25 / 0.95) and job["music_start"] == 6.24
     real = load_motion(ballroom_dir / "DANCE_C_2")
     shown = _positions(client, job)
     assert shown.shape == real.positions.shape
     np.testing.assert_allclose(shown[:, 0, [0, 2]] / 1000, real.positions[:, 0, [0, 2]],
                                atol=0.001)
-    music = client.get(job["audio"])
-    assert music.content == (ballroom_dir / "DANCE_C_2" / "audio.mp3").read_bytes()
+    (tmp_path / "part.wav").write_bytes(client.get(job["audio"]).content)
+    part = load_audio(tmp_path / "part.wav")
+    song = load_audio(ballroom_dir / "DANCE_C_2" / "audio.mp3", sr=part.sr)
+    assert part.duration == pytest.approx(pair.motion.duration, abs=0.01)
+    first = round(6.24 * part.sr)
+    np.testing.assert_allclose(part.samples[:part.sr], song.samples[first:first + part.sr],
+                               atol=2e-4)  # 16-bit samples of the same decoded song
     again = _finish(client, client.post("/api/library/open", json={"entry": "ballroom/DANCE_C_2"}))
     assert again["song_id"] == job["song_id"]  # one song: dances to it can be compared
     bvh = client.get(job["downloads"]["bvh"])

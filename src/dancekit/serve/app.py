@@ -78,7 +78,7 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
     songs = Songs(root / "songs", max_bytes=max_upload_bytes)
     library = DataFolder(data)
     extra = {} if max_waiting is None else {"max_waiting": max_waiting}
-    jobs = Jobs(root / "jobs", _work, **extra)
+    jobs = Jobs(root / "jobs", functools.partial(_work, songs=songs), **extra)
     trials = Trials(Votes(votes or default_votes_file()))
 
     @asynccontextmanager
@@ -116,7 +116,7 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
 
     async def trial_view(request: Request) -> Response:
         trial = trial_of(request)
-        song = trial.left.request.song
+        song = trial.left.song
         assert song is not None
         return JSONResponse({"id": trial.id, "song": song.name,
                              "audio": f"/api/songs/{song.id}/audio",
@@ -171,7 +171,7 @@ def create_app(*, folder: Path | None = None, max_upload_bytes: int = MAX_UPLOAD
 
     async def open_entry(request: Request) -> Response:
         entry = (await _json(request)).get("entry")
-        opening = await run_in_threadpool(library.opening, str(entry), songs)
+        opening = await run_in_threadpool(library.opening, str(entry))
         return JSONResponse(_job_view(jobs.submit(opening), jobs), status_code=202)
 
     async def audio(request: Request) -> Response:
@@ -275,9 +275,12 @@ async def _json(request: Request) -> dict[str, Any]:
     return asked
 
 
-def _work(job: Job, say) -> None:
+def _work(job: Job, say, *, songs: Songs) -> None:
     """What a job does: read an opened file, or make a dance."""
-    (open_motion if isinstance(job.request, Opening) else dances.make_dance)(job, say)
+    if isinstance(job.request, Opening):
+        open_motion(job, say, songs)
+    else:
+        dances.make_dance(job, say)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -330,7 +333,7 @@ def _job_request(asked: Any, songs: Songs) -> JobRequest:
 def _job_view(job: Job, jobs: Jobs) -> dict[str, Any]:
     """What the page hears about a job: ``label`` names the dance in words."""
     r = job.request
-    song = r.song
+    song = job.song
     view: dict[str, Any] = {
         "id": job.id, "state": job.state, "stage": job.stage, "error": job.error,
         "ahead": jobs.ahead(job), "song": song and song.name, "song_id": song and song.id,

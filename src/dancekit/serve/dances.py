@@ -61,7 +61,7 @@ def download(job: Job, fmt: str) -> str:
         if not path.exists():
             motion = dance_of(job)
             if fmt == "mp4":
-                song = job.request.song
+                song = job.song
                 render(motion, path, audio=song and song.path, size=VIDEO_SIZE,
                        progress=False)
             else:

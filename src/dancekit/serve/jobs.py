@@ -77,6 +77,14 @@ class Job:
     error: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The music an opened motion turned out to go with (a ballroom sequence's part of its
+    #: song), found while the job runs; else the request's song.
+    music: Song | None = None
+
+    @property
+    def song(self) -> Song | None:
+        """The song this dance goes with, for the page's player, trials and the MP4."""
+        return self.music or self.request.song
 
     @property
     def label(self) -> str:

@@ -15,10 +15,14 @@ import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dancekit.errors import DancekitError, DataFormatError, ParameterError
+from dancekit.errors import AudioDecodeError, DancekitError, DataFormatError, ParameterError
 from dancekit.serve.jobs import Job, Opening
 from dancekit.serve.songs import Songs, display_name
+
+if TYPE_CHECKING:
+    from dancekit.motion import Motion
 
 #: Largest motion file taken: an hour of SMPL poses at 60 fps is about 8 MB as a pickle.
 MAX_MOTION_BYTES = 32 * 1024 * 1024
@@ -92,15 +96,30 @@ class DataFolder:
                  "music": (path / "audio.mp3").is_file()}
                 for name, path in self.entries().items()]
 
-    def opening(self, entry: str, songs: Songs) -> Opening:
-        """The job that opens ``entry`` (a name from :meth:`entries`), with the sequence's
-        music where a ballroom folder has it; ParameterError for any other text."""
+    def opening(self, entry: str) -> Opening:
+        """The job that opens ``entry`` (a name from :meth:`entries`); ParameterError for any
+        other text. A ballroom sequence's music is found when the job reads it."""
         path = self.entries().get(entry)
         if path is None:
             raise ParameterError("no such entry in the server's data folder")
-        music = path / "audio.mp3"
-        song = songs.register(music, f"{path.name} music") if music.is_file() else None
-        return Opening(path, describe(entry, path), song)
+        return Opening(path, describe(entry, path), None)
+
+
+def _read(path: Path, job: Job, songs: Songs) -> Motion:
+    """The motion at ``path``; for a ballroom folder with music, on its clock, with
+    ``job.music`` set to the part of the song it goes with."""
+    from dancekit.data.ballroom import ballroom_sequence
+    from dancekit.io import load_motion
+
+    if not (path.is_dir() and (path / "audio.mp3").is_file()):
+        return load_motion(path)
+    pair = ballroom_sequence(path)
+    try:
+        job.music = songs.excerpt(pair.audio, pair.start, pair.end, f"{path.name} music")
+    except AudioDecodeError:  # a damaged song: show the dance on its clock, without music
+        job.meta["music_error"] = "its music could not be decoded"
+    job.meta["music_start"] = round(pair.start, 3)
+    return pair.motion
 
 
 def describe(name: str, path: Path) -> str:
@@ -117,16 +136,18 @@ def _kind(path: Path) -> str:
     return "ballroom" if path.is_dir() else path.suffix.lower().lstrip(".")
 
 
-def open_motion(job: Job, say: Callable[[str], None]) -> None:
+def open_motion(job: Job, say: Callable[[str], None], songs: Songs) -> None:
     """Read the job's motion file or folder and keep it as ``dance.npz`` for the viewer and
-    the downloads; an upload is removed once read, whatever the outcome."""
-    from dancekit.io import load_motion, save_motion
+    the downloads; an upload is removed once read, whatever the outcome. A ballroom sequence
+    with music comes on its clock (:func:`dancekit.data.ballroom.ballroom_sequence`: the
+    speed and the moment of its song it was danced to), with that part of the song."""
+    from dancekit.io import save_motion
 
     opening = job.request
     assert isinstance(opening, Opening)
     say("reading")
     try:
-        motion = load_motion(opening.path)
+        motion = _read(opening.path, job, songs)
     except DancekitError as err:  # told by the name the page knows, not the server's path
         raise type(err)(str(err).replace(str(opening.path), opening.name)) from None
     finally:
@@ -137,4 +158,4 @@ def open_motion(job: Job, say: Callable[[str], None]) -> None:
                               "3D motion only")
     say("saving")
     save_motion(motion, job.folder / "dance.npz")
-    job.meta = {"seconds": round(motion.duration, 3), "fps": motion.fps}
+    job.meta.update(seconds=round(motion.duration, 3), fps=motion.fps)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dancekit.errors import AudioDecodeError, ParameterError
+from dancekit.utils import atomic_output
 
 DEMO_SONG = Path(__file__).resolve().parents[1] / "assets" / "demo_song.ogg"
 DEMO_ID = "demo"
@@ -123,6 +124,37 @@ class Songs:
         if known is not None:
             return known
         return self._keep(Song(secrets.token_hex(16), path, name, probe(path)[1]))
+
+    def excerpt(self, source: Path, start: float, end: float, name: str) -> Song:
+        """The part of a data-folder song from ``start`` to ``end`` seconds, as a WAV file of
+        the private folder: what a dance captured to that part of the song was danced to, so
+        the page plays that dance and any model's dance to this song from the same moment.
+        The same part keeps its id; it goes with the other uploads when it is the oldest.
+
+        Raises
+        ------
+        AudioDecodeError
+            The song cannot be decoded.
+        """
+        import hashlib
+
+        import soundfile
+
+        from dancekit.audio.loading import load
+
+        key = hashlib.sha256(f"{source.resolve()}|{start:.6f}|{end:.6f}".encode()).hexdigest()
+        song_id = key[:32]
+        with self._lock:
+            known = self._songs.get(song_id)
+        if known is not None:
+            return known
+        audio = load(source, max_seconds=end)
+        first = min(max(round(start * audio.sr), 0), len(audio.samples))
+        part = audio.samples[first:round(end * audio.sr)]
+        path = self.folder / f"{song_id}.wav"
+        with atomic_output(path) as tmp:
+            soundfile.write(tmp, part, audio.sr, subtype="PCM_16", format="WAV")
+        return self._keep(Song(song_id, path, name, len(part) / audio.sr))
 
     def _keep(self, song: Song) -> Song:
         """Remember ``song``, forgetting the oldest beyond ``max_songs`` (and removing it

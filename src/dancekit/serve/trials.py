@@ -61,7 +61,7 @@ class Trials:
             raise ParameterError("a blind test needs two different dances")
         if any(j.state != "done" for j in (first, second)):
             raise ParameterError("both dances must be finished first")
-        songs = {j.request.song.id if j.request.song else None for j in (first, second)}
+        songs = {j.song.id if j.song else None for j in (first, second)}
         if len(songs) != 1 or None in songs:
             raise ParameterError("a blind test needs two dances to the same song")
         pair = (first, second) if secrets.randbelow(2) == 0 else (second, first)
@@ -80,7 +80,7 @@ class Trials:
         """Record the viewer's choice (``left`` or ``right``) once; the labels revealed."""
         if chosen not in SIDES:
             raise ParameterError(f"choose 'left' or 'right', got {chosen!r}")
-        song = trial.left.request.song
+        song = trial.left.song
         assert song is not None
         with self._lock:
             if trial.chosen is not None:
