@@ -14,13 +14,10 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
-    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
-    rebuild,
     requested_frames,
-    style_index,
 )
 from dancekit.models.dance_revolution import training
 from dancekit.models.dance_revolution.config import DanceRevolutionConfig
@@ -28,6 +25,7 @@ from dancekit.models.dance_revolution.network import DanceRevolutionNetwork
 from dancekit.models.dance_revolution.sampling import from_steps, generate_steps, to_steps
 from dancekit.models.music import beat_phase
 from dancekit.models.representation import features_to_motion, motion_to_features
+from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
@@ -36,10 +34,13 @@ WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_revolutio
 
 
 @register_model("dance-revolution")
-class DanceRevolution(DanceRevolutionNetwork):
+class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
     """Dance Revolution as a dance model: music (and a style) in, a :class:`Motion` out."""
 
+    checkpoint_name = "dance-revolution"
     config_class = DanceRevolutionConfig
+    weights_dir = WEIGHTS_DIR
+    training_module = training
 
     # --- generation --------------------------------------------------------------------------
     @single_threaded(torch=True)
@@ -73,14 +74,6 @@ class DanceRevolution(DanceRevolutionNetwork):
             feats = np.concatenate([feats, beat_phase(beats, len(feats))], axis=1)
         return feats
 
-    @property
-    def styles(self) -> list[str]:
-        """The style labels it was trained with (none: it is not style-conditioned)."""
-        return list(self.config.styles)
-
-    def style_index(self, style: str) -> int:
-        return style_index(self.config.styles, style, "dance-revolution model")
-
     def _start_pose(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         """The first frame in step form: from the start bank, or ``seed_motion``'s last."""
         if seed_motion is None:
@@ -109,31 +102,3 @@ class DanceRevolution(DanceRevolutionNetwork):
         c = self.config
         return c.train_frames + 1, c.train_frames + 1 + c.window
 
-    def prepare(self, sequences: list[Sequence]) -> None:
-        """:func:`dancekit.models.dance_revolution.training.prepare`."""
-        training.prepare(self, sequences)
-
-    def loss(self, batch: dict[str, torch.Tensor],
-             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-        """:func:`dancekit.models.dance_revolution.training.loss`."""
-        return training.loss(self, batch, generator)
-
-    def validation_metrics(self, sequences: list[Sequence], seconds: float,
-                           count: int) -> dict[str, float]:
-        """:func:`dancekit.models.dance_revolution.training.validation_metrics`."""
-        return training.validation_metrics(self, sequences, seconds, count)
-
-    # --- checkpoints -------------------------------------------------------------------------
-    def checkpoint_config(self) -> dict[str, Any]:
-        return self.config.to_dict()
-
-    @classmethod
-    def from_checkpoint(cls, path: str | Path) -> DanceRevolution:
-        """Rebuild from a checkpoint: the config comes only from the file (strict)."""
-        return rebuild(path, "dance-revolution",
-                       lambda config: cls(DanceRevolutionConfig.from_dict(config)))
-
-    @classmethod
-    def load_default(cls) -> DanceRevolution:
-        """The weights bundled with dancekit (see ``weights/dance_revolution/README.md``)."""
-        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dance-revolution"))

@@ -14,19 +14,17 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
-    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
-    rebuild,
     requested_frames,
-    style_index,
 )
 from dancekit.models.fact import sampling, training
 from dancekit.models.fact.config import FACTConfig
 from dancekit.models.fact.network import FACTNetwork
 from dancekit.models.music import fact_music_features
 from dancekit.models.representation import features_to_motion, motion_to_features
+from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
@@ -35,10 +33,13 @@ WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "fact"
 
 
 @register_model("fact")
-class FACT(FACTNetwork):
+class FACT(TrainedModel, FACTNetwork):
     """FACT as a dance model: music (and a style) in, a :class:`Motion` out."""
 
+    checkpoint_name = "fact"
     config_class = FACTConfig
+    weights_dir = WEIGHTS_DIR
+    training_module = training
 
     # --- generation --------------------------------------------------------------------------
     @single_threaded(torch=True)
@@ -75,14 +76,6 @@ class FACT(FACTNetwork):
         return fact_music_features(audio, c.fps, with_phase=c.beat_phase,
                                    phase_source=c.phase_source)
 
-    @property
-    def styles(self) -> list[str]:
-        """The style labels it was trained with (none: it is not style-conditioned)."""
-        return list(self.config.styles)
-
-    def style_index(self, style: str) -> int:
-        return style_index(self.config.styles, style, "FACT model")
-
     def _seed_clip(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         c = self.config
         if seed_motion is None:
@@ -113,36 +106,6 @@ class FACT(FACTNetwork):
         c = self.config
         hops = (c.rollout_passes - 1) * c.generate_step
         return c.motion_frames + hops + c.future_frames, c.audio_frames + hops
-
-    def prepare(self, sequences: list[Any]) -> None:
-        """:func:`dancekit.models.fact.training.prepare`."""
-        training.prepare(self, sequences)
-
-    def loss(self, batch: dict[str, torch.Tensor],
-             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-        """:func:`dancekit.models.fact.training.loss`."""
-        return training.loss(self, batch, generator)
-
-    def validation_metrics(self, sequences: list[Sequence], seconds: float,
-                           count: int) -> dict[str, float]:
-        """:func:`dancekit.models.fact.training.validation_metrics`."""
-        return training.validation_metrics(self, sequences, seconds, count)
-
-    # --- checkpoints -------------------------------------------------------------------------
-    def checkpoint_config(self) -> dict[str, Any]:
-        return self.config.to_dict()
-
-    @classmethod
-    def from_checkpoint(cls, path: str | Path) -> FACT:
-        """Rebuild from a checkpoint written by :func:`dancekit.train.save_model`: the config
-        comes only from the file (strict: unknown or missing keys and any weight mismatch are
-        errors)."""
-        return rebuild(path, "fact", lambda config: cls(FACTConfig.from_dict(config)))
-
-    @classmethod
-    def load_default(cls) -> FACT:
-        """The weights bundled with dancekit (see ``weights/fact/README.md``)."""
-        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "FACT"))
 
 
 def describe(model: FACT) -> str:
