@@ -14,7 +14,13 @@ TORCH_INDEX_cpu := https://download.pytorch.org/whl/cpu
 TORCH_INDEX_cuda := https://pypi.org/simple
 TORCH_INDEX ?= $(TORCH_INDEX_$(TORCH))
 
-.PHONY: demo test test-all lint
+# The `pose` extra (mediapipe, numpy < 2) lives in its own environment, built from
+# constraints-pose.txt; `make test-pose` runs the tests marked `pose` there.
+POSE_VENV ?= .venv-pose
+POSE_PY := $(POSE_VENV)/bin/python
+POSE_STAMP := $(POSE_VENV)/.installed
+
+.PHONY: demo test test-all test-pose lint
 
 $(STAMP): pyproject.toml constraints.txt
 	$(if $(TORCH_INDEX),,$(error TORCH must be cpu or cuda, not '$(TORCH)'))
@@ -30,6 +36,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 	@echo "== installed into $(VENV)"
 
+$(POSE_STAMP): pyproject.toml constraints-pose.txt
+	$(if $(TORCH_INDEX),,$(error TORCH must be cpu or cuda, not '$(TORCH)'))
+	@echo "== creating $(POSE_VENV) with the pose extra (mediapipe 0.10.21, numpy 1.26)"
+	python3 -m venv $(POSE_VENV)
+	$(POSE_PY) -m pip install -c constraints-pose.txt --upgrade pip
+	$(POSE_PY) -m pip install --no-deps -c constraints-pose.txt --index-url $(TORCH_INDEX) torch
+	$(POSE_PY) -m pip install -c constraints-pose.txt -e ".[dev,serve,pose]"
+	touch $(POSE_STAMP)
+
 demo: $(STAMP)
 	@echo "== dancing to the bundled demo song -> demo.mp4"
 	$(VENV)/bin/dancekit demo -o demo.mp4
@@ -39,6 +54,9 @@ test: lint
 
 test-all: lint
 	$(PY) -m pytest -m "slow or not slow"
+
+test-pose: $(POSE_STAMP)
+	$(POSE_PY) -m pytest -m pose
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks studies dataprep recipes

@@ -10,6 +10,7 @@ from dancekit.cli import (  # noqa: F401  (imported for their commands)
     serve_cmds,
     synth_cmds,
     train_cmds,
+    transfer_cmds,
 )
 from dancekit.cli.allocator import keep_freed_memory
 from dancekit.cli.app import app

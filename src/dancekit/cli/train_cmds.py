@@ -28,12 +28,18 @@ class TrainCommand(TyperCommand):
 def train_command(
     model: Annotated[str, typer.Argument(help="Model to train, by registry name (listed "
                                               "below).")],
-    data: Annotated[list[Path], typer.Option(
-        "--data", help="Folder of paired music and motion: a `dancekit synth` output, "
-        "ballroom, AIST++ (official layout) or motion files with same-stem audio. Repeat "
-        "for several.")],
     out: Annotated[Path, typer.Option(
         "--out", help="Run directory: model.safetensors (+ .json), trainer.safetensors, log.csv.")],
+    data: Annotated[list[Path] | None, typer.Option(
+        "--data", help="Folder of paired music and motion: a `dancekit synth` output, "
+        "ballroom, AIST++ (official layout) or motion files with same-stem audio. Repeat "
+        "for several.")] = None,
+    video: Annotated[Path | None, typer.Option(
+        "--video", help="transfer only: a video of the target person (the last 20% is held "
+        "out for validation).", dir_okay=False)] = None,
+    poses: Annotated[Path | None, typer.Option(
+        "--poses", help="transfer only: the video's 2D poses (`dancekit pose VIDEO -o "
+        "POSES.npz`); without it the detector runs (the pose extra).", dir_okay=False)] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="YAML with `model:` and `train:` sections overriding the defaults.",
         dir_okay=False)] = None,
@@ -47,7 +53,8 @@ def train_command(
     STEPS.check(steps)
     from dancekit.train import train
 
-    results = train(model, data, out, config=config, steps=steps, resume=resume)
+    results = train(model, data or [], out, config=config, steps=steps, resume=resume,
+                    video=video, poses=poses)
     for name, value in results.items():
         typer.echo(f"{name}\t{value:.6g}")
     typer.echo(f"checkpoint\t{out / 'model.safetensors'}")

@@ -27,12 +27,13 @@ import torch
 import yaml
 
 from dancekit.data.sources import Pair, load_sources
+from dancekit.data.video_target import target_clips, target_poses
 from dancekit.data.windows import split_by_sequence
 from dancekit.errors import AudioDecodeError, DataFormatError, ParameterError
 from dancekit.train.run_lock import run_lock
 from dancekit.train.state import load_trainer_state, refuse_legacy_state
 from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
-from dancekit.utils import progress
+from dancekit.utils import existing_file, progress
 
 MAX_CONFIG_BYTES = 1 << 20
 MERGE_TAG = "tag:yaml.org,2002:merge"  # `<<: *base`, resolved by PyYAML itself
@@ -139,9 +140,12 @@ def make_run_folder(out: str | Path) -> Path:
 
 def train(model_name: str, data: list[str | Path], out: str | Path, *,
           config: str | Path | None = None, steps: int | None = None, resume: bool = False,
-          show_progress: bool = True) -> dict[str, float]:
+          show_progress: bool = True, video: str | Path | None = None,
+          poses: str | Path | None = None) -> dict[str, float]:
     """Train ``model_name`` on the pairs in ``data``; checkpoints go to ``out`` (created with
-    its parents), which no other ``train`` may use meanwhile.
+    its parents), which no other ``train`` may use meanwhile. A model trained on one
+    person's video (``data_kind = "video"``: motion transfer) takes ``video`` instead, with
+    its 2D ``poses`` file or, without one, the detector's.
 
     Returns the final validation results (held-out loss and metrics on generated dances).
     """
@@ -155,18 +159,32 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
     if Path(out).exists() and not Path(out).is_dir():
         raise ParameterError(f"--out {out} is a file, not a run folder")
     model_over, train_over = load_run_config(config)
+    train_over = {**getattr(cls, "train_defaults", {}), **train_over}
     if not resume:  # fail before reading data
         cls.config_class.from_dict(model_over, complete=False)
         TrainConfig.from_dict(train_over)
-    pairs = load_sources(list(data))
+    on_video = getattr(cls, "data_kind", "pairs") == "video"
+    if on_video != (video is not None):
+        raise ParameterError(f"{model_name} trains on " + (
+            "a video of one person: pass --video TARGET.mp4" if on_video
+            else "music-motion folders: pass --data DIR, not --video"))
+    if on_video and data:
+        raise ParameterError(f"{model_name} trains on --video alone, not --data")
+    if poses is not None and not on_video:
+        raise ParameterError("--poses goes with --video")
+    pairs = [] if on_video else load_sources(list(data))
     out = make_run_folder(out)
     lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else contextlib.nullcontext()
     with lock:
+        if video is not None:
+            video = existing_file(video, what="video")
+            pairs = target_clips(video, target_poses(video, poses and Path(poses), out))
+            data = [video]
         return _train_locked(cls, model_name, pairs, data, out, model_over, train_over,
                              steps=steps, resume=resume, show_progress=show_progress)
 
 
-def _train_locked(cls: type, model_name: str, pairs: list[Pair], data: list[str | Path],
+def _train_locked(cls: type, model_name: str, pairs: list[Any], data: list[str | Path],
                   out: Path, model_over: dict[str, Any], train_over: dict[str, Any], *,
                   steps: int | None, resume: bool, show_progress: bool) -> dict[str, float]:
     """:func:`train` once the run folder is ours."""

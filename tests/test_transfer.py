@@ -1,0 +1,240 @@
+"""Motion transfer (Everybody Dance Now): the pose normalisation on real 2D keypoints, the
+networks' shapes, a training run on a tiny video made here from a known dance (its 2D
+keypoints known exactly), exact resume, and `dancekit transfer` from a motion file and a
+song. The detector is not needed: the video's poses come from a file, as
+`dancekit train transfer --poses` takes them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+from typer.testing import CliRunner
+
+from dancekit.cli import app
+from dancekit.errors import ParameterError
+from dancekit.io import load_motion, save_motion
+from dancekit.metrics.frames import body_ssim, flicker, ssim
+from dancekit.models.transfer import MotionTransfer, TransferConfig
+from dancekit.models.transfer.poses import keypoint_rows, pose_image, project_3d
+from dancekit.models.transfer.training import generate_window
+from dancekit.motion import Motion
+from dancekit.motion.framing import framing, normalize_to_target
+from dancekit.render.writers import write_mp4
+from dancekit.synth.dataset import make_pair
+from dancekit.video.backend import detector_available
+from dancekit.video.frames import load_video, probe_video
+
+DEMO_SONG = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "assets" / \
+    "demo_song.ogg"
+TINY = {"width": 64, "height": 48, "levels": 3, "base": 8, "disc_base": 8, "disc_layers": 2}
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _aist_view(folder: Path, view: int) -> Motion:
+    return load_motion(folder / "gBR_sBM_cAll_d04_mBR0_ch01.pkl", view=view)
+
+
+# --- pose normalisation ------------------------------------------------------------------------
+def test_a_zoomed_and_shifted_camera_is_matched_exactly(aist2d_dir):
+    """Real keypoints against the same dance filmed by a camera 0.4x as zoomed and moved: the
+    normalisation is linear in the ankle row, so it must recover the second framing exactly."""
+    source = _aist_view(aist2d_dir, 0)
+    target = Motion(source.positions * 0.4 + np.array([300.0, -50.0], np.float32), source.fps,
+                    source.skeleton, confidence=source.confidence,
+                    meta={"image_size": [768, 432]})
+    out = normalize_to_target(source, target)
+    assert np.abs(out.positions - target.positions).max() < 0.05
+    assert out.meta["image_size"] == [768, 432]
+
+
+def test_real_views_are_brought_to_the_target_view_framing(aist2d_dir):
+    """View 1 of an AIST++ dance normalised to view 5 (another camera, another distance)
+    stands where, and as tall as, the dancer stands in view 5."""
+    source, target = _aist_view(aist2d_dir, 0), _aist_view(aist2d_dir, 4)
+    before, goal = framing(source), framing(target)
+    after = framing(normalize_to_target(source, target))
+    tall = goal.height_near
+    assert abs(before.height_near - tall) > 0.05 * tall  # the two views do differ
+    for field in ("ankle_near", "ankle_far", "centre_x"):
+        assert abs(getattr(after, field) - getattr(goal, field)) < 0.03 * tall, field
+    assert after.height_near == pytest.approx(goal.height_near, rel=0.03)
+
+
+def test_a_dancer_who_stays_at_one_depth_stands_on_the_target_median_row(aist2d_dir):
+    source = _aist_view(aist2d_dir, 0)
+    still = source.positions.copy()
+    ankles = [source.skeleton.joints.index(n) for n in ("left_ankle", "right_ankle")]
+    still[..., 1] += 500.0 - still[:, ankles, 1].max(axis=1, keepdims=True)  # ankles on a row
+    out = normalize_to_target(Motion(still, source.fps, source.skeleton,
+                                     confidence=source.confidence), _aist_view(aist2d_dir, 4))
+    rows = out.positions[:, ankles, 1].max(axis=1)
+    assert np.ptp(rows) < 1e-3
+    assert rows[0] == pytest.approx(framing(_aist_view(aist2d_dir, 4)).ankle_median, abs=1e-3)
+
+
+def test_a_3d_motion_is_refused_by_the_2d_normalisation():
+    dance = make_pair("hiphop", seconds=2, seed=0).motion
+    with pytest.raises(ParameterError, match="2D"):
+        normalize_to_target(dance, dance)
+
+
+# --- networks and measures --------------------------------------------------------------------
+@pytest.mark.parametrize("temporal", [True, False])
+def test_generator_and_discriminators_shapes(temporal):
+    config = TransferConfig(**TINY, temporal=temporal)
+    model = MotionTransfer(config)
+    poses = torch.rand(3, 2, 3, 48, 64) * 2 - 1
+    frames = generate_window(model.generator, poses, temporal)
+    assert frames.shape == poses.shape and frames.abs().max() <= 1
+    channels = 12 if temporal else 6
+    judged = model.discriminator(torch.zeros(2, channels, 48, 64))
+    assert len(judged) == config.scales
+    assert judged[0][-1].shape[1] == 1 and judged[1][-1].shape[-1] < judged[0][-1].shape[-1]
+
+
+def test_config_checks_sizes_and_the_published_config_is_the_papers():
+    with pytest.raises(ParameterError, match="multiples of 16"):
+        TransferConfig(width=100, height=64, levels=4).validate()
+    with pytest.raises(ParameterError, match="temporal"):
+        TransferConfig.from_dict({"temporal": 1}, complete=False)
+    published = TransferConfig.published()
+    assert (published.width, published.height) == (1024, 512)
+    assert TransferConfig.from_dict(published.to_dict()).to_dict() == published.to_dict()
+
+
+def test_ssim_and_flicker_measure_what_they_say(data_dir):
+    video = data_dir / "video" / "studio_dancer_10s.mp4"
+    if not video.is_file():
+        pytest.skip("real clip studio_dancer_10s.mp4 not found")
+    real, _ = load_video(video, size=(160, 96), max_frames=6)
+    rng = np.random.default_rng(0)
+    noisy = np.clip(real + rng.normal(0, 25, real.shape), 0, 255).astype(np.uint8)
+    assert ssim(real[0], real[0]) == pytest.approx(1.0)
+    assert ssim(real[0], noisy[0]) == pytest.approx(ssim(noisy[0], real[0]))
+    assert ssim(real[0], noisy[0]) < 0.6 < ssim(real[0], real[1])
+    keypoints = np.tile(np.array([[60, 20, 1.0], [100, 90, 1.0]], np.float32), (6, 1, 1))
+    assert body_ssim(real, real, keypoints) == pytest.approx(1.0)
+    assert flicker(real, real) == 0.0
+    frozen = np.repeat(real[:1], len(real), axis=0)
+    assert flicker(real, frozen) == pytest.approx(
+        np.abs(np.diff(real.astype(np.float32), axis=0)).mean())
+
+
+# --- a tiny target video with known poses ------------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_target(tmp_path_factory) -> dict[str, Path]:
+    """A 4 s video of a drawn figure dancing a synthetic dance, its exact 2D poses, the 3D
+    dance itself and a tiny training config."""
+    folder = tmp_path_factory.mktemp("transfer")
+    dance = make_pair("hiphop", seconds=4, seed=1).motion
+    poses = project_3d(dance, 64, 48)
+    rows = keypoint_rows(poses)
+    frames = [np.where(pose_image(r, 64, 48, 0.08) > 0, pose_image(r, 64, 48, 0.08), 90)
+              .astype(np.uint8) for r in rows]
+    write_mp4(frames, folder / "target.mp4", width=64, height=48, fps=dance.fps,
+              num_frames=len(frames))
+    save_motion(poses, folder / "poses.npz")
+    save_motion(dance, folder / "dance.npz")
+    (folder / "tiny.yaml").write_text(
+        "model: {" + ", ".join(f"{k}: {v}" for k, v in TINY.items()) + "}\n"
+        "train: {batch_size: 2, checkpoint_every: 2, val_every: 4, log_every: 2}\n")
+    return {"video": folder / "target.mp4", "poses": folder / "poses.npz",
+            "dance": folder / "dance.npz", "config": folder / "tiny.yaml", "dir": folder}
+
+
+def _train(target: dict[str, Path], out: Path, steps: int, *extra: str):
+    return _cli("train", "transfer", "--video", target["video"], "--poses", target["poses"],
+                "--out", out, "--config", target["config"], "--steps", steps, *extra)
+
+
+def test_train_transfer_learns_and_resumes_exactly(tiny_target, tmp_path):
+    straight = _train(tiny_target, tmp_path / "straight", 4)
+    assert straight.exit_code == 0, straight.output
+    assert "body_ssim" in straight.output and "flicker" in straight.output
+    assert _train(tiny_target, tmp_path / "resumed", 2).exit_code == 0
+    resumed = _train(tiny_target, tmp_path / "resumed", 4, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    a = load_file(tmp_path / "straight" / "model.safetensors")
+    b = load_file(tmp_path / "resumed" / "model.safetensors")
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    untrained = MotionTransfer(TransferConfig(**TINY)).state_dict()
+    assert not torch.equal(a["generator.head.weight"], untrained["generator.head.weight"])
+    framing_px = a["target_framing"].numpy()
+    assert 0 < framing_px[1] <= framing_px[0] <= 48  # far ankle row above the near one
+
+
+def test_train_transfer_wants_a_video_and_matching_poses(tiny_target, tmp_path):
+    no_video = _cli("train", "transfer", "--out", tmp_path / "a")
+    assert no_video.exit_code == 2 and "--video" in no_video.output
+    short = load_motion(tiny_target["poses"])
+    save_motion(Motion(short.positions[:50], short.fps, short.skeleton,
+                       confidence=short.confidence[:50], meta=short.meta), tmp_path / "short.npz")
+    wrong = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
+                 tmp_path / "short.npz", "--out", tmp_path / "b")
+    assert wrong.exit_code == 2 and "not this video's poses" in wrong.output
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tiny_target) -> Path:
+    out = tiny_target["dir"] / "run"
+    result = _train(tiny_target, out, 2)
+    assert result.exit_code == 0, result.output
+    return out / "model.safetensors"
+
+
+def test_transfer_from_a_3d_motion_file(tiny_checkpoint, tiny_target, tmp_path):
+    out = tmp_path / "me.mp4"
+    result = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion",
+                  tiny_target["dance"], "-o", out, "--seconds", 2)
+    assert result.exit_code == 0, result.output
+    frames, fps = load_video(out)
+    assert frames.shape[1:] == (48, 64, 3) and fps == pytest.approx(30.0)
+    assert abs(len(frames) - 60) <= 1
+
+
+def test_transfer_from_a_song_has_the_music(tiny_checkpoint, tmp_path):
+    out = tmp_path / "song.mp4"
+    result = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", DEMO_SONG,
+                  "--model", "procedural", "--seconds", 2, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert probe_video(out).duration == pytest.approx(2.0, abs=0.1)
+    from imageio_ffmpeg import get_ffmpeg_exe
+
+    streams = subprocess.run([get_ffmpeg_exe(), "-hide_banner", "-i", str(out)],
+                             capture_output=True, text=True).stderr
+    assert "Audio:" in streams
+
+
+def test_transfer_refuses_bad_input_in_one_line(tiny_checkpoint, tiny_target, tmp_path):
+    missing = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion",
+                   tmp_path / "none.npz", "-o", tmp_path / "x.mp4")
+    assert missing.exit_code == 2 and "error:" in missing.output
+    not_transfer = _cli("transfer", "--checkpoint", tiny_target["poses"], "--motion",
+                        tiny_target["dance"], "-o", tmp_path / "x.mp4")
+    assert not_transfer.exit_code == 2
+    gif = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", tiny_target["dance"],
+               "-o", tmp_path / "x.gif")
+    assert gif.exit_code == 2 and ".mp4" in gif.output
+    assert not list(tmp_path.glob("x.*"))
+
+
+@pytest.mark.skipif(detector_available(), reason="the pose extra is installed here")
+def test_video_sources_need_the_detector_and_say_how_to_get_it(tiny_checkpoint, tiny_target,
+                                                               tmp_path):
+    for args in (["pose", tiny_target["video"], "-o", tmp_path / "p.npz"],
+                 ["transfer", "--checkpoint", tiny_checkpoint, "--motion",
+                  tiny_target["video"], "-o", tmp_path / "v.mp4"],
+                 ["train", "transfer", "--video", tiny_target["video"], "--out",
+                  tmp_path / "run"]):
+        result = _cli(*args)
+        assert result.exit_code == 2, result.output
+        assert "pip install 'dancekit[pose]'" in result.output
