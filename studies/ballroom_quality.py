@@ -26,7 +26,7 @@ With ``--pictures DIR``, one PNG per genre of the test set: its first test seque
 above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
-        [--revolution-checkpoint F] [--systems dance-tokens,fact,...]
+        [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
         [--segment 10] [--pictures docs/images]
 """
 
@@ -158,8 +158,9 @@ def main() -> None:
     ap.add_argument("--tokens-checkpoint", default=None)
     ap.add_argument("--fact-checkpoint", default=None)
     ap.add_argument("--revolution-checkpoint", default=None)
+    ap.add_argument("--d2m-checkpoint", default=None)
     ap.add_argument("--systems", default="dance-tokens,dance-tokens-ballroom,fact,"
-                    "dance-revolution,procedural")
+                    "dance-revolution,d2m,procedural")
     ap.add_argument("--segment", type=float, default=10.0)
     ap.add_argument("--music-seconds", type=float, default=30.0)
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
@@ -170,7 +171,7 @@ def main() -> None:
         raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
     checkpoints = {"dance-tokens": args.tokens_checkpoint, "fact": args.fact_checkpoint,
                    "dance-revolution": args.revolution_checkpoint, "procedural": None,
-                   "dance-tokens-ballroom": None}
+                   "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
     systems = [s for s in args.systems.split(",") if s]
 
     tests = {n: real_dance(n) for n in TEST_SEQUENCES}

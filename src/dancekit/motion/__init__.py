@@ -6,6 +6,7 @@ from dancekit.motion.core import Motion
 from dancekit.motion.kinematics import forward_kinematics, rest_pose
 from dancekit.motion.processing import foot_contacts, normalize_root, resample, retime, smooth
 from dancekit.motion.skeletons import Skeleton, get_skeleton, list_skeletons, register_skeleton
+from dancekit.motion.speed import movement_beats
 
 __all__ = [
     "Motion",
@@ -15,6 +16,7 @@ __all__ = [
     "forward_kinematics",
     "get_skeleton",
     "list_skeletons",
+    "movement_beats",
     "normalize_root",
     "register_skeleton",
     "resample",
