@@ -21,7 +21,7 @@ import numpy as np
 from dancekit.data.ballroom import TEST_SEQUENCES, ballroom_sequence
 from dancekit.data.sources import BALLROOM_STYLES, smpl_with_rotations
 from dancekit.metrics.physics import jitter
-from dancekit.models.motion_vq import MotionVQ, travel_features
+from dancekit.models.motion_vq import MotionVQ
 from dancekit.models.representation import motion_to_features
 from dancekit.motion import resample
 
@@ -48,7 +48,7 @@ def main() -> None:
     vq = MotionVQ.from_checkpoint(args.tokenizer)
     dances = {n: resample(smpl_with_rotations(ballroom_sequence(BALLROOM / n).motion), 30.0)
               for n in training_sequences()}
-    codes = {n: vq.tokenize(travel_features(motion_to_features(m))) for n, m in dances.items()}
+    codes = {n: vq.tokenize(vq.features(motion_to_features(m))) for n, m in dances.items()}
     print("| smooth_frames | median jitter ratio | per sequence |\n|---|---|---|")
     chosen = None
     for sigma in (float(x) for x in args.candidates.split(",")):

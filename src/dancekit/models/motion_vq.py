@@ -8,7 +8,11 @@ CVPR 2022) can only dance moves the tokenizer learned from real dances.
 
 The motion is the shared 147 numbers per frame (root position and 24 joint rotations in 6D,
 :mod:`dancekit.models.representation`) with the root's horizontal position replaced by its
-per-frame change, so a code says how the dancer travels, not where. The encoder halves
+per-frame change, so a code says how the dancer travels, not where. With ``representation:
+heading-free`` the steps are in the dancer's own frame and the pelvis rotation holds the turn
+since the previous frame instead of the heading
+(:func:`dancekit.models.representation.heading_free_features`), so a code does not say where
+the dancer faces either: a turning dance is the same movement at every heading. The encoder halves
 the frame rate ``levels`` times (eight frames per code by default); the codebook is learned
 by exponential moving averages of the encodings assigned to each code, and a code that falls
 out of use restarts at a random encoding of the batch. The decoder upsamples linearly, not
@@ -46,13 +50,22 @@ from dancekit.models.common import (
     rebuild,
     size,
 )
-from dancekit.models.representation import MOTION_DIM, features_to_motion, motion_to_features
+from dancekit.models.representation import (
+    MOTION_DIM,
+    features_to_motion,
+    from_heading_free,
+    heading_free_features,
+    motion_to_features,
+)
 from dancekit.motion import Motion
 from dancekit.motion.filters import gaussian_smooth
 from dancekit.motion.processing import resample
 
 ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
 MAX_LEVELS = 10  # a code per 2**levels frames: 1024 frames (34 s at 30 fps) at most
+# what the tokenizer encodes: "travel" (world axes, root x/z as steps: travel_features) or
+# "heading-free" (steps and pelvis in the dancer's own heading: heading_free_features)
+REPRESENTATIONS = ("travel", "heading-free")
 
 
 @dataclass
@@ -73,6 +86,7 @@ class MotionVQConfig:
     # Gaussian (s.d. in frames) over decoded features before the root is integrated: motion
     # decoded code by code shakes at the codes' seams; 0 leaves it as decoded
     smooth_frames: float = 0.0
+    representation: str = "travel"  # one of REPRESENTATIONS
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
@@ -82,7 +96,7 @@ class MotionVQConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> MotionVQConfig:
         return build_config(cls, d, complete=complete, label="motion-vq",
-                            added={"smooth_frames": 0.0})
+                            added={"smooth_frames": 0.0, "representation": "travel"})
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -94,6 +108,9 @@ class MotionVQConfig:
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
             "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100)})
+        if self.representation not in REPRESENTATIONS:
+            raise ParameterError(f"motion-vq representation must be one of "
+                                 f"{', '.join(REPRESENTATIONS)}, got {self.representation!r}")
         if self.window_frames % self.frames_per_code:
             raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
                                  f"multiple of {self.frames_per_code} frames per code")
@@ -131,9 +148,9 @@ def travel_features(feats: np.ndarray) -> np.ndarray:
 
 @register_model("motion-vq")
 class MotionVQ(nn.Module):
-    """Motion tokenizer: ``tokenize`` (T, 147) travel features -> codes (T / 8,);
-    ``detokenize`` codes -> (8 x codes, 147) FACT features, the root integrated from the
-    origin."""
+    """Motion tokenizer: ``tokenize`` (T, 147) tokenizer features (:meth:`features` of FACT
+    features) -> codes (T / 8,); ``detokenize`` codes -> (8 x codes, 147) FACT features, the
+    root integrated from the origin (facing +z for ``heading-free``)."""
 
     config_class = MotionVQConfig
     dances = False  # a tokenizer: `dancekit dance` refuses it with a pointer to dance-tokens
@@ -160,8 +177,24 @@ class MotionVQ(nn.Module):
         self.register_buffer("ready", torch.tensor(False))
 
     # --- tokens ------------------------------------------------------------------------------
+    def features(self, feats: np.ndarray) -> np.ndarray:
+        """(T, 147) FACT features -> (T, 147) float32 in this tokenizer's representation."""
+        if self.config.representation == "travel":
+            return travel_features(feats)
+        return heading_free_features(torch.from_numpy(np.asarray(feats, np.float64))) \
+            .float().numpy()
+
+    def world(self, x: torch.Tensor) -> torch.Tensor:
+        """(..., T, 147) tokenizer features -> FACT features, the root's travel (and, for
+        ``heading-free``, the turns) integrated from the origin."""
+        if self.config.representation == "travel":
+            x = x.clone()
+            x[..., ROOT_XZ] = torch.cumsum(x[..., ROOT_XZ], dim=-2)
+            return x
+        return from_heading_free(x.double()).to(x.dtype)
+
     def _latents(self, feats: torch.Tensor) -> torch.Tensor:
-        """(B, T, 147) travel features -> (B, T / 8, latent)."""
+        """(B, T, 147) tokenizer features -> (B, T / 8, latent)."""
         x = (feats - self.mean) / self.std
         return self.encoder(x.transpose(1, 2)).transpose(1, 2)
 
@@ -171,7 +204,7 @@ class MotionVQ(nn.Module):
 
     @torch.no_grad()
     def tokenize(self, feats: np.ndarray | torch.Tensor) -> torch.Tensor:
-        """(T, 147) or (B, T, 147) travel features -> codes (T // 8,) or (B, T // 8); frames
+        """(T, 147) or (B, T, 147) tokenizer features -> codes (T // 8,) or (B, T // 8); frames
         past the last whole code are dropped."""
         x = torch.as_tensor(np.asarray(feats, dtype=np.float32)) \
             if isinstance(feats, np.ndarray) else feats
@@ -195,7 +228,7 @@ class MotionVQ(nn.Module):
         if self.config.smooth_frames > 0:
             x = torch.from_numpy(gaussian_smooth(x.numpy(), self.config.smooth_frames, axis=1,
                                                  mode="nearest"))
-        x[..., ROOT_XZ] = torch.cumsum(x[..., ROOT_XZ], dim=1)
+        x = self.world(x)
         return x[0] if single else x
 
     def to_motion(self, codes: torch.Tensor, meta: dict[str, Any] | None = None) -> Motion:
@@ -203,8 +236,8 @@ class MotionVQ(nn.Module):
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:
-        """A music-motion pair -> its travel features (the music is not used)."""
-        feats = travel_features(motion_to_features(resample(pair.motion, self.config.fps)))
+        """A music-motion pair -> its tokenizer features (the music is not used)."""
+        feats = self.features(motion_to_features(resample(pair.motion, self.config.fps)))
         return Sequence(pair.name, feats, np.zeros((len(feats), 0), np.float32), pair.style)
 
     def window_lengths(self) -> tuple[int, int]:
@@ -293,9 +326,8 @@ class MotionVQ(nn.Module):
             return {}
         real, rec = [], []
         for s in chosen:
-            feats = s.motion[:frames].copy()
-            feats[:, ROOT_XZ] = np.cumsum(feats[:, ROOT_XZ], axis=0)
-            real.append(features_to_motion(feats, self.config.fps))
+            real.append(features_to_motion(self.world(torch.from_numpy(s.motion[:frames])),
+                                           self.config.fps))
             rec.append(self.to_motion(self.tokenize(s.motion[:frames])))
         result = evaluate(rec, real, bootstrap=0)["metrics"]
         return {f"reconstruction_{k}": result[k]["value"] for k in ("fid_k", "fid_g", "jitter")

@@ -5,6 +5,21 @@
 positions come back through forward kinematics, which the position losses and the metrics
 need. Windows are seen relative to where their root starts (x and z; height is kept), so a
 dance may travel anywhere without leaving the range the network was trained on.
+
+The heading-free variant (:func:`heading_free_features`, inverse :func:`from_heading_free`)
+also takes out where the dancer faces. A ballroom couple turns through every heading, and in
+the world-axis features the same step looks different at each one (the pelvis rotation
+carries the heading, the root's steps are in world axes), so a network has to learn every
+movement once per heading. Its 147 numbers a frame, same layout as above:
+
+* 0-2: the root's step since the previous frame, x and z in the previous frame's heading
+  (x to the dancer's left, z forward; 0 on the first frame), and the root's height;
+* 3-8: the pelvis rotation as 6D, turned by minus the previous frame's heading: its own
+  heading is the turn since the previous frame (the yaw rate), the rest its tilt;
+* 9-146: the other 23 joints' local rotations, unchanged.
+
+The heading is the yaw of the pelvis's forward (+z) axis about world y. Keeping the turn in
+the pelvis rotation instead of a 148th number leaves every network's input size as it is.
 """
 
 from __future__ import annotations
@@ -68,6 +83,68 @@ def joint_positions(feats: torch.Tensor) -> torch.Tensor:
     return forward_kinematics(mats, root, get_skeleton(SKELETON))
 
 
+def heading(mats: torch.Tensor) -> torch.Tensor:
+    """Rotation matrices (..., 3, 3) -> the yaw (...,) about world y of their forward (+z)
+    axis: 0 facing +z, pi/2 facing +x."""
+    forward = mats[..., :, 2]
+    return torch.atan2(forward[..., 0], forward[..., 2])
+
+
+def yaw_matrix(yaw: torch.Tensor) -> torch.Tensor:
+    """Yaw angles (...,) -> rotations about world y (..., 3, 3)."""
+    c, s, zero, one = torch.cos(yaw), torch.sin(yaw), torch.zeros_like(yaw), torch.ones_like(yaw)
+    return torch.stack([c, zero, s, zero, one, zero, -s, zero, c], -1).reshape(
+        *yaw.shape, 3, 3)
+
+
+def _turn_xz(xz: torch.Tensor, yaw: torch.Tensor) -> torch.Tensor:
+    """Horizontal vectors (..., 2) as x/z, rotated about world y by ``yaw`` (...,)."""
+    c, s = torch.cos(yaw), torch.sin(yaw)
+    return torch.stack([c * xz[..., 0] + s * xz[..., 1], c * xz[..., 1] - s * xz[..., 0]], -1)
+
+
+def heading_free_features(feats: torch.Tensor) -> torch.Tensor:
+    """(..., T, 147) features -> (..., T, 147) heading-free features (the module docstring
+    gives the layout); the same for a dance turned about y or moved over the floor."""
+    mats, root = decode_matrices(feats)
+    pelvis = mats[..., 0, :, :]
+    yaw = heading(pelvis)
+    before = torch.cat([yaw[..., :1], yaw[..., :-1]], dim=-1)  # the previous frame's heading
+    steps = torch.diff(root[..., [0, 2]], dim=-2, prepend=root[..., :1, [0, 2]])
+    body = _turn_xz(steps, -before)
+    out = feats.clone()
+    out[..., 0], out[..., 2], out[..., 1] = body[..., 0], body[..., 1], root[..., 1]
+    out[..., 3:9] = matrix_to_rotation_6d(yaw_matrix(-before) @ pelvis)
+    return out
+
+
+def from_heading_free(feats: torch.Tensor, yaw: float = 0.0,
+                      start: tuple[float, float] = (0.0, 0.0)) -> torch.Tensor:
+    """Inverse of :func:`heading_free_features`: the turns and steps integrated from heading
+    ``yaw`` (radians) and root x/z ``start`` on the first frame."""
+    pelvis = rotation_6d_to_matrix(feats[..., 3:9])
+    turn = heading(pelvis)  # (..., T): the heading gained since the previous frame
+    before = yaw + torch.cumsum(turn, dim=-1) - turn
+    steps = _turn_xz(feats[..., [0, 2]], before)
+    out = feats.clone()
+    xz = torch.cumsum(steps, dim=-2) + torch.tensor(start, dtype=feats.dtype)
+    out[..., 0], out[..., 2] = xz[..., 0], xz[..., 1]
+    out[..., 3:9] = matrix_to_rotation_6d(yaw_matrix(before) @ pelvis)
+    return out
+
+
+def turn_features(feats: torch.Tensor, yaw: float,
+                  shift: tuple[float, float] = (0.0, 0.0)) -> torch.Tensor:
+    """(..., T, 147) features of the same dance turned by ``yaw`` about world y (through the
+    origin) and then moved by ``shift`` (x, z) over the floor."""
+    turn = yaw_matrix(torch.tensor(yaw, dtype=feats.dtype))
+    mats, root = decode_matrices(feats)
+    out = feats.clone()
+    out[..., :3] = root @ turn.T + torch.tensor([shift[0], 0.0, shift[1]], dtype=feats.dtype)
+    out[..., 3:9] = matrix_to_rotation_6d(turn @ mats[..., 0, :, :])
+    return out
+
+
 def canonical_root(motion: np.ndarray) -> np.ndarray:
     """Shift a (T, 147) window so its first frame's root is above the origin (x = z = 0)."""
     out = motion.copy()
@@ -94,5 +171,6 @@ def pad_root(offset: torch.Tensor) -> torch.Tensor:
 
 
 __all__ = ["JOINTS", "MOTION_DIM", "SKELETON", "canonical_root", "canonical_root_t",
-           "decode_matrices", "encode_motion", "features_to_motion", "joint_positions",
-           "motion_to_features", "pad_root", "root_offset"]
+           "decode_matrices", "encode_motion", "features_to_motion", "from_heading_free",
+           "heading", "heading_free_features", "joint_positions", "motion_to_features",
+           "pad_root", "root_offset", "turn_features", "yaw_matrix"]

@@ -27,7 +27,7 @@ from dancekit.models.common import (
 from dancekit.models.dance_tokens.config import MUSIC_DIM, DanceTokensConfig
 from dancekit.models.dance_tokens.sampling import draw_codes
 from dancekit.models.layers import Transformer
-from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.models.motion_vq import MotionVQ, MotionVQConfig
 from dancekit.models.music import fact_music_features
 from dancekit.models.representation import motion_to_features
 from dancekit.motion import Motion
@@ -125,7 +125,8 @@ class DanceTokens(nn.Module):
         n = min(len(feats), len(music)) // self.per_code
         if n < 1:
             raise ParameterError(f"{name}: shorter than one code ({self.per_code} frames)")
-        codes = self.tokenizer.tokenize(travel_features(feats[:n * self.per_code])).numpy()
+        vq = self.tokenizer
+        codes = vq.tokenize(vq.features(feats[:n * self.per_code])).numpy()
         rows = self._music_rows(music[:n * self.per_code], n)
         motion = np.concatenate([[self.bos], codes, [self.bos]]).astype(np.float32)[:, None]
         audio = np.concatenate([np.zeros_like(rows[:1]), rows]).astype(np.float32)
@@ -212,7 +213,8 @@ class DanceTokens(nn.Module):
             if len(feats) < self.per_code:
                 raise ParameterError(f"seed motion needs at least {self.per_code} frames at "
                                      f"{c.fps:g} fps, got {len(feats)}")
-            prompt = self.tokenizer.tokenize(travel_features(feats))[-(c.context_codes - 1):]
+            vq = self.tokenizer
+            prompt = vq.tokenize(vq.features(feats))[-(c.context_codes - 1):]
         codes = self.generate_codes(self.code_music(music, frames), style_idx,
                                     torch.Generator().manual_seed(seed), prompt)
         meta = dance_meta("dance-tokens", audio, seed, style)

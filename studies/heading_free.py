@@ -1,0 +1,136 @@
+"""Does the motion tokenizer rebuild real ballroom dances better from the heading-free
+representation than from world axes?
+
+Two tokenizers of the same shape, data, steps and seed, one per ``representation``
+(``travel``: world axes with the root's x/z as steps; ``heading-free``: steps in the
+dancer's own frame and the turn per frame, :func:`dancekit.models.representation.
+heading_free_features`), rebuild the held-out ballroom sequences (``TEST_SEQUENCES``, never
+trained on) cut as ``studies/ballroom_quality.py`` cuts them: consecutive 10 s segments from
+2 s in (47 segments), each rebuilt alone and placed at its real first frame's position and
+heading. Measured:
+
+* position error: mean distance (m) of the 24 joints from the real ones, the root's travel
+  included (drift in heading or travel shows up here), and the same with every frame's root
+  put on the real one (the pose alone, with its heading);
+* jitter ratio: rebuilt jitter / real jitter (mean jerk, ``dancekit.metrics.physics.jitter``);
+* travel ratio: the root's horizontal path length rebuilt / real;
+
+each with quantisation (codes, as ``dance-tokens`` decodes them) and without (the decoder on
+the encoder's output: what the representation and network allow before the codebook).
+
+The rule, written before any tokenizer was scored: **heading-free wins if, with
+quantisation, both its position error (root included) and its jitter ratio are lower than
+travel's, and its travel ratio is closer to 1.**
+
+    python studies/heading_free.py TRAVEL.safetensors HEADING_FREE.safetensors
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from dancekit.data.ballroom import TEST_SEQUENCES, ballroom_sequence
+from dancekit.data.sources import smpl_with_rotations
+from dancekit.metrics.physics import jitter
+from dancekit.models.motion_vq import MotionVQ
+from dancekit.models.representation import (
+    decode_matrices,
+    heading,
+    joint_positions,
+    motion_to_features,
+    turn_features,
+)
+from dancekit.motion import resample
+
+BALLROOM = Path(__file__).resolve().parents[2] / "shared" / "data" / "ballroom"
+FPS = 30.0
+START, SEGMENT = 2.0, 10.0  # as studies/ballroom_quality.py cuts the test set
+
+
+def test_segments() -> list[np.ndarray]:
+    """(T, 147) FACT features of every held-out 10 s segment, T a whole number of codes."""
+    out = []
+    n, a = int(SEGMENT * FPS), int(START * FPS)
+    for name in TEST_SEQUENCES:
+        motion = resample(smpl_with_rotations(ballroom_sequence(BALLROOM / name).motion), FPS)
+        feats = motion_to_features(motion)
+        out += [feats[s:s + n // 8 * 8] for s in range(a, len(feats) - n + 1, n)]
+    return out
+
+
+def rebuilt(vq: MotionVQ, feats: np.ndarray, quantised: bool) -> torch.Tensor:
+    """FACT features of one segment encoded and decoded, integrated from the origin."""
+    x = torch.from_numpy(vq.features(feats))[None]
+    with torch.no_grad():
+        if quantised:
+            return vq.detokenize(vq.tokenize(x))[0].double()
+        out = vq.decoder(vq._latents(x).transpose(1, 2)).transpose(1, 2) * vq.std + vq.mean
+        return vq.world(out)[0].double()
+
+
+def placed(rec: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """``rec`` turned and moved so its first frame stands where the real one does, facing
+    the same way."""
+    yaw = float(heading(decode_matrices(real[:1])[0][0, 0])
+                - heading(decode_matrices(rec[:1])[0][0, 0]))
+    turned = turn_features(rec, yaw)
+    return turn_features(turned, 0.0, (float(real[0, 0] - turned[0, 0]),
+                                       float(real[0, 2] - turned[0, 2])))
+
+
+def path_length(pos: np.ndarray) -> float:
+    return float(np.linalg.norm(np.diff(pos[:, 0, [0, 2]], axis=0), axis=-1).sum())
+
+
+def measure(vq: MotionVQ, segments: list[np.ndarray], quantised: bool) -> dict[str, float]:
+    err, pose_err, jit, jit_real, travel, travel_real = [], [], [], [], [], []
+    for feats in segments:
+        real = torch.from_numpy(feats).double()
+        rec = placed(rebuilt(vq, feats, quantised), real)
+        p = joint_positions(rec[None])[0].numpy()
+        q = joint_positions(real[None])[0].numpy()
+        err.append(np.linalg.norm(p - q, axis=-1).mean())
+        pose_err.append(np.linalg.norm((p - p[:, :1]) - (q - q[:, :1]), axis=-1).mean())
+        jit.append(jitter(p, fps=FPS))
+        jit_real.append(jitter(q, fps=FPS))
+        travel.append(path_length(p))
+        travel_real.append(path_length(q))
+    return {"error": float(np.mean(err)), "pose_error": float(np.mean(pose_err)),
+            "jitter_ratio": float(np.sum(jit) / np.sum(jit_real)),
+            "travel_ratio": float(np.sum(travel) / np.sum(travel_real))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("travel", type=Path, help="tokenizer with representation: travel")
+    ap.add_argument("heading_free", type=Path, help="tokenizer with representation: "
+                    "heading-free")
+    args = ap.parse_args()
+    if not BALLROOM.is_dir():
+        raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
+    torch.set_num_threads(1)
+    segments = test_segments()
+    print(f"{len(segments)} held-out segments of {len(segments[0]) / FPS:.1f} s\n")
+    print("| tokenizer | quantised | position error m | pose error m | jitter ratio "
+          "| travel ratio |\n|---|---|---:|---:|---:|---:|")
+    scores = {}
+    for path in (args.travel, args.heading_free):
+        vq = MotionVQ.from_checkpoint(path)
+        for quantised in (False, True):
+            s = measure(vq, segments, quantised)
+            scores[vq.config.representation, quantised] = s
+            print(f"| {vq.config.representation} | {'yes' if quantised else 'no'} "
+                  f"| {s['error']:.3f} | {s['pose_error']:.3f} | {s['jitter_ratio']:.2f} "
+                  f"| {s['travel_ratio']:.2f} |")
+    a, b = scores["travel", True], scores["heading-free", True]
+    wins = (b["error"] < a["error"] and b["jitter_ratio"] < a["jitter_ratio"]
+            and abs(b["travel_ratio"] - 1) < abs(a["travel_ratio"] - 1))
+    print(f"\nheading-free {'wins' if wins else 'does not win'} by the rule")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The heading-free motion representation (models.representation) and the tokenizer option
+that uses it, on real ballroom capture: a couple turning through every heading."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import DATA
+from dancekit import ParameterError
+from dancekit.data import Sequence
+from dancekit.data.sources import smpl_with_rotations
+from dancekit.io import load_ballroom
+from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.models.representation import (
+    decode_matrices,
+    from_heading_free,
+    heading,
+    heading_free_features,
+    joint_positions,
+    motion_to_features,
+    turn_features,
+)
+from dancekit.motion import resample
+
+
+@pytest.fixture(scope="module")
+def cha_cha() -> torch.Tensor:
+    """The whole of DANCE_C_4 (88 s) on SMPL-24 at 30 fps as (T, 147) float64 features."""
+    if not (DATA / "ballroom").exists():
+        pytest.skip(f"real data not found at {DATA / 'ballroom'}")
+    motion = resample(smpl_with_rotations(load_ballroom(DATA / "ballroom" / "DANCE_C_4")), 30.0)
+    return torch.from_numpy(motion_to_features(motion)).double()
+
+
+def test_inverse_is_exact_over_a_whole_real_dance(cha_cha):
+    """Integrating the turns and steps back from the first frame's heading and place gives
+    the dance again, over all 2639 frames (the heading spins all round the circle in it)."""
+    yaw = heading(decode_matrices(cha_cha)[0][:, 0])
+    assert float(yaw.max() - yaw.min()) > 6.0
+    start = (float(cha_cha[0, 0]), float(cha_cha[0, 2]))
+    back = from_heading_free(heading_free_features(cha_cha), float(yaw[0]), start)
+    assert torch.allclose(back, cha_cha, atol=1e-6, rtol=0)
+    pos, pos_back = joint_positions(cha_cha[None]), joint_positions(back[None])
+    assert float((pos - pos_back).abs().max()) < 1e-6
+
+
+def test_turning_a_dance_moves_its_joints_rigidly(cha_cha):
+    """:func:`turn_features` (what the invariance below is tested with) turns and moves the
+    joints as one rigid body: every joint keeps its height and its distances."""
+    pos = joint_positions(cha_cha[None, :200])[0]
+    moved = joint_positions(turn_features(cha_cha[:200], 1.1, (2.0, 1.0))[None])[0]
+    assert torch.allclose(moved[..., 1], pos[..., 1], atol=1e-9)
+    assert torch.allclose(torch.cdist(moved, moved), torch.cdist(pos, pos), atol=1e-9)
+    assert float((moved - pos).abs().max()) > 1.0
+
+
+def test_features_do_not_change_when_the_dance_turns_or_moves(cha_cha):
+    """Where the dancer faces and stands is gone: a real dance turned by any yaw and shifted
+    gives the same features, where the world-axis features change."""
+    feats = heading_free_features(cha_cha)
+    for yaw in (0.7, math.pi, -2.5):
+        other = turn_features(cha_cha, yaw, (3.0, -2.0))
+        assert float((other - cha_cha)[:, :9].abs().max()) > 0.5
+        assert torch.allclose(heading_free_features(other), feats, atol=1e-9, rtol=0)
+
+
+def test_layout_holds_the_step_in_the_body_frame_and_the_turn(cha_cha):
+    """Columns 0/2: the root's step turned into the previous frame's heading (same length
+    as the world step); column 1: the height; the pelvis's heading: the turn since the
+    previous frame; the other joints untouched."""
+    feats = heading_free_features(cha_cha)
+    step = torch.diff(cha_cha[:, [0, 2]], dim=0)
+    assert torch.allclose(feats[1:, [0, 2]].norm(dim=-1), step.norm(dim=-1), atol=1e-9)
+    assert torch.equal(feats[:, 1], cha_cha[:, 1])
+    assert torch.equal(feats[:, 9:], cha_cha[:, 9:])
+    yaw = heading(decode_matrices(cha_cha)[0][:, 0])
+    turn = torch.remainder(torch.diff(yaw) + math.pi, 2 * math.pi) - math.pi
+    assert torch.allclose(heading(decode_matrices(feats)[0][1:, 0]), turn, atol=1e-9)
+    assert float(turn.abs().mean()) < 0.1  # a per-frame rate, not a heading
+
+
+def test_heading_free_tokenizer_gives_the_same_codes_at_any_heading(cha_cha):
+    """The tokenizer option: the same codes for a dance and for it turned and moved, and
+    decoding integrates back to FACT features; older configs load as ``travel``."""
+    torch.manual_seed(0)
+    vq = MotionVQ(MotionVQConfig.from_dict(
+        {"codes": 16, "latent": 8, "width": 16, "levels": 2, "window_frames": 16,
+         "representation": "heading-free"}, complete=False))
+    clip = cha_cha[:320].numpy()
+    vq.prepare([Sequence("c", vq.features(clip), np.zeros((320, 0), np.float32), None)])
+    codes = vq.tokenize(vq.features(clip))
+    other = turn_features(cha_cha[:320], 2.0, (1.0, 4.0)).numpy()
+    assert torch.equal(vq.tokenize(vq.features(other)), codes)
+    assert vq.detokenize(codes).shape == (320, 147)
+    real = torch.from_numpy(vq.features(clip)).double()
+    assert torch.allclose(vq.world(real), from_heading_free(real))
+
+    stored = {k: v for k, v in vq.config.to_dict().items() if k != "representation"}
+    old = MotionVQ(MotionVQConfig.from_dict(stored))
+    assert old.config.representation == "travel"
+    assert np.array_equal(old.features(clip), travel_features(clip))
+    with pytest.raises(ParameterError, match="representation must be one of"):
+        MotionVQConfig.from_dict({"representation": "world"}, complete=False)
