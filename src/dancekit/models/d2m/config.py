@@ -50,7 +50,7 @@ class D2MConfig:
     noise: int = 32
     music_hidden: int = 128
     dis_hidden: int = 128
-    adv_weight: float = 1.0
+    adv_weight: float = 0.5
     code_weight: float = 0.5  # generated movement codes regress to the real dance's codes
     style_weight: float = 0.5  # the discriminator's style head must read the music's style
     vae_steps: int = 3000
