@@ -20,18 +20,16 @@ from dancekit.errors import ParameterError
 from dancekit.io import load_motion, save_motion
 from dancekit.metrics.frames import body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
-from dancekit.models.transfer.poses import keypoint_rows, pose_image, project_3d
 from dancekit.models.transfer.training import generate_window
 from dancekit.motion import Motion
 from dancekit.motion.framing import framing, normalize_to_target
-from dancekit.render.writers import write_mp4
 from dancekit.synth.dataset import make_pair
 from dancekit.video.backend import detector_available
 from dancekit.video.frames import load_video, probe_video
+from transfer_fixture import TINY, write_target
 
 DEMO_SONG = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "assets" / \
     "demo_song.ogg"
-TINY = {"width": 64, "height": 48, "levels": 3, "base": 8, "disc_base": 8, "disc_layers": 2}
 
 
 def _cli(*args: str):
@@ -135,13 +133,7 @@ def tiny_target(tmp_path_factory) -> dict[str, Path]:
     dance itself and a tiny training config."""
     folder = tmp_path_factory.mktemp("transfer")
     dance = make_pair("hiphop", seconds=4, seed=1).motion
-    poses = project_3d(dance, 64, 48)
-    rows = keypoint_rows(poses)
-    frames = [np.where(pose_image(r, 64, 48, 0.08) > 0, pose_image(r, 64, 48, 0.08), 90)
-              .astype(np.uint8) for r in rows]
-    write_mp4(frames, folder / "target.mp4", width=64, height=48, fps=dance.fps,
-              num_frames=len(frames))
-    save_motion(poses, folder / "poses.npz")
+    write_target(dance, folder / "target.mp4", folder / "poses.npz")
     save_motion(dance, folder / "dance.npz")
     (folder / "tiny.yaml").write_text(
         "model: {" + ", ".join(f"{k}: {v}" for k, v in TINY.items()) + "}\n"
