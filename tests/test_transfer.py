@@ -230,3 +230,14 @@ def test_video_sources_need_the_detector_and_say_how_to_get_it(tiny_checkpoint, 
         result = _cli(*args)
         assert result.exit_code == 2, result.output
         assert "pip install 'dancekit[pose]'" in result.output
+
+
+def test_published_recipe_config_is_the_papers_network():
+    from dancekit.train import TrainConfig
+    from dancekit.train.run import load_run_config
+
+    model, train = load_run_config(Path(__file__).resolve().parents[1] / "recipes"
+                                   / "transfer_published.yaml")
+    config = TransferConfig.from_dict(model, complete=False)
+    assert config.to_dict() == TransferConfig.published().to_dict()
+    TrainConfig.from_dict({**MotionTransfer.train_defaults, **train}).validate()
