@@ -10,7 +10,8 @@ Now measures it: reconstruction of held-out frames of the target from their own 
   and over frames). The same measure on the real held-out frames, scaled to the model's
   frame, is the floor a perfect generator would reach at that resolution.
 * **Flicker**: mean absolute difference, in 0-255 levels, between the generated and the real
-  frame-to-frame change.
+  frame-to-frame change, inside one box around the body over the whole clip (a still
+  background would dilute it). **L1**: mean absolute difference of whole frames, 0-255.
 * **LPIPS** is not reported: its weights (and VGG's) are downloads; nothing with learned
   perceptual weights installs offline here.
 
@@ -34,7 +35,7 @@ import numpy as np
 
 from dancekit.data.video_target import target_clips
 from dancekit.io import load_motion
-from dancekit.metrics.frames import body_ssim, flicker
+from dancekit.metrics.frames import body_flicker, body_ssim
 from dancekit.models import load_model
 from dancekit.models.transfer.model import MotionTransfer
 from dancekit.models.transfer.poses import JOINTS, keypoint_rows, to_frame
@@ -59,7 +60,7 @@ def pose_distance(frames: np.ndarray, rows: np.ndarray, fps: float) -> float:
 def measure(model: MotionTransfer, real: np.ndarray, rows: np.ndarray, fps: float
             ) -> tuple[dict[str, float], np.ndarray]:
     fake = np.stack(list(model.render(rows)))
-    result = {"body_ssim": body_ssim(real, fake, rows), "flicker": flicker(real, fake),
+    result = {"body_ssim": body_ssim(real, fake, rows), "flicker": body_flicker(real, fake, rows),
               "l1": float(np.abs(fake.astype(np.float32) - real).mean())}
     if detector_available():
         result["pose_distance"] = pose_distance(fake, rows, fps)
@@ -93,7 +94,7 @@ def main() -> None:
     print(f"target {args.video.name}: trained on {train_clip.stop} frames "
           f"({train_clip.stop / fps:.1f} s), measured on {held.stop - held.start} held-out "
           f"frames ({(held.stop - held.start) / fps:.1f} s), {c.width}x{c.height} px")
-    header = "| system | temporal | body SSIM | pose distance (px) | flicker | L1 |"
+    header = "| system | temporal | body SSIM | pose distance (px) | body flicker | L1 |"
     print(header)
     print("|---|---|---|---|---|---|")
     if detector_available():

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from dancekit.cli import app
 from dancekit.errors import ParameterError
 from dancekit.io import load_motion, save_motion
-from dancekit.metrics.frames import body_ssim, flicker, ssim
+from dancekit.metrics.frames import body_flicker, body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
 from dancekit.models.transfer.training import generate_window
 from dancekit.motion import Motion
@@ -120,7 +120,9 @@ def test_ssim_and_flicker_measure_what_they_say(data_dir):
     assert ssim(real[0], noisy[0]) < 0.6 < ssim(real[0], real[1])
     keypoints = np.tile(np.array([[60, 20, 1.0], [100, 90, 1.0]], np.float32), (6, 1, 1))
     assert body_ssim(real, real, keypoints) == pytest.approx(1.0)
-    assert flicker(real, real) == 0.0
+    assert flicker(real, real) == 0.0 == body_flicker(real, real, keypoints)
+    assert body_flicker(real, noisy, keypoints) == pytest.approx(
+        flicker(real[:, 13:97, 53:107], noisy[:, 13:97, 53:107]))  # 10 % of 70 px around
     frozen = np.repeat(real[:1], len(real), axis=0)
     assert flicker(real, frozen) == pytest.approx(
         np.abs(np.diff(real.astype(np.float32), axis=0)).mean())
