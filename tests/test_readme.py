@@ -28,6 +28,8 @@ from typer.testing import CliRunner
 
 from dancekit.cli import app
 from dancekit.io import load_motion, save_motion
+from transfer_fixture import TINY as TINY_TRANSFER
+from transfer_fixture import write_target
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -47,6 +49,7 @@ CONFIGS = {  # file: (model section, train section beyond TINY_TRAIN)
     "vq.yaml": (TINY_VQ, {"window_stride": 8}),
     "tokens.yaml": ({**TINY_TOKENS, "tokenizer": "runs/vq/model.safetensors"},
                     {"window_stride": 1}),
+    "transfer.yaml": (TINY_TRANSFER, {"batch_size": 2}),
 }
 
 
@@ -93,6 +96,10 @@ RECIPES: dict[str, Recipe] = {
                                                                         *STEPS)),
     "dancekit train dance-tokens --data synth/ --out runs/tokens --config tokens.yaml":
         Recipe(add=STEPS),
+    "dancekit train transfer --video target.mp4 --poses poses.npz --out runs/me":
+        Recipe(add=("--config", "transfer.yaml", *STEPS)),
+    "dancekit transfer --checkpoint runs/me/model.safetensors --motion song.mp3 -o "
+    "me_dancing.mp4": Recipe(add=("--seconds", "2")),
 }
 
 
@@ -124,7 +131,8 @@ def words_to_run(line: str) -> list[str]:
 def make_inputs(work: Path) -> None:
     """The files the README's commands read, cut short: a song (8 s of a real recording, as
     mp3 and m4a), dances, a real BVH, real AIST++ 2D keypoints, an AIST++ motion pickle,
-    generated and real dance folders with their music, and tiny training configs."""
+    generated and real dance folders with their music, a drawn target video with its poses,
+    and tiny training configs."""
     import imageio_ffmpeg
 
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
@@ -151,6 +159,7 @@ def make_inputs(work: Path) -> None:
         pickle.dump({"smpl_loss": 0.0, "smpl_scaling": np.array([scale], np.float32),
                      "smpl_poses": dance.rotations.reshape(len(dance.rotations), -1),
                      "smpl_trans": dance.root * scale}, fh)
+    write_target(dance, work / "target.mp4", work / "poses.npz")
     for name, (model, train) in CONFIGS.items():
         (work / name).write_text(yaml.safe_dump({"model": model,
                                                  "train": {**TINY_TRAIN, **train}}))

@@ -18,20 +18,18 @@ from typer.testing import CliRunner
 from dancekit.cli import app
 from dancekit.errors import ParameterError
 from dancekit.io import load_motion, save_motion
-from dancekit.metrics.frames import body_ssim, flicker, ssim
+from dancekit.metrics.frames import body_flicker, body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
-from dancekit.models.transfer.poses import keypoint_rows, pose_image, project_3d
 from dancekit.models.transfer.training import generate_window
 from dancekit.motion import Motion
 from dancekit.motion.framing import framing, normalize_to_target
-from dancekit.render.writers import write_mp4
 from dancekit.synth.dataset import make_pair
 from dancekit.video.backend import detector_available
 from dancekit.video.frames import load_video, probe_video
+from transfer_fixture import TINY, write_target
 
 DEMO_SONG = Path(__file__).resolve().parents[1] / "src" / "dancekit" / "assets" / \
     "demo_song.ogg"
-TINY = {"width": 64, "height": 48, "levels": 3, "base": 8, "disc_base": 8, "disc_layers": 2}
 
 
 def _cli(*args: str):
@@ -122,7 +120,9 @@ def test_ssim_and_flicker_measure_what_they_say(data_dir):
     assert ssim(real[0], noisy[0]) < 0.6 < ssim(real[0], real[1])
     keypoints = np.tile(np.array([[60, 20, 1.0], [100, 90, 1.0]], np.float32), (6, 1, 1))
     assert body_ssim(real, real, keypoints) == pytest.approx(1.0)
-    assert flicker(real, real) == 0.0
+    assert flicker(real, real) == 0.0 == body_flicker(real, real, keypoints)
+    assert body_flicker(real, noisy, keypoints) == pytest.approx(
+        flicker(real[:, 13:97, 53:107], noisy[:, 13:97, 53:107]))  # 10 % of 70 px around
     frozen = np.repeat(real[:1], len(real), axis=0)
     assert flicker(real, frozen) == pytest.approx(
         np.abs(np.diff(real.astype(np.float32), axis=0)).mean())
@@ -135,13 +135,7 @@ def tiny_target(tmp_path_factory) -> dict[str, Path]:
     dance itself and a tiny training config."""
     folder = tmp_path_factory.mktemp("transfer")
     dance = make_pair("hiphop", seconds=4, seed=1).motion
-    poses = project_3d(dance, 64, 48)
-    rows = keypoint_rows(poses)
-    frames = [np.where(pose_image(r, 64, 48, 0.08) > 0, pose_image(r, 64, 48, 0.08), 90)
-              .astype(np.uint8) for r in rows]
-    write_mp4(frames, folder / "target.mp4", width=64, height=48, fps=dance.fps,
-              num_frames=len(frames))
-    save_motion(poses, folder / "poses.npz")
+    write_target(dance, folder / "target.mp4", folder / "poses.npz")
     save_motion(dance, folder / "dance.npz")
     (folder / "tiny.yaml").write_text(
         "model: {" + ", ".join(f"{k}: {v}" for k, v in TINY.items()) + "}\n"
@@ -238,3 +232,14 @@ def test_video_sources_need_the_detector_and_say_how_to_get_it(tiny_checkpoint, 
         result = _cli(*args)
         assert result.exit_code == 2, result.output
         assert "pip install 'dancekit[pose]'" in result.output
+
+
+def test_published_recipe_config_is_the_papers_network():
+    from dancekit.train import TrainConfig
+    from dancekit.train.run import load_run_config
+
+    model, train = load_run_config(Path(__file__).resolve().parents[1] / "recipes"
+                                   / "transfer_published.yaml")
+    config = TransferConfig.from_dict(model, complete=False)
+    assert config.to_dict() == TransferConfig.published().to_dict()
+    TrainConfig.from_dict({**MotionTransfer.train_defaults, **train}).validate()

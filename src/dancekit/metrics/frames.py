@@ -67,3 +67,13 @@ def flicker(real: np.ndarray, fake: np.ndarray) -> float:
     dr = np.diff(real.astype(np.float32), axis=0)
     df = np.diff(fake.astype(np.float32), axis=0)
     return float(np.abs(df - dr).mean())
+
+
+def body_flicker(real: np.ndarray, fake: np.ndarray, keypoints: np.ndarray) -> float:
+    """:func:`flicker` inside one box around the body in every frame (the union of the
+    frames' :func:`body_box`): a still background would otherwise dilute it."""
+    height, width = real.shape[1:3]
+    boxes = np.array([body_box(k, width, height) for k in keypoints])
+    x0, y0 = boxes[:, :2].min(axis=0)
+    x1, y1 = boxes[:, 2:].max(axis=0)
+    return flicker(real[:, y0:y1, x0:x1], fake[:, y0:y1, x0:x1])

@@ -11,10 +11,12 @@ doubtful frame borrows from confident neighbours instead of pulling them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from dancekit.errors import ParameterError
 from dancekit.motion import Motion
 from dancekit.motion.filters import gaussian_smooth
 from dancekit.utils import progress
@@ -36,27 +38,38 @@ def detect_poses(path: str | os.PathLike, *, size: tuple[int, int] | None = None
     pixels); ``meta["image_size"]`` records the frame size either way. Joints of frames where
     nobody was detected have confidence 0.
     """
-    mp = mediapipe()
     path = Path(path)
     info = probe_video(path)
-    width, height = size or (info.width, info.height)
+    total = min(info.frame_count, max_frames or info.frame_count)
+    frames = progress(read_frames(path, size=size, max_frames=max_frames), total=total,
+                      description="poses", disable=not show_progress)
+    motion = poses_in_frames(frames, info.fps, smooth_seconds=smooth_seconds)
+    motion.meta["video"] = path.name
+    return motion
+
+
+def poses_in_frames(frames: Iterable[np.ndarray], fps: float, *,
+                    smooth_seconds: float = SMOOTH_SECONDS) -> Motion:
+    """:func:`detect_poses` for frames in memory ((H, W, 3) uint8 RGB, one size): how
+    generated video is checked against the poses that drove it."""
+    mp = mediapipe()
     rows: list[np.ndarray] = []
+    height = width = 0
     with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1,
                                 smooth_landmarks=True, enable_segmentation=False) as pose:
-        frames = read_frames(path, size=size, max_frames=max_frames)
-        total = min(info.frame_count, max_frames or info.frame_count)
-        for frame in progress(frames, total=total, description="poses",
-                              disable=not show_progress):
-            found = pose.process(frame).pose_landmarks
+        for frame in frames:
+            height, width = frame.shape[:2]
+            found = pose.process(np.ascontiguousarray(frame)).pose_landmarks
             row = np.zeros((JOINTS, 3), np.float32)
             if found is not None:
                 row[:] = [(p.x * width, p.y * height, p.visibility) for p in found.landmark]
             rows.append(row)
+    if not rows:
+        raise ParameterError("no frames to detect poses in")
     data = np.stack(rows)
-    positions, confidence = fill_and_smooth(data[..., :2], data[..., 2],
-                                            smooth_seconds * info.fps)
-    return Motion(positions, info.fps, SKELETON, confidence=confidence,
-                  meta={"image_size": [int(width), int(height)], "video": path.name,
+    positions, confidence = fill_and_smooth(data[..., :2], data[..., 2], smooth_seconds * fps)
+    return Motion(positions, fps, SKELETON, confidence=confidence,
+                  meta={"image_size": [int(width), int(height)],
                         "detector": "mediapipe 0.10.21 pose (full)"})
 
 

@@ -21,7 +21,7 @@ from torch import nn
 from dancekit.data.video_target import VideoClip
 from dancekit.data.windows import Sequence
 from dancekit.errors import DataFormatError, ParameterError
-from dancekit.metrics.frames import body_ssim, flicker
+from dancekit.metrics.frames import body_flicker, body_ssim
 from dancekit.models import register_model
 from dancekit.models.common import rebuild
 from dancekit.models.transfer.config import TransferConfig
@@ -96,14 +96,14 @@ class MotionTransfer(nn.Module):
 
     def validation_metrics(self, sequences: list[Sequence], seconds: float,
                            count: int) -> dict[str, float]:
-        """Reconstruction of held-out frames from their own poses: body SSIM, flicker."""
+        """Reconstruction of held-out frames from their own poses: body SSIM and flicker."""
         results: dict[str, list[float]] = {"body_ssim": [], "flicker": []}
         for seq in sequences[:count]:
             rows = seq.audio.reshape(len(seq.audio), JOINTS, 3)
             real = seq.motion[..., :3]
             fake = np.stack(list(self.render(rows)))
             results["body_ssim"].append(body_ssim(real, fake, rows))
-            results["flicker"].append(flicker(real, fake))
+            results["flicker"].append(body_flicker(real, fake, rows))
         return {k: float(np.mean(v)) for k, v in results.items() if v}
 
     # --- drawing the target ------------------------------------------------------------------
