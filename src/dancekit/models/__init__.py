@@ -43,7 +43,7 @@ _REGISTRY: dict[str, type] = {}
 # Modules whose import registers a model; imported lazily so `import dancekit` stays light.
 _MODEL_MODULES = ("dancekit.models.procedural", "dancekit.models.fact",
                   "dancekit.models.motion_vq", "dancekit.models.dance_tokens",
-                  "dancekit.models.dance_revolution")
+                  "dancekit.models.dance_revolution", "dancekit.models.dancenet")
 
 
 def register_model(name: str) -> Callable[[type], type]:
