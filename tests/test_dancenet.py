@@ -50,6 +50,17 @@ def real_silhouettes(ballroom_dir) -> np.ndarray:
 
 
 # --- the VAE --------------------------------------------------------------------------------
+def test_capture_silhouettes_keep_the_dancer_whole_and_centred(real_silhouettes):
+    frames = real_silhouettes.reshape(-1, 120, 208) > 127
+    assert len(frames) == 1416  # 113 s of rumba at 12.5 fps
+    share = frames.mean(axis=(1, 2))
+    assert 0.02 < share.min() and share.max() < 0.15  # a body in every frame
+    border = frames[:, [0, -1]].any() or frames[:, :, [0, -1]].any()
+    assert not border  # never cut by the frame's edge
+    cols = np.nonzero(frames.any(axis=1))
+    assert abs(np.mean(cols[1]) - 104) < 15  # followed by the camera
+
+
 def test_published_vae_has_the_seed_systems_shapes():
     torch.manual_seed(0)
     vae = DanceNetVAE(DanceNetVAEConfig.published())

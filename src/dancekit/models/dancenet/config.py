@@ -123,7 +123,7 @@ class DanceNetConfig:
     music: bool = True
     dropout: float = 0.1
     sigma_floor: float = 0.01  # smallest Gaussian std, in normalised latent units
-    temperature: float = 0.5  # default sampling temperature
+    temperature: float = 1.0  # default sampling temperature
     # the genres found in the training data, recorded: the model is not conditioned on them
     styles: list[str] = field(default_factory=list)
     seed_bank: int = 16  # real latents kept in the checkpoint to start a dance from
