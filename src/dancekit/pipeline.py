@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from dancekit.audio.features import Music
     from dancekit.audio.loading import Audio
     from dancekit.motion import Motion
+    from dancekit.render.images import ImageDance
 
 #: The model :func:`dance` (and ``dancekit dance``) uses when none is named.
 DEFAULT_MODEL = "dance-tokens"
@@ -19,7 +20,7 @@ DEFAULT_MODEL = "dance-tokens"
 def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,
           checkpoint: str | os.PathLike | None = None, style: str | None = None, seed: int = 0,
           seconds: float | None = None, beat_warp: bool = True, beat_ease: bool = True,
-          stages: Callable[[str], None] | None = None) -> Motion:
+          stages: Callable[[str], None] | None = None) -> Motion | ImageDance:
     """Make a dance for ``audio`` with ``model``, re-timed onto its beats as ``dancekit
     dance`` does.
 
@@ -57,8 +58,10 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
 
     Returns
     -------
-    Motion
-        ``meta`` records the model, seed, style (with ``style_auto``, the music's ``meter``
+    Motion or ImageDance
+        A model whose dances are pictures (``dancenet``) gives an
+        :class:`~dancekit.render.images.ImageDance`, which has no joints to re-time. ``meta``
+        records the model, seed, style (with ``style_auto``, the music's ``meter``
         and ``tempo`` and the ``reason``, when it was chosen automatically), the audio file
         and what each re-timing did (``beat_warp``, ``beat_ease``).
     """
@@ -86,7 +89,10 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     if music.path is not None:
         motion.meta.setdefault("audio", str(music.path))
     if beat_warp or beat_ease:
-        from dancekit.motion import time_to_beats
+        from dancekit.motion import Motion, time_to_beats
+
+        if not isinstance(motion, Motion):
+            return motion
 
         say("tracking beats")
         beats = music.features("beats")

@@ -22,6 +22,7 @@ DEMO_SONG = ASSETS / "demo_song.ogg"
 
 if TYPE_CHECKING:
     from dancekit.motion import Motion
+    from dancekit.render.images import ImageDance
     from dancekit.render.soundtrack import Soundtrack
 
 
@@ -30,7 +31,35 @@ def _check_output(out: Path) -> str:
     return check_output_path(out, VIDEO_SUFFIXES + MOTION_SUFFIXES).suffix.lower()
 
 
-def _video_frames(motion: Motion, suffix: str) -> int:
+def _makes_images(model: str) -> bool:
+    """Whether the named model dances in pictures (``output = "images"``: no joints, so no
+    BVH or JSON); a checkpoint path is only known once it is loaded."""
+    from dancekit.models import model_class
+
+    try:
+        return getattr(model_class(model), "output", "motion") == "images"
+    except ParameterError:
+        return False
+
+
+def _write_images(dance: ImageDance, out: Path, suffix: str, track: Soundtrack | None,
+                  size: int, say: Stages) -> None:
+    """An image model's dance: a video of its frames with the music, or NPZ."""
+    from dancekit.render.images import IMAGE_FORMATS, render_images, save_image_dance
+
+    if suffix not in IMAGE_FORMATS:
+        raise ParameterError(f"this model's dances are pictures, not joints: choose "
+                             f"{', '.join(IMAGE_FORMATS)} instead of {suffix}")
+    if suffix == ".npz":
+        say(f"writing {out.name}")
+        save_image_dance(dance, out)
+        return
+    frames = _video_frames(dance, suffix)
+    say(f"rendering {frames} frame{'s' if frames != 1 else ''}")
+    render_images(dance, out, audio=track, width=size, progress=say.bars)
+
+
+def _video_frames(motion: Motion | ImageDance, suffix: str) -> int:
     """How many frames :func:`dancekit.render.render` draws for ``motion`` into ``suffix``."""
     from dancekit.render.video import GIF_FPS
 
@@ -78,10 +107,17 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     if suffix == ".mp4" and size % 2:
         raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
                              f"height), got {size}")
+    if suffix in (".bvh", ".json") and _makes_images(model):
+        raise ParameterError(f"model {model} makes videos of dancer images, not joints: "
+                             f"choose .mp4, .gif, .png or .npz instead of {suffix}")
     with _soundtrack(audio, seconds, suffix) as track:
         motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
                        seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease, stages=say)
-        if suffix in VIDEO_SUFFIXES:
+        from dancekit.render.images import ImageDance
+
+        if isinstance(motion, ImageDance):
+            _write_images(motion, out, suffix, track, size, say)
+        elif suffix in VIDEO_SUFFIXES:
             from dancekit.render import render
 
             frames = _video_frames(motion, suffix)
@@ -114,7 +150,9 @@ def dance(
     model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens: the "
                                        "default; dance-tokens-ballroom: trained on real "
                                        "ballroom capture; fact; dance-revolution; "
-                                       "procedural) or a checkpoint path.")]
+                                       "procedural; dancenet: a video of generated dancer "
+                                       "silhouettes, .mp4/.gif/.png/.npz) or a checkpoint "
+                                       "path.")]
         = DEFAULT_MODEL,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Checkpoint to load instead of the model's bundled weights.")]
@@ -129,10 +167,11 @@ def dance(
     seconds: Annotated[float | None, typer.Option("--seconds", help=SECONDS.help(
         "Length of the dance; default the length of the music."))] = None,
     size: Annotated[int, typer.Option("--size", help=SIZE.help(
-        "Video size in pixels (even for .mp4)."))] = 512,
+        "Video size in pixels (even for .mp4); the width of an image model's video."))] = 512,
     beat_warp: Annotated[bool, typer.Option(
         "--beat-warp/--no-beat-warp", help="Re-time the dance so its slow-downs land on the "
-        "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat).")]
+        "music's beats (Dancing to Music's beat warper; moves shift by at most 0.3 beat; "
+        "models that make joints).")]
         = True,
     beat_ease: Annotated[bool, typer.Option(
         "--beat-ease/--no-beat-ease", help="Then slow the dance down on the beats, as dancers "

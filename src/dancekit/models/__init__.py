@@ -44,7 +44,7 @@ _REGISTRY: dict[str, type] = {}
 _MODEL_MODULES = ("dancekit.models.procedural", "dancekit.models.fact",
                   "dancekit.models.motion_vq", "dancekit.models.dance_tokens",
                   "dancekit.models.dance_revolution", "dancekit.models.d2m",
-                  "dancekit.models.transfer")
+                  "dancekit.models.transfer", "dancekit.models.dancenet")
 
 
 def register_model(name: str) -> Callable[[type], type]:
