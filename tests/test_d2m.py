@@ -178,7 +178,7 @@ def test_vae_shapes_and_one_batch_of_real_units_learned(ballroom_dir):
              "style": torch.zeros(12, dtype=torch.long)}
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     first = None
-    for step in range(200):
+    for step in range(300):
         loss, parts = model.loss(batch, torch.Generator().manual_seed(step))
         first = first if first is not None else parts["recon"]
         opt.zero_grad()
@@ -267,7 +267,8 @@ def test_composed_units_follow_the_seed_and_join_without_a_jump():
     assert dance.shape == (bounds[-1, 1] + 1, MOTION_DIM)
     step = np.abs(np.diff(dance, axis=0)).max(axis=1)
     joins = bounds[1:, 0] - 1
-    assert step[joins].max() <= 3 * np.median(step) + 1e-4  # travel carried across joins
+    beside = np.maximum(step[joins - 1], step[joins + 1])
+    assert (step[joins] <= 1.5 * beside + 1e-4).all()  # no jump, travel carried on
 
 
 def test_config_is_strict():
