@@ -11,9 +11,11 @@ import torch
 
 from conftest import DATA
 from dancekit import ParameterError
+from dancekit.checkpoint import save_model
 from dancekit.data import Sequence
 from dancekit.data.sources import smpl_with_rotations
 from dancekit.io import load_ballroom
+from dancekit.models.dance_tokens import DanceTokens, DanceTokensConfig
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
 from dancekit.models.representation import (
     decode_matrices,
@@ -83,15 +85,22 @@ def test_layout_holds_the_step_in_the_body_frame_and_the_turn(cha_cha):
     assert float(turn.abs().mean()) < 0.1  # a per-frame rate, not a heading
 
 
-def test_heading_free_tokenizer_gives_the_same_codes_at_any_heading(cha_cha):
-    """The tokenizer option: the same codes for a dance and for it turned and moved, and
-    decoding integrates back to FACT features; older configs load as ``travel``."""
+def tiny_tokenizer(feats: torch.Tensor) -> MotionVQ:
+    """An untrained heading-free tokenizer, its statistics and codebook from ``feats``."""
     torch.manual_seed(0)
     vq = MotionVQ(MotionVQConfig.from_dict(
         {"codes": 16, "latent": 8, "width": 16, "levels": 2, "window_frames": 16,
          "representation": "heading-free"}, complete=False))
+    clip = vq.features(feats[:320].numpy())
+    vq.prepare([Sequence("c", clip, np.zeros((len(clip), 0), np.float32), None)])
+    return vq
+
+
+def test_heading_free_tokenizer_gives_the_same_codes_at_any_heading(cha_cha):
+    """The tokenizer option: the same codes for a dance and for it turned and moved, and
+    decoding integrates back to FACT features; older configs load as ``travel``."""
+    vq = tiny_tokenizer(cha_cha)
     clip = cha_cha[:320].numpy()
-    vq.prepare([Sequence("c", vq.features(clip), np.zeros((320, 0), np.float32), None)])
     codes = vq.tokenize(vq.features(clip))
     other = turn_features(cha_cha[:320], 2.0, (1.0, 4.0)).numpy()
     assert torch.equal(vq.tokenize(vq.features(other)), codes)
@@ -105,3 +114,25 @@ def test_heading_free_tokenizer_gives_the_same_codes_at_any_heading(cha_cha):
     assert np.array_equal(old.features(clip), travel_features(clip))
     with pytest.raises(ParameterError, match="representation must be one of"):
         MotionVQConfig.from_dict({"representation": "world"}, complete=False)
+
+
+def test_code_model_codes_dances_in_its_tokenizers_representation(cha_cha, tmp_path):
+    """dance-tokens on a heading-free tokenizer: the training codes of a real dance are the
+    tokenizer's codes of its heading-free features, the same for the dance turned and moved,
+    and decode to a dance that starts facing +z at the origin."""
+    vq = tiny_tokenizer(cha_cha)
+    path = tmp_path / "vq.safetensors"
+    save_model(path, "motion-vq", vq.config.to_dict(), vq.state_dict())
+    model = DanceTokens(DanceTokensConfig.from_dict(
+        {"hidden": 32, "heads": 2, "ff": 64, "layers": 2, "context_codes": 6,
+         "dropout": 0.0, "tokenizer": str(path), "styles": ["chacha"]}, complete=False))
+    clip, music = cha_cha[:320], np.zeros((320, 37), np.float32)
+    seq = model.sequence("c", clip.numpy(), music, "chacha")
+    codes = seq.motion[1:-1, 0]
+    assert np.array_equal(codes, vq.tokenize(vq.features(clip.numpy())).numpy())
+    other = turn_features(clip, -1.3, (0.5, 2.0)).numpy()
+    assert np.array_equal(model.sequence("c", other, music, "chacha").motion, seq.motion)
+    feats = model.tokenizer.detokenize(torch.from_numpy(codes).long()).double()
+    assert feats.shape == (320, 147)
+    assert abs(float(heading(decode_matrices(feats[:1])[0][0, 0]))) < 0.3
+    assert float(feats[0, [0, 2]].abs().max()) < 0.1
