@@ -14,13 +14,10 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
-    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
-    rebuild,
     requested_frames,
-    style_index,
 )
 from dancekit.models.d2m import training
 from dancekit.models.d2m.config import D2MConfig
@@ -29,6 +26,7 @@ from dancekit.models.d2m.sampling import assemble, compose_units
 from dancekit.models.d2m.units import dance_units, music_bounds, unit_music
 from dancekit.models.music import fact_music_features
 from dancekit.models.representation import features_to_motion, motion_to_features
+from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
@@ -37,10 +35,13 @@ WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "d2m"
 
 
 @register_model("d2m")
-class D2M(D2MNetwork):
+class D2M(TrainedModel, D2MNetwork):
     """Dancing to Music as a dance model: music (and a style) in, a :class:`Motion` out."""
 
+    checkpoint_name = "d2m"
     config_class = D2MConfig
+    weights_dir = WEIGHTS_DIR
+    training_module = training
 
     # --- generation --------------------------------------------------------------------------
     @single_threaded(torch=True)
@@ -78,14 +79,6 @@ class D2M(D2MNetwork):
         period = float(np.median(np.diff(beats)))
         return max(1, int(round(float(self.unit_seconds) / max(period, 1e-3))))
 
-    @property
-    def styles(self) -> list[str]:
-        """The style labels it was trained with (none: it is not style-conditioned)."""
-        return list(self.config.styles)
-
-    def style_index(self, style: str) -> int:
-        return style_index(self.config.styles, style, "d2m model")
-
     def _start_pose(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         """The first pose (147, raw): from the start bank, or ``seed_motion``'s last."""
         if seed_motion is None:
@@ -120,31 +113,3 @@ class D2M(D2MNetwork):
     def window_lengths(self) -> tuple[int, int]:
         """Units of motion and of music in a training window."""
         return self.config.units, self.config.units
-
-    def prepare(self, sequences: list[Sequence]) -> None:
-        """:func:`dancekit.models.d2m.training.prepare`."""
-        training.prepare(self, sequences)
-
-    def loss(self, batch: dict[str, torch.Tensor],
-             generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
-        """:func:`dancekit.models.d2m.training.loss`."""
-        return training.loss(self, batch, generator)
-
-    def validation_metrics(self, sequences: list[Sequence], seconds: float,
-                           count: int) -> dict[str, float]:
-        """:func:`dancekit.models.d2m.training.validation_metrics`."""
-        return training.validation_metrics(self, sequences, seconds, count)
-
-    # --- checkpoints -------------------------------------------------------------------------
-    def checkpoint_config(self) -> dict[str, Any]:
-        return self.config.to_dict()
-
-    @classmethod
-    def from_checkpoint(cls, path: str | Path) -> D2M:
-        """Rebuild from a checkpoint: the config comes only from the file (strict)."""
-        return rebuild(path, "d2m", lambda config: cls(D2MConfig.from_dict(config)))
-
-    @classmethod
-    def load_default(cls) -> D2M:
-        """The weights bundled with dancekit (see ``weights/d2m/README.md``)."""
-        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "d2m"))
