@@ -20,8 +20,9 @@ from dancekit.errors import ParameterError
 from dancekit.io import load_motion, save_motion
 from dancekit.metrics.frames import body_flicker, body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
+from dancekit.models.transfer.perform import driving_poses
 from dancekit.models.transfer.training import generate_window
-from dancekit.motion import Motion
+from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.framing import framing, normalize_to_target
 from dancekit.synth.dataset import make_pair
 from dancekit.video.backend import detector_available
@@ -82,6 +83,24 @@ def test_a_3d_motion_is_refused_by_the_2d_normalisation():
     dance = make_pair("hiphop", seconds=2, seed=0).motion
     with pytest.raises(ParameterError, match="2D"):
         normalize_to_target(dance, dance)
+
+
+def test_a_bvh_rig_drives_the_model_by_its_joint_names(bvh_file):
+    """A BVH has its own skeleton, without a registered mapping: its joints are found by the
+    usual rig names, and its dance lands in the target's framing."""
+    model = MotionTransfer(TransferConfig(**TINY))
+    goal = [40.0, 36.0, 30.0, 26.0, 32.0, 38.0]  # near/far ankle rows and heights, centre
+    model.target_framing.copy_(torch.tensor(goal, dtype=torch.float64))
+    dance = load_motion(bvh_file)
+    rows = driving_poses(model, dance)
+    names = get_skeleton("body25").joints
+    conf = rows[0, :, 2]
+    assert rows.shape == (len(dance), 25, 3)
+    assert conf[[names.index(j) for j in ("left_ankle", "right_knee", "neck", "nose")]].min() == 1
+    assert conf[[names.index(j) for j in ("left_eye", "right_heel")]].max() == 0
+    ankle_rows = rows[:, [names.index("left_ankle"), names.index("right_ankle")], 1].max(axis=1)
+    assert np.percentile(ankle_rows, 90) == pytest.approx(40.0, abs=0.5)
+    assert np.median(rows[..., 0]) == pytest.approx(32.0, abs=4.0)
 
 
 # --- networks and measures --------------------------------------------------------------------
