@@ -21,7 +21,7 @@ from dancekit.io import load_motion, save_motion
 from dancekit.metrics.frames import body_flicker, body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
 from dancekit.models.transfer.perform import driving_poses
-from dancekit.models.transfer.training import generate_window
+from dancekit.models.transfer.training import disc_input, generate_window, split_batch
 from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.framing import framing, normalize_to_target
 from dancekit.synth.dataset import make_pair
@@ -115,6 +115,30 @@ def test_generator_and_discriminators_shapes(temporal):
     judged = model.discriminator(torch.zeros(2, channels, 48, 64))
     assert len(judged) == config.scales
     assert judged[0][-1].shape[1] == 1 and judged[1][-1].shape[-1] < judged[0][-1].shape[-1]
+
+
+def test_the_default_256_px_config_takes_a_training_step_with_separate_gradients():
+    """One step at the CPU default size (256 x 144). The discriminators' gradient is exactly
+    that of their own objective (the generator's terms reach only the generator), and the
+    generator's weights get a gradient too."""
+    model = MotionTransfer(TransferConfig())
+    motion = torch.randint(0, 256, (1, 2, 144, 256, 6), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(0))
+    total, parts = model.loss({"motion": motion})
+    total.backward()
+    assert set(parts) == {"g_adv", "feature_match", "l1", "d_real", "d_fake"}
+    full = [p.grad.clone() for p in model.discriminator.parameters()]
+    assert all(p.grad is not None and p.grad.abs().sum() > 0
+               for p in model.generator.parameters() if p.dim() > 1)
+    model.zero_grad()
+    real, poses = split_batch(motion)
+    fake = generate_window(model.generator, poses, True).detach()
+    outs = [model.discriminator(disc_input(poses, frames, True)) for frames in (real, fake)]
+    own = sum(torch.nn.functional.mse_loss(o[-1], torch.full_like(o[-1], target))
+              for target, scales in zip((1.0, 0.0), outs, strict=True) for o in scales)
+    (0.5 * own / len(outs[0])).backward()
+    for a, p in zip(full, model.discriminator.parameters(), strict=True):
+        assert torch.allclose(a, p.grad, atol=1e-6)
 
 
 def test_config_checks_sizes_and_the_published_config_is_the_papers():
