@@ -218,6 +218,13 @@ def test_train_transfer_wants_a_video_and_matching_poses(tiny_target, tmp_path):
     wrong = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
                  tmp_path / "short.npz", "--out", tmp_path / "b")
     assert wrong.exit_code == 2 and "not this video's poses" in wrong.output
+    flat = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
+                tiny_target["dance"], "--out", tmp_path / "c")
+    assert flat.exit_code == 2 and "must be 2D keypoints" in flat.output
+    not_video = _cli("train", "transfer", "--video", tiny_target["poses"], "--poses",
+                     tiny_target["poses"], "--out", tmp_path / "d")
+    assert not_video.exit_code == 2 and "as a video" in not_video.output
+    assert not any((tmp_path / name).exists() for name in "abcd")  # refused before any folder
 
 
 @pytest.fixture(scope="module")
@@ -261,6 +268,16 @@ def test_transfer_refuses_bad_input_in_one_line(tiny_checkpoint, tiny_target, tm
     gif = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", tiny_target["dance"],
                "-o", tmp_path / "x.gif")
     assert gif.exit_code == 2 and ".mp4" in gif.output
+    poses = load_motion(tiny_target["poses"])
+    save_motion(Motion(poses.positions, poses.fps, poses.skeleton), tmp_path / "nosize.npz")
+    for name in ("junk.mp4", "junk.mp3"):
+        (tmp_path / name).write_bytes(np.random.default_rng(0).bytes(5000))
+    for source, says in (("junk.mp4", "as a video"), ("junk.mp3", "cannot decode"),
+                         ("nosize.npz", "frame size")):
+        bad = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", tmp_path / source,
+                   "-o", tmp_path / "x.mp4")
+        assert bad.exit_code == 2 and says in bad.output, bad.output
+        assert bad.output.count("\n") == 1  # one line, no traceback
     assert not list(tmp_path.glob("x.*"))
 
 
@@ -275,6 +292,7 @@ def test_video_sources_need_the_detector_and_say_how_to_get_it(tiny_checkpoint, 
         result = _cli(*args)
         assert result.exit_code == 2, result.output
         assert "pip install 'dancekit[pose]'" in result.output
+    assert not (tmp_path / "run").exists()
 
 
 def test_published_recipe_config_is_the_papers_network():
