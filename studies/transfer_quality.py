@@ -23,7 +23,7 @@ Needs the pose extra (the detector) for pose distance; run it in that environmen
 
     PYTHONPATH=src .venv-pose/bin/python studies/transfer_quality.py \\
         --video ../shared/data/video/studio_dancer_10s.mp4 --poses RUN/poses.npz \\
-        --run RUN_TEMPORAL --run RUN_SINGLE [--sheet docs/images/transfer_studio.png]
+        --run RUN_TEMPORAL --run RUN_SINGLE [--sheet runs/transfer/sheet.png]
 """
 
 from __future__ import annotations
