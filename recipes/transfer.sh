@@ -24,4 +24,4 @@ done
 wait
 PYTHONPATH=src "$py" studies/transfer_quality.py --video "$video" --poses "$out/poses.npz" \
   --run "$out/temporal" --run "$out/single" --song src/dancekit/assets/demo_song.ogg \
-  --sheet docs/images/transfer_studio.png
+  --sheet runs/transfer/sheet.png

@@ -85,3 +85,21 @@ def test_pose_command_and_transfer_from_a_video(tmp_path):
     frames, fps = load_video(out)
     assert frames.shape[1:] == (96, 64, 3) and fps == pytest.approx(16.0)
     assert abs(len(frames) - 32) <= 1
+
+
+def test_train_transfer_runs_the_detector_once_and_resumes_from_its_cache(tmp_path):
+    video = _clip("bedroom_dancer_9s.mp4")
+    config = tmp_path / "tiny.yaml"
+    config.write_text("model: {width: 64, height: 96, levels: 3, base: 8, disc_base: 8, "
+                      "disc_layers: 2}\ntrain: {batch_size: 2, checkpoint_every: 2}\n")
+    run = tmp_path / "run"
+    args = ["train", "transfer", "--video", str(video), "--out", str(run), "--config",
+            str(config)]
+    first = CliRunner().invoke(app, [*args, "--steps", "2"])
+    assert first.exit_code == 0, first.output
+    cached = run / "poses.npz"
+    stamp = cached.stat().st_mtime_ns
+    assert load_motion(cached).meta["video"] == video.name
+    again = CliRunner().invoke(app, [*args, "--steps", "3", "--resume"])
+    assert again.exit_code == 0, again.output
+    assert cached.stat().st_mtime_ns == stamp  # not detected again

@@ -72,6 +72,7 @@ RECIPES: dict[str, Recipe] = {
     '.venv/bin/pip install -c constraints.txt -e ".[dev,serve]"': Recipe(),
     "make test-all": Recipe(),
     ".venv/bin/pytest -m slow": Recipe(),
+    "make test-pose": Recipe(),
     "dancekit dance song.mp3 -o dance.mp4": Recipe(),
     "dancekit dance song.m4a -o dance.bvh --style latin --seed 3": Recipe(),
     "dancekit demo -o demo.mp4": Recipe(),

@@ -20,8 +20,9 @@ from dancekit.errors import ParameterError
 from dancekit.io import load_motion, save_motion
 from dancekit.metrics.frames import body_flicker, body_ssim, flicker, ssim
 from dancekit.models.transfer import MotionTransfer, TransferConfig
-from dancekit.models.transfer.training import generate_window
-from dancekit.motion import Motion
+from dancekit.models.transfer.perform import driving_poses
+from dancekit.models.transfer.training import disc_input, generate_window, split_batch
+from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.framing import framing, normalize_to_target
 from dancekit.synth.dataset import make_pair
 from dancekit.video.backend import detector_available
@@ -84,6 +85,24 @@ def test_a_3d_motion_is_refused_by_the_2d_normalisation():
         normalize_to_target(dance, dance)
 
 
+def test_a_bvh_rig_drives_the_model_by_its_joint_names(bvh_file):
+    """A BVH has its own skeleton, without a registered mapping: its joints are found by the
+    usual rig names, and its dance lands in the target's framing."""
+    model = MotionTransfer(TransferConfig(**TINY))
+    goal = [40.0, 36.0, 30.0, 26.0, 32.0, 38.0]  # near/far ankle rows and heights, centre
+    model.target_framing.copy_(torch.tensor(goal, dtype=torch.float64))
+    dance = load_motion(bvh_file)
+    rows = driving_poses(model, dance)
+    names = get_skeleton("body25").joints
+    conf = rows[0, :, 2]
+    assert rows.shape == (len(dance), 25, 3)
+    assert conf[[names.index(j) for j in ("left_ankle", "right_knee", "neck", "nose")]].min() == 1
+    assert conf[[names.index(j) for j in ("left_eye", "right_heel")]].max() == 0
+    ankle_rows = rows[:, [names.index("left_ankle"), names.index("right_ankle")], 1].max(axis=1)
+    assert np.percentile(ankle_rows, 90) == pytest.approx(40.0, abs=0.5)
+    assert np.median(rows[..., 0]) == pytest.approx(32.0, abs=4.0)
+
+
 # --- networks and measures --------------------------------------------------------------------
 @pytest.mark.parametrize("temporal", [True, False])
 def test_generator_and_discriminators_shapes(temporal):
@@ -96,6 +115,30 @@ def test_generator_and_discriminators_shapes(temporal):
     judged = model.discriminator(torch.zeros(2, channels, 48, 64))
     assert len(judged) == config.scales
     assert judged[0][-1].shape[1] == 1 and judged[1][-1].shape[-1] < judged[0][-1].shape[-1]
+
+
+def test_the_default_256_px_config_takes_a_training_step_with_separate_gradients():
+    """One step at the CPU default size (256 x 144). The discriminators' gradient is exactly
+    that of their own objective (the generator's terms reach only the generator), and the
+    generator's weights get a gradient too."""
+    model = MotionTransfer(TransferConfig())
+    motion = torch.randint(0, 256, (1, 2, 144, 256, 6), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(0))
+    total, parts = model.loss({"motion": motion})
+    total.backward()
+    assert set(parts) == {"g_adv", "feature_match", "l1", "d_real", "d_fake"}
+    full = [p.grad.clone() for p in model.discriminator.parameters()]
+    assert all(p.grad is not None and p.grad.abs().sum() > 0
+               for p in model.generator.parameters() if p.dim() > 1)
+    model.zero_grad()
+    real, poses = split_batch(motion)
+    fake = generate_window(model.generator, poses, True).detach()
+    outs = [model.discriminator(disc_input(poses, frames, True)) for frames in (real, fake)]
+    own = sum(torch.nn.functional.mse_loss(o[-1], torch.full_like(o[-1], target))
+              for target, scales in zip((1.0, 0.0), outs, strict=True) for o in scales)
+    (0.5 * own / len(outs[0])).backward()
+    for a, p in zip(full, model.discriminator.parameters(), strict=True):
+        assert torch.allclose(a, p.grad, atol=1e-6)
 
 
 def test_config_checks_sizes_and_the_published_config_is_the_papers():
@@ -175,6 +218,13 @@ def test_train_transfer_wants_a_video_and_matching_poses(tiny_target, tmp_path):
     wrong = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
                  tmp_path / "short.npz", "--out", tmp_path / "b")
     assert wrong.exit_code == 2 and "not this video's poses" in wrong.output
+    flat = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
+                tiny_target["dance"], "--out", tmp_path / "c")
+    assert flat.exit_code == 2 and "must be 2D keypoints" in flat.output
+    not_video = _cli("train", "transfer", "--video", tiny_target["poses"], "--poses",
+                     tiny_target["poses"], "--out", tmp_path / "d")
+    assert not_video.exit_code == 2 and "as a video" in not_video.output
+    assert not any((tmp_path / name).exists() for name in "abcd")  # refused before any folder
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +268,16 @@ def test_transfer_refuses_bad_input_in_one_line(tiny_checkpoint, tiny_target, tm
     gif = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", tiny_target["dance"],
                "-o", tmp_path / "x.gif")
     assert gif.exit_code == 2 and ".mp4" in gif.output
+    poses = load_motion(tiny_target["poses"])
+    save_motion(Motion(poses.positions, poses.fps, poses.skeleton), tmp_path / "nosize.npz")
+    for name in ("junk.mp4", "junk.mp3"):
+        (tmp_path / name).write_bytes(np.random.default_rng(0).bytes(5000))
+    for source, says in (("junk.mp4", "as a video"), ("junk.mp3", "cannot decode"),
+                         ("nosize.npz", "frame size")):
+        bad = _cli("transfer", "--checkpoint", tiny_checkpoint, "--motion", tmp_path / source,
+                   "-o", tmp_path / "x.mp4")
+        assert bad.exit_code == 2 and says in bad.output, bad.output
+        assert bad.output.count("\n") == 1  # one line, no traceback
     assert not list(tmp_path.glob("x.*"))
 
 
@@ -232,6 +292,7 @@ def test_video_sources_need_the_detector_and_say_how_to_get_it(tiny_checkpoint, 
         result = _cli(*args)
         assert result.exit_code == 2, result.output
         assert "pip install 'dancekit[pose]'" in result.output
+    assert not (tmp_path / "run").exists()
 
 
 def test_published_recipe_config_is_the_papers_network():

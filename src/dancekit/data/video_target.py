@@ -34,22 +34,27 @@ class VideoClip:
     style: str | None = None
 
 
-def target_poses(video: Path, poses: Path | None, run: Path) -> Motion:
-    """The target video's 2D poses: from ``poses`` when given, else the run's cached
-    detection, else the detector (whose result is cached in ``run``)."""
-    cached = load_motion(run / POSES_FILE) if (run / POSES_FILE).is_file() else None
-    if poses is not None:
-        motion = load_motion(poses)
-    elif cached is not None and _is_of(cached, video):
-        motion = cached
-    else:
-        from dancekit.video.pose import detect_poses
-
-        motion = detect_poses(video, show_progress=True)
-        save_motion(motion, run / POSES_FILE)
+def read_poses(path: Path) -> Motion:
+    """A poses file: 2D keypoints that say the frame size they are in pixels of."""
+    motion = load_motion(path)
     if not motion.is_2d or "image_size" not in motion.meta:
-        raise DataFormatError(f"{poses}: poses must be 2D keypoints with the frame size they "
+        raise DataFormatError(f"{path}: poses must be 2D keypoints with the frame size they "
                               "are in pixels of (as `dancekit pose` writes them)")
+    return motion
+
+
+def detected_poses(video: Path, run: Path) -> Motion:
+    """The detector's poses of ``video``: the run's cached detection when it is of this
+    video, else a new one, cached in ``run`` for ``--resume``."""
+    cached = run / POSES_FILE
+    if cached.is_file():
+        motion = read_poses(cached)
+        if _is_of(motion, video):
+            return motion
+    from dancekit.video.pose import detect_poses
+
+    motion = detect_poses(video, show_progress=True)
+    save_motion(motion, cached)
     return motion
 
 

@@ -27,13 +27,15 @@ import torch
 import yaml
 
 from dancekit.data.sources import Pair, load_sources
-from dancekit.data.video_target import target_clips, target_poses
+from dancekit.data.video_target import POSES_FILE, detected_poses, read_poses, target_clips
 from dancekit.data.windows import split_by_sequence
 from dancekit.errors import AudioDecodeError, DataFormatError, ParameterError
 from dancekit.train.run_lock import run_lock
 from dancekit.train.state import load_trainer_state, refuse_legacy_state
 from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
 from dancekit.utils import existing_file, progress
+from dancekit.video.backend import mediapipe
+from dancekit.video.frames import probe_video
 
 MAX_CONFIG_BYTES = 1 << 20
 MERGE_TAG = "tag:yaml.org,2002:merge"  # `<<: *base`, resolved by PyYAML itself
@@ -173,12 +175,21 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
     if poses is not None and not on_video:
         raise ParameterError("--poses goes with --video")
     pairs = [] if on_video else load_sources(list(data))
+    if video is not None:  # a bad video or poses file fails before the run folder exists
+        video = existing_file(video, what="video")
+        given = None if poses is None else read_poses(Path(poses))
+        if given is None:
+            probe_video(video)
+            if not (Path(out) / POSES_FILE).is_file():
+                mediapipe()  # the detector must run: DetectorMissing says how to install it
+        else:
+            target_clips(video, given)  # the poses are this video's
     out = make_run_folder(out)
     lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else contextlib.nullcontext()
     with lock:
         if video is not None:
-            video = existing_file(video, what="video")
-            pairs = target_clips(video, target_poses(video, poses and Path(poses), out))
+            pairs = target_clips(video, given if given is not None else
+                                 detected_poses(video, out))
             data = [video]
         return _train_locked(cls, model_name, pairs, data, out, model_over, train_over,
                              steps=steps, resume=resume, show_progress=show_progress)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from dancekit.errors import DataFormatError
 from dancekit.models.transfer.model import MotionTransfer
 from dancekit.models.transfer.poses import keypoint_rows, project_3d, to_frame
 from dancekit.motion import Motion
@@ -21,13 +20,7 @@ def driving_poses(model: MotionTransfer, motion: Motion) -> np.ndarray:
     scaled from its own frame, a 3D one seen by the renderer's camera held still, then both
     moved and scaled into the target's framing (Everybody Dance Now's normalisation)."""
     c = model.config
-    if motion.is_2d:
-        if "image_size" not in motion.meta:
-            raise DataFormatError("2D keypoints must record the frame size they are in "
-                                  "pixels of (meta image_size, as `dancekit pose` writes)")
-        frame = to_frame(motion, c.width, c.height)
-    else:
-        frame = project_3d(motion, c.width, c.height)
+    frame = (to_frame if motion.is_2d else project_3d)(motion, c.width, c.height)
     return keypoint_rows(normalize_to_target(frame, model.framing()))
 
 

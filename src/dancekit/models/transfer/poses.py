@@ -11,15 +11,50 @@ from __future__ import annotations
 import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
-from dancekit.motion import Motion
+from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.mapping import retarget
 from dancekit.render.camera import Camera, facing_angle, follow_camera
 from dancekit.render.draw import draw_keypoints
 
 SKELETON = "body25"
 JOINTS = 25
+#: For skeletons without a registered mapping (a BVH file's own): BODY_25 joints by the usual
+#: names of motion-capture rigs, first match wins; the face and heels have no counterpart and
+#: are left undrawn.
+RIG_NAMES = {
+    "neck": ("neck",), "mid_hip": ("hips", "pelvis", "hip", "root"),
+    "nose": ("head",),
+    **{f"{side}_{joint}": tuple(f"{side}_{name}" for name in names)
+       for side in ("left", "right") for joint, names in (
+           ("shoulder", ("upper_arm", "arm")), ("elbow", ("lower_arm", "fore_arm", "forearm")),
+           ("wrist", ("hand", "wrist")), ("hip", ("upper_leg", "up_leg", "thigh")),
+           ("knee", ("lower_leg", "leg", "shin", "knee")), ("ankle", ("foot", "ankle")),
+           ("big_toe", ("toes", "toe_base", "toe")), ("small_toe", ("toes", "toe_base", "toe")))},
+}
 #: Below this confidence a keypoint (and its bones) is not drawn.
 MIN_CONFIDENCE = 0.3
+
+
+def on_body25(motion: Motion) -> Motion:
+    """``motion`` on BODY_25: by the registered mappings, or for a rig of its own (BVH) by
+    :data:`RIG_NAMES`, which must find at least the hips, knees and ankles."""
+    try:
+        return retarget(motion, SKELETON)
+    except ParameterError:
+        pass
+    names = motion.skeleton.joints
+    target = get_skeleton(SKELETON).joints
+    found = {j: next((names.index(n) for n in RIG_NAMES.get(j, ()) if n in names), None)
+             for j in target}
+    legs = [f"{s}_{j}" for s in ("left", "right") for j in ("hip", "knee", "ankle")]
+    if any(found[j] is None for j in ["mid_hip", *legs]):
+        raise ParameterError(f"cannot find a body's joints in skeleton {motion.skeleton.name} "
+                             "(no mapping to body25, and no hips, knees and ankles by name)")
+    index = np.array([found[j] if found[j] is not None else found["mid_hip"] for j in target])
+    conf = np.array([found[j] is not None for j in target], np.float32)
+    return Motion(motion.positions[:, index], motion.fps, SKELETON,
+                  confidence=np.broadcast_to(conf, (len(motion), len(target))).copy(),
+                  meta=dict(motion.meta, retargeted_from=motion.skeleton.name))
 
 
 def to_frame(poses: Motion, width: int, height: int) -> Motion:
@@ -32,7 +67,7 @@ def to_frame(poses: Motion, width: int, height: int) -> Motion:
             and all(isinstance(v, (int, float)) and v > 0 for v in size)):
         raise DataFormatError("2D poses must record the frame size they are in pixels of "
                               "(meta image_size, as `dancekit pose` writes it)")
-    body = retarget(poses, SKELETON)
+    body = on_body25(poses)
     scale = np.array([width / size[0], height / size[1]], np.float32)
     conf = (body.confidence if body.confidence is not None
             else np.ones(body.positions.shape[:2], np.float32))
@@ -45,7 +80,7 @@ def project_3d(motion: Motion, width: int, height: int) -> Motion:
     facing the dancer's average front, held still at its mean position), as 2D keypoints in
     a ``width`` x ``height`` frame, on BODY_25. A still camera keeps the dancer's travel,
     which the pose normalisation then maps into the target's room."""
-    body = retarget(motion, SKELETON)
+    body = on_body25(motion)
     pos = body.positions.astype(np.float64)
     floor = np.full(len(pos), pos[..., 1].min())
     azimuth = facing_angle(pos, body.skeleton.sides)
