@@ -188,7 +188,7 @@ def test_the_music_reaches_the_prediction():
     base, _ = mdn_loss(model.mdn, latents, music)
     music[0, 4, 0] = 3.0
     moved, _ = mdn_loss(model.mdn, latents, music)
-    assert float(base) != float(moved)
+    assert float(base.detach()) != float(moved.detach())
 
 
 # --- resume, generation, config -------------------------------------------------------------
