@@ -354,3 +354,20 @@ def test_vae_alone_is_not_a_dance_model():
     assert {"dancenet", "dancenet-vae"} <= set(trainable_models())
     with pytest.raises(ParameterError, match="--model dancenet"):
         load_model("dancenet-vae")
+
+
+def test_the_web_app_offers_only_models_with_joints(tmp_path):
+    """``dancekit serve`` shows dances in a 3D viewer: DanceNet, which has no joints, is not
+    offered, and asking for it is refused with a message."""
+    pytest.importorskip("starlette", reason="dancekit serve needs the serve extra")
+    from starlette.testclient import TestClient
+
+    from dancekit.serve.app import create_app
+
+    with TestClient(create_app(folder=tmp_path)) as client:
+        names = [m["name"] for m in client.get("/api/options").json()["models"]]
+        assert "dancenet" not in names and "dance-revolution" in names
+        song = client.get("/api/options").json()["demo"]["id"]
+        answer = client.post("/api/jobs", json={"song": song, "model": "dancenet",
+                                                "style": "auto", "seed": 0})
+        assert answer.status_code == 400 and "unknown model" in answer.json()["error"]
