@@ -8,6 +8,7 @@ import math
 import subprocess
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -371,3 +372,31 @@ def test_the_web_app_offers_only_models_with_joints(tmp_path):
         answer = client.post("/api/jobs", json={"song": song, "model": "dancenet",
                                                 "style": "auto", "seed": 0})
         assert answer.status_code == 400 and "unknown model" in answer.json()["error"]
+
+
+def test_image_dances_check_their_frames_and_write_png_and_npz(tmp_path):
+    from dancekit.errors import DataFormatError
+    from dancekit.render.images import (
+        ImageDance,
+        load_image_dance,
+        render_images,
+        save_image_dance,
+    )
+
+    frames = np.zeros((5, 120, 208), np.uint8)
+    frames[:, 30:90, 90:118] = 255
+    with pytest.raises(ParameterError, match="uint8"):
+        ImageDance(frames.astype(np.float32), 12.5)
+    with pytest.raises(ParameterError, match="latents"):
+        ImageDance(frames, 12.5, latents=np.zeros((4, 8)))
+    dance = ImageDance(frames, 12.5, np.ones((5, 8), np.float32), {"model": "x"})
+    png = render_images(dance, tmp_path / "a.png", width=416)
+    image = cv2.imread(str(png))
+    assert image.shape == (240, 416, 3) and image[120, 208].min() > 200
+    with pytest.raises(ParameterError, match="audio"):
+        render_images(dance, tmp_path / "a.gif", audio=png)
+    back = load_image_dance(save_image_dance(dance, tmp_path / "a.npz"))
+    assert np.array_equal(back.frames, frames) and back.meta == {"model": "x"}
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(DataFormatError):
+        load_image_dance(tmp_path / "bad.npz")
