@@ -30,7 +30,7 @@
 
     python studies/dancenet_quality.py [--models bundled=dancenet,no-music=runs/x/model.safetensors]
         [--seconds 20] [--video-silhouettes runs/silhouettes] [--sheet docs/images/dancenet.png]
-        [--music ../shared/data/music]
+        [--music ../shared/data/music] [--temperature T]
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ def main() -> None:
     parser.add_argument("--ballroom", type=Path, default=Path("../shared/data/ballroom"))
     parser.add_argument("--models", default="bundled=dancenet")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--temperature", type=float,
+                        help="sampling temperature of every model (default: each its own)")
     parser.add_argument("--video-silhouettes", type=Path)
     parser.add_argument("--sheet", type=Path)
     parser.add_argument("--music", type=Path, default=Path("../shared/data/music"))
@@ -167,7 +169,8 @@ def main() -> None:
                 "| - |")
     made = {}
     for label, model in models.items():
-        made[label] = [model.generate(p.audio, seconds=args.seconds, seed=k).frames
+        made[label] = [model.generate(p.audio, seconds=args.seconds, seed=k,
+                                      temperature=args.temperature).frames
                        for k, p in enumerate(usable)]
         rows.append(row(label, made[label], song_beats))
     print("\n".join(rows))
