@@ -400,3 +400,44 @@ def test_image_dances_check_their_frames_and_write_png_and_npz(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(DataFormatError):
         load_image_dance(tmp_path / "bad.npz")
+
+
+@pytest.mark.slow
+def test_train_both_networks_and_dance_through_the_cli(ballroom_dir, music_dir, tmp_path,
+                                                        monkeypatch):
+    import yaml
+    from typer.testing import CliRunner
+
+    from dancekit.cli import app
+    from dancekit.render.images import load_image_dance
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "ballroom"
+    data.mkdir()
+    for name in ("DANCE_C_4", "DANCE_R_4"):
+        (data / name).symlink_to(ballroom_dir / name)
+    train = {"batch_size": 4, "val_fraction": 0.34, "val_every": 2, "checkpoint_every": 2,
+             "warmup_steps": 1, "val_seconds": 2.0, "val_samples": 1}
+    (tmp_path / "vae.yaml").write_text(yaml.safe_dump({"model": TINY_VAE, "train": train}))
+    runner = CliRunner()
+    res = runner.invoke(app, ["train", "dancenet-vae", "--data", str(data), "--out",
+                              str(tmp_path / "vae"), "--config", str(tmp_path / "vae.yaml"),
+                              "--steps", "2"])
+    assert res.exit_code == 0, res.output
+    assert "iou" in res.stdout
+    model = {"vae": str(tmp_path / "vae" / "model.safetensors"), "hidden": 16, "layers": 1,
+             "mixtures": 2, "train_frames": 8}
+    (tmp_path / "seq.yaml").write_text(yaml.safe_dump({"model": model, "train": train}))
+    res = runner.invoke(app, ["train", "dancenet", "--data", str(data), "--out",
+                              str(tmp_path / "seq"), "--config", str(tmp_path / "seq.yaml"),
+                              "--steps", "2"])
+    assert res.exit_code == 0, res.output
+    assert "change_ratio" in res.stdout
+    song = str(sorted(music_dir.glob("*.ogg"))[0])
+    out = tmp_path / "dance.npz"
+    res = runner.invoke(app, ["dance", song, "-o", str(out), "--model", "dancenet",
+                              "--checkpoint", str(tmp_path / "seq" / "model.safetensors"),
+                              "--seconds", "3", "-q"])
+    assert res.exit_code == 0, res.output
+    dance = load_image_dance(out)
+    assert dance.frames.shape == (38, 120, 208) and dance.latents.shape == (38, 8)
