@@ -15,16 +15,22 @@
   - ``change``: the mean absolute pixel change from one frame to the next (x 1000), and its
     ratio to the real dances';
   - ``still``: share of frame steps whose change is below a quarter of the real mean
-    (freezing);
+    (freezing); ``jumps``: share above three times the real mean (a picture that flickers
+    from one pose to another instead of moving);
   - ``BAS``: beat alignment of the picture's slow-downs (local minima of the change) with
     the song's tracked beats (sigma 0.1 s); the real dances are scored against their own
     song span and, as the music-ignoring baseline, against another held-out song's beats.
+
+* **Songs with exact beats** (``--music DIR``, default ``../shared/data/music``): each model
+  dances the first ``--seconds`` of every song there (seed 0), BAS against the song's true
+  beats and, as chance, against the same beats moved by half a beat.
 
 * **Contact sheet** (``--sheet PNG``): the first held-out sequence's real silhouettes above
   each model's frames to its song, every ``SHEET_STEP``-th frame.
 
     python studies/dancenet_quality.py [--models bundled=dancenet,no-music=runs/x/model.safetensors]
         [--seconds 20] [--video-silhouettes runs/silhouettes] [--sheet docs/images/dancenet.png]
+        [--music ../shared/data/music] [--temperature T]
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from dancekit.audio import cached_features
 from dancekit.data.ballroom import TEST_SEQUENCES
 from dancekit.data.sources import load_ballroom
 from dancekit.metrics.fid import fid
+from dancekit.metrics.files import read_beat_times
 from dancekit.models import load_model
 from dancekit.models.dancenet import DanceNet, motion_images
 from dancekit.models.dancenet.measures import (
@@ -78,13 +85,35 @@ def reconstruction_rows(vae, sets: dict[str, np.ndarray]) -> list[str]:
     return rows
 
 
+def exact_beat_table(models: dict[str, DanceNet], music: Path, seconds: float) -> None:
+    """BAS of each model's dances to the songs with exact beats, against their beats and
+    against the beats moved by half a beat (chance)."""
+    songs = sorted(music.glob("*.ogg"))
+    if not songs:
+        return
+    print(f"\n{len(songs)} songs with exact beats, first {seconds:g} s, seed 0\n")
+    print("| model | BAS (true beats) | BAS (beats moved half a beat) |\n|---|---|---|")
+    for label, model in models.items():
+        true, moved = [], []
+        for song in songs:
+            beats = read_beat_times(song.with_suffix(".beats.txt"))
+            frames = model.generate(song, seconds=seconds, seed=0).frames
+            true.append(beat_alignment(frames, model.fps, beats))
+            moved.append(beat_alignment(frames, model.fps,
+                                        beats[:-1] + np.diff(beats) / 2))
+        print(f"| {label} | {np.mean(true):.3f} | {np.mean(moved):.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballroom", type=Path, default=Path("../shared/data/ballroom"))
     parser.add_argument("--models", default="bundled=dancenet")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--temperature", type=float,
+                        help="sampling temperature of every model (default: each its own)")
     parser.add_argument("--video-silhouettes", type=Path)
     parser.add_argument("--sheet", type=Path)
+    parser.add_argument("--music", type=Path, default=Path("../shared/data/music"))
     args = parser.parse_args()
 
     models = {}
@@ -116,29 +145,36 @@ def main() -> None:
     real_change = float(np.mean([image_change(r).mean() for r in real_cut]))
     still = real_change / 4
 
-    def row(label: str, dances: list[np.ndarray], beats: list[np.ndarray]) -> str:
+    def row(label: str, dances: list[np.ndarray], beats: list[np.ndarray],
+            real_set: bool = False) -> str:
         change = float(np.mean([image_change(d).mean() for d in dances]))
-        score = fid(features(np.concatenate(dances), basis), real_feats)
+        score = "-" if real_set else \
+            f"{fid(features(np.concatenate(dances), basis), real_feats):.2f}"
         bas = np.mean([beat_alignment(d, fps, b) for d, b in zip(dances, beats, strict=True)])
         stills = np.mean([still_share(d, still) for d in dances])
-        return (f"| {label} | {score:.2f} | {1000 * change:.2f} | {change / real_change:.2f} | "
-                f"{stills:.2f} | {bas:.3f} |")
+        jumps = np.mean([(image_change(d) > 3 * real_change).mean() for d in dances])
+        return (f"| {label} | {score} | {1000 * change:.2f} | {change / real_change:.2f} | "
+                f"{stills:.2f} | {jumps:.3f} | {bas:.3f} |")
 
     print(f"{len(usable)} held-out sequences x {args.seconds:g} s at {fps:g} fps\n")
-    rows = ["| dances | FID (PCA-32) | change x1000 | change / real | still | BAS |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| dances | FID (PCA-32) | change x1000 | change / real | still | jumps | BAS |",
+            "|---|---|---|---|---|---|---|"]
     own = [b - p.start for b, p in zip(song_beats, usable, strict=True)]
-    rows.append(row("real held-out, own song", real_cut, own))
-    rows.append(row("real held-out, another song's beats", real_cut, own[1:] + own[:1]))
+    rows.append(row("real held-out, own song", real_cut, own, real_set=True))
+    rows.append(row("real held-out, another song's beats", real_cut, own[1:] + own[:1],
+                    real_set=True))
     picks = np.linspace(0, len(train_frames) - 1, len(real_cut) * frames).astype(int)
     floor = fid(features(train_frames[picks], basis), real_feats)
-    rows.append(f"| real training frames (FID floor; not a dance) | {floor:.2f} | - | - | - | - |")
+    rows.append(f"| real training frames (FID floor; not a dance) | {floor:.2f} | - | - | - | - "
+                "| - |")
     made = {}
     for label, model in models.items():
-        made[label] = [model.generate(p.audio, seconds=args.seconds, seed=k).frames
+        made[label] = [model.generate(p.audio, seconds=args.seconds, seed=k,
+                                      temperature=args.temperature).frames
                        for k, p in enumerate(usable)]
         rows.append(row(label, made[label], song_beats))
     print("\n".join(rows))
+    exact_beat_table(models, args.music, args.seconds)
 
     if args.sheet:
         picks = slice(0, SHEET_STEP * SHEET_COLUMNS, SHEET_STEP)

@@ -8,6 +8,7 @@ import math
 import subprocess
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -188,7 +189,7 @@ def test_the_music_reaches_the_prediction():
     base, _ = mdn_loss(model.mdn, latents, music)
     music[0, 4, 0] = 3.0
     moved, _ = mdn_loss(model.mdn, latents, music)
-    assert float(base) != float(moved)
+    assert float(base.detach()) != float(moved.detach())
 
 
 # --- resume, generation, config -------------------------------------------------------------
@@ -354,3 +355,89 @@ def test_vae_alone_is_not_a_dance_model():
     assert {"dancenet", "dancenet-vae"} <= set(trainable_models())
     with pytest.raises(ParameterError, match="--model dancenet"):
         load_model("dancenet-vae")
+
+
+def test_the_web_app_offers_only_models_with_joints(tmp_path):
+    """``dancekit serve`` shows dances in a 3D viewer: DanceNet, which has no joints, is not
+    offered, and asking for it is refused with a message."""
+    pytest.importorskip("starlette", reason="dancekit serve needs the serve extra")
+    from starlette.testclient import TestClient
+
+    from dancekit.serve.app import create_app
+
+    with TestClient(create_app(folder=tmp_path)) as client:
+        names = [m["name"] for m in client.get("/api/options").json()["models"]]
+        assert "dancenet" not in names and "dance-revolution" in names
+        song = client.get("/api/options").json()["demo"]["id"]
+        answer = client.post("/api/jobs", json={"song": song, "model": "dancenet",
+                                                "style": "auto", "seed": 0})
+        assert answer.status_code == 400 and "unknown model" in answer.json()["error"]
+
+
+def test_image_dances_check_their_frames_and_write_png_and_npz(tmp_path):
+    from dancekit.errors import DataFormatError
+    from dancekit.render.images import (
+        ImageDance,
+        load_image_dance,
+        render_images,
+        save_image_dance,
+    )
+
+    frames = np.zeros((5, 120, 208), np.uint8)
+    frames[:, 30:90, 90:118] = 255
+    with pytest.raises(ParameterError, match="uint8"):
+        ImageDance(frames.astype(np.float32), 12.5)
+    with pytest.raises(ParameterError, match="latents"):
+        ImageDance(frames, 12.5, latents=np.zeros((4, 8)))
+    dance = ImageDance(frames, 12.5, np.ones((5, 8), np.float32), {"model": "x"})
+    png = render_images(dance, tmp_path / "a.png", width=416)
+    image = cv2.imread(str(png))
+    assert image.shape == (240, 416, 3) and image[120, 208].min() > 200
+    with pytest.raises(ParameterError, match="audio"):
+        render_images(dance, tmp_path / "a.gif", audio=png)
+    back = load_image_dance(save_image_dance(dance, tmp_path / "a.npz"))
+    assert np.array_equal(back.frames, frames) and back.meta == {"model": "x"}
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(DataFormatError):
+        load_image_dance(tmp_path / "bad.npz")
+
+
+@pytest.mark.slow
+def test_train_both_networks_and_dance_through_the_cli(ballroom_dir, music_dir, tmp_path,
+                                                        monkeypatch):
+    import yaml
+    from typer.testing import CliRunner
+
+    from dancekit.cli import app
+    from dancekit.render.images import load_image_dance
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "ballroom"
+    data.mkdir()
+    for name in ("DANCE_C_4", "DANCE_R_4"):
+        (data / name).symlink_to(ballroom_dir / name)
+    train = {"batch_size": 4, "val_fraction": 0.34, "val_every": 2, "checkpoint_every": 2,
+             "warmup_steps": 1, "val_seconds": 2.0, "val_samples": 1}
+    (tmp_path / "vae.yaml").write_text(yaml.safe_dump({"model": TINY_VAE, "train": train}))
+    runner = CliRunner()
+    res = runner.invoke(app, ["train", "dancenet-vae", "--data", str(data), "--out",
+                              str(tmp_path / "vae"), "--config", str(tmp_path / "vae.yaml"),
+                              "--steps", "2"])
+    assert res.exit_code == 0, res.output
+    assert "iou" in res.stdout
+    model = {"vae": str(tmp_path / "vae" / "model.safetensors"), "hidden": 16, "layers": 1,
+             "mixtures": 2, "train_frames": 8}
+    (tmp_path / "seq.yaml").write_text(yaml.safe_dump({"model": model, "train": train}))
+    res = runner.invoke(app, ["train", "dancenet", "--data", str(data), "--out",
+                              str(tmp_path / "seq"), "--config", str(tmp_path / "seq.yaml"),
+                              "--steps", "2"])
+    assert res.exit_code == 0, res.output
+    assert "change_ratio" in res.stdout
+    song = str(sorted(music_dir.glob("*.ogg"))[0])
+    out = tmp_path / "dance.npz"
+    res = runner.invoke(app, ["dance", song, "-o", str(out), "--model", "dancenet",
+                              "--checkpoint", str(tmp_path / "seq" / "model.safetensors"),
+                              "--seconds", "3", "-q"])
+    assert res.exit_code == 0, res.output
+    dance = load_image_dance(out)
+    assert dance.frames.shape == (38, 120, 208) and dance.latents.shape == (38, 8)

@@ -13,7 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from dancekit.errors import ParameterError
+from dancekit.errors import DataFormatError, ParameterError
 from dancekit.render.soundtrack import Soundtrack
 from dancekit.render.writers import write_gif, write_mp4, write_png
 from dancekit.utils import atomic_output, check_output_path
@@ -105,11 +105,16 @@ def save_image_dance(dance: ImageDance, out_path: str | os.PathLike) -> Path:
 
 
 def load_image_dance(path: str | os.PathLike) -> ImageDance:
-    """An :class:`ImageDance` written by :func:`save_image_dance`."""
-    with np.load(path, allow_pickle=False) as data:
-        latents = data["latents"] if "latents" in data.files else None
-        return ImageDance(data["frames"], float(data["fps"]), latents,
-                          json.loads(str(data["meta"])))
+    """An :class:`ImageDance` written by :func:`save_image_dance`; anything else is a
+    :class:`DataFormatError` (no pickle is ever read)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            latents = data["latents"] if "latents" in data.files else None
+            meta = json.loads(str(data["meta"]))
+            return ImageDance(data["frames"], float(data["fps"]), latents,
+                              meta if isinstance(meta, dict) else {})
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise DataFormatError(f"{path} is not an image dance: {err}") from None
 
 
 __all__ = ["IMAGE_FORMATS", "ImageDance", "load_image_dance", "render_images",

@@ -290,11 +290,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 @functools.lru_cache(maxsize=1)
 def _model_styles() -> dict[str, list[str]]:
-    """Each dancing model's styles (loading each model once; the weights are small)."""
-    from dancekit.models import available_models, load_model
+    """Each dancing model's styles (loading each model once; the weights are small); models
+    that dance in pictures (``output = "images"``: DanceNet) have no joints for the viewer."""
+    from dancekit.models import available_models, load_model, model_class
 
     return {name: list(getattr(load_model(name), "styles", []))
-            for name in available_models()}
+            for name in available_models()
+            if getattr(model_class(name), "output", "motion") == "motion"}
 
 
 def _options(songs: Songs) -> dict[str, Any]:

@@ -116,7 +116,7 @@ class DanceNetConfig:
 
     vae: str = ""  # dancenet-vae checkpoint to start from (read when training starts)
     vae_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
-    hidden: int = 256
+    hidden: int = 128
     layers: int = 2
     mixtures: int = 8
     train_frames: int = 48
