@@ -183,7 +183,7 @@ def test_following_camera_keeps_a_travelling_dancer_whole_and_large(waltz: Motio
     assert travel.max() > 4
     scene = SkeletonRenderer(waltz, size=256)
     panel = scene.panels[0]
-    uv = panel.uv
+    uv = panel.film.uv
     assert (uv >= 0).all() and (uv <= 256).all(), "a limb leaves the frame"
     height = np.ptp(uv[..., 1], axis=1)
     assert height.min() > 0.35 * 256, "the dancer is framed too small"

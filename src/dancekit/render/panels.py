@@ -12,29 +12,20 @@ import cv2
 import numpy as np
 
 from dancekit.errors import ParameterError
-from dancekit.motion.filters import gaussian_smooth, running_rank
 from dancekit.motion.skeletons import Skeleton
-from dancekit.render.body import HEAD_RADIUS_M, bone_radii, draw_body, joint_radii
 from dancekit.render.camera import facing_angle, follow_camera
 from dancekit.render.draw import draw_figure, draw_segments, visible_order
+from dancekit.render.figure import Figure3D, Film, backdrop, floor_heights, gradient
 from dancekit.render.grid import FloorGrid
 from dancekit.render.style import (
     Theme,
     bone_sides,
-    head_joint,
     joint_sides,
     side_colours,
 )
 
 #: Azimuth of the camera from the dancer's average facing: a 3/4 view.
 VIEW_ANGLE = np.radians(35.0)
-
-
-def _gradient(rows: np.ndarray, top, bottom, width: int) -> np.ndarray:
-    """(len(rows), width, 3) uint8 rows blending ``top`` (t=0) to ``bottom`` (t=1)."""
-    t = np.clip(rows, 0, 1)[:, None]
-    line = (1 - t) * np.asarray(top, np.float32) + t * np.asarray(bottom, np.float32)
-    return np.repeat(np.rint(line).astype(np.uint8)[:, None], width, axis=1)
 
 
 def _draw_title(image: np.ndarray, title: str, theme: Theme, *,
@@ -84,23 +75,6 @@ class _Ending:
         return image
 
 
-def floor_heights(positions: np.ndarray, fps: float) -> np.ndarray:
-    """Floor height per frame (N,) under a 3D motion, metres.
-
-    The level the feet rest on: a low percentile of each frame's lowest joint over a
-    two-second window, smoothed. A jump does not lift it, a one-frame marker glitch does
-    not sink it, and capture data whose vertical drifts (the ballroom set rises by up to
-    0.4 m over a sequence) keeps its feet on the drawn floor instead of floating above it.
-    For a clean motion on a level floor it is constant.
-    """
-    lowest = positions[..., 1].min(axis=1).astype(np.float64)
-    window = max(1, min(len(lowest), int(2 * fps) | 1))
-    level = running_rank(lowest, window, int(window * 0.1))  # the 10th percentile
-    if len(level) > 1:
-        level = gaussian_smooth(level, 0.5 * fps, mode="nearest")
-    return level
-
-
 class Panel3D(_Ending):
     """A 3D motion filmed by a following camera.
 
@@ -133,87 +107,25 @@ class Panel3D(_Ending):
                  min_confidence: float, end: tuple[int, float] | None = None,
                  look: str = "sticks") -> None:
         self.size, self.theme, self.end = size, theme, end
-        self.body = look == "body"
         hidden = confidence is not None and bool((confidence < min_confidence).any())
         self.visible = confidence >= min_confidence if hidden else None
-        sides = joint_sides(skeleton)
-        self.bones = np.asarray(skeleton.bones, dtype=np.int64).reshape(-1, 2)
-        self.bone_base = side_colours(bone_sides(skeleton, sides), theme)
-        self.joint_base = side_colours(sides, theme)
-        self.joint_size = np.full(skeleton.num_joints, theme.joint_radius_m, np.float32)
-        self.bone_size = np.full(len(self.bones), theme.bone_radius_m, np.float32)
-        if self.body:
-            self.bone_size = bone_radii(skeleton)
-            self.joint_size = joint_radii(skeleton, self.bone_size)
-        head = head_joint(skeleton)
-        if head is not None:
-            self.joint_size[head] = HEAD_RADIUS_M if self.body else theme.head_radius_m
-
+        self.figure = figure = Figure3D(skeleton, theme, look)
         self.floor = floor_heights(positions, fps)
-        fit = positions
-        if head is not None:  # the top of the head disc must stay in the frame too
-            top = positions[:, head:head + 1] + np.float32([0, self.joint_size[head], 0])
-            fit = np.concatenate([positions, top], axis=1)
         self.camera = cam = follow_camera(
-            fit, self.floor, fps=fps, width=size, height=size,
-            azimuth=facing_angle(positions, sides) + VIEW_ANGLE,
+            figure.fit_points(positions), self.floor, fps=fps, width=size, height=size,
+            azimuth=facing_angle(positions, joint_sides(skeleton)) + VIEW_ANGLE,
             top_margin=0.2 if title else 0.0)
-        self.cam_joints = cam.to_camera(positions)  # (N, J, 3)
-        self.uv = cam.project(self.cam_joints)
-        shadows = positions.copy()
-        shadows[..., 1] = self.floor[:, None]
-        self.uv_shadow = cam.project(cam.to_camera(shadows))
-        self.distances = cam.distances
-        self.shadow_widths = np.maximum(
-            np.rint(2 * float(np.median(self.bone_size)) * cam.focal / self.distances),
-            1).astype(int)
+        self.film = Film(figure, cam, positions, self.floor)
         self.grid = FloorGrid(cam, self.floor, theme, size)
-        self.background = self._background()
+        self.background = backdrop(cam, theme, size, size)
         if title:
             _draw_title(self.background, title, theme)
 
-    def _background(self) -> np.ndarray:
-        t = self.theme
-        size = self.size
-        horizon = self.camera.horizon_row()
-        rows = np.arange(size, dtype=np.float32)
-        sky = _gradient(rows / max(horizon, 1.0), t.sky_top, t.sky_horizon, size)
-        floor_t = np.clip((rows - horizon) / max(size - horizon, 1.0), 0, 1) ** 0.6
-        floor = _gradient(floor_t, t.floor_far, t.floor_near, size)
-        return np.where((rows < horizon)[:, None, None], sky, floor)
-
     def draw(self, i: int) -> np.ndarray:
         """Frame ``i`` of the panel as a new (size, size, 3) uint8 RGB image."""
-        t = self.theme
         image = self.background.copy()
         self.grid.draw(image, i)
-        bones = self.bones
-        order_ok = None
-        if self.visible is not None:
-            vis = self.visible[i]
-            bone_vis = vis[bones[:, 0]] & vis[bones[:, 1]]
-            order_ok = np.concatenate([bone_vis, vis])
-            shadow = self.uv_shadow[i][bones[bone_vis]]
-        else:
-            shadow = self.uv_shadow[i][bones]
-        draw_segments(image, shadow, t.shadow, int(self.shadow_widths[i]))
-
-        cam = self.cam_joints[i]
-        z = np.maximum(cam[:, 2], 0.05)
-        zb = z[bones].mean(axis=1)
-        focal, dist = self.camera.focal, self.distances[i]
-        depth = np.concatenate([zb, z])
-        shade = np.clip((depth - dist) / t.shade_depth_m, -1, 1)
-        fog = (t.shade_strength * (shade + 1) / 2)[:, None]
-        colours = np.concatenate([self.bone_base, self.joint_base]) * (1 - fog) + \
-            np.asarray(t.floor_far, np.float32) * fog
-        n = len(bones)
-        order = np.argsort(-depth, kind="stable")
-        if order_ok is not None:
-            order = order[order_ok[order]]
-        draw = draw_body if self.body else draw_figure
-        draw(image, self.uv[i], bones, colours[:n], 2 * self.bone_size * focal / zb,
-             colours[n:], self.joint_size * focal / z, order)
+        self.film.draw(image, i, None if self.visible is None else self.visible[i])
         return self._finish(image, i)
 
 
@@ -269,7 +181,7 @@ class Panel2D(_Ending):
         self.joint_radii = np.full(skeleton.num_joints, theme.joint_radius_2d * size, np.float32)
 
         rows = np.arange(size, dtype=np.float32) / size
-        self.background = _gradient(rows, theme.sky_top, theme.floor_far, size)
+        self.background = gradient(rows, theme.sky_top, theme.floor_far, size)
         feet = np.where(visible, self.uv[..., 1], -np.inf).max(axis=1)
         feet = feet[np.isfinite(feet)]
         ground = float(np.percentile(feet, 90)) + theme.joint_radius_2d * size

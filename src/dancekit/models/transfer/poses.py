@@ -75,24 +75,30 @@ def to_frame(poses: Motion, width: int, height: int) -> Motion:
                   meta={**body.meta, "image_size": [width, height]})
 
 
-def project_3d(motion: Motion, width: int, height: int) -> Motion:
-    """A 3D dance seen by one fixed camera in front of the dancer (the renderer's camera,
-    facing the dancer's average front, held still at its mean position), as 2D keypoints in
-    a ``width`` x ``height`` frame, on BODY_25. A still camera keeps the dancer's travel,
-    which the pose normalisation then maps into the target's room."""
-    body = on_body25(motion)
+def still_camera(body: Motion, width: int, height: int) -> Camera:
+    """The renderer's camera for a 3D dance on BODY_25 (``body``), facing the dancer's average
+    front, held still at its mean position: what :func:`project_3d` sees through, and what
+    draws a picture of the dance whose keypoints are that projection."""
     pos = body.positions.astype(np.float64)
     floor = np.full(len(pos), pos[..., 1].min())
     azimuth = facing_angle(pos, body.skeleton.sides)
-    moving = follow_camera(pos, floor, fps=motion.fps, width=width, height=height,
+    moving = follow_camera(pos, floor, fps=body.fps, width=width, height=height,
                            azimuth=azimuth)
-    still = Camera(moving.rotation, np.repeat(moving.positions.mean(0, keepdims=True),
-                                              len(pos), 0),
-                   np.repeat(moving.targets.mean(0, keepdims=True), len(pos), 0),
-                   moving.focal, moving.centre)
-    uv = still.project(still.to_camera(pos))
-    conf = body.confidence if body.confidence is not None else np.ones(pos.shape[:2],
-                                                                       np.float32)
+    return Camera(moving.rotation, np.repeat(moving.positions.mean(0, keepdims=True),
+                                             len(pos), 0),
+                  np.repeat(moving.targets.mean(0, keepdims=True), len(pos), 0),
+                  moving.focal, moving.centre)
+
+
+def project_3d(motion: Motion, width: int, height: int) -> Motion:
+    """A 3D dance seen by one fixed camera in front of the dancer (:func:`still_camera`), as
+    2D keypoints in a ``width`` x ``height`` frame, on BODY_25. A still camera keeps the
+    dancer's travel, which the pose normalisation then maps into the target's room."""
+    body = on_body25(motion)
+    still = still_camera(body, width, height)
+    uv = still.project(still.to_camera(body.positions.astype(np.float64)))
+    conf = body.confidence if body.confidence is not None else np.ones(
+        body.positions.shape[:2], np.float32)
     return Motion(uv.astype(np.float32), motion.fps, SKELETON, confidence=conf,
                   meta={**body.meta, "image_size": [width, height], "projected": True})
 
