@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from dancekit.motion import Motion
     from dancekit.render.images import ImageDance
 
-#: The model :func:`dance` (and ``dancekit dance``) uses when none is named.
-DEFAULT_MODEL = "dance-tokens"
+#: The model :func:`dance` (and ``dancekit dance``) uses when none is named: the bundled
+#: weights that score best against real dancers (docs/results.md, held-out real ballroom:
+#: both FIDs lower than the synthetic-trained ``dance-tokens``).
+DEFAULT_MODEL = "dance-tokens-ballroom"
 
 
 def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,

@@ -43,6 +43,9 @@ class DanceTokens(nn.Module):
     """Music and style -> motion codes -> dance. See :mod:`dancekit.models.dance_tokens`."""
 
     config_class = DanceTokensConfig
+    #: The name its dances carry in ``meta["model"]`` (and the summary line): which bundled
+    #: weights made them.
+    dance_name = "dance-tokens"
 
     def __init__(self, config: DanceTokensConfig, *, read_tokenizer: bool = True) -> None:
         super().__init__()
@@ -217,7 +220,7 @@ class DanceTokens(nn.Module):
             prompt = vq.tokenize(vq.features(feats))[-(c.context_codes - 1):]
         codes = self.generate_codes(self.code_music(music, frames), style_idx,
                                     torch.Generator().manual_seed(seed), prompt)
-        meta = dance_meta("dance-tokens", audio, seed, style)
+        meta = dance_meta(self.dance_name, audio, seed, style)
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
     @property
@@ -255,9 +258,10 @@ class DanceTokensBallroom(DanceTokens):
     separate thing to train."""
 
     trainable = False
+    dance_name = "dance-tokens-ballroom"
 
     @classmethod
     def load_default(cls) -> DanceTokens:
         """``weights/dance_tokens_ballroom`` (see its README.md)."""
-        return DanceTokens.from_checkpoint(bundled_weights(BALLROOM_WEIGHTS_DIR,
+        return cls.from_checkpoint(bundled_weights(BALLROOM_WEIGHTS_DIR,
                                                            "dance-tokens-ballroom"))
