@@ -72,7 +72,7 @@ weighted heading-free tokenizer wins over the unweighted one of the same steps, 
 seed if, with quantisation, its travel ratio is closer to 1, its pose error is at most 10 %
 higher, and its jitter ratio is at most 10 % further from 1 (in log terms: |ln r| at most
 |ln r_unweighted| + ln 1.1).** The rule compares tokenizers of 1000 steps; only a winner
-gets a code model, on the winner continued to 3000 steps if that one wins by the same rule
+gets a code model, on the winner continued to 2000 steps if that one wins by the same rule
 too. The code model's checkpoint is the one of lowest validation cross-entropy (the
 Trainer's, every 250 steps), chosen before the held-out table is made.
 
