@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild src/dancekit/weights/dance_tokens_ballroom/model.safetensors (`--model
-# dance-tokens-ballroom`): a motion tokenizer, then the code model on it, both trained on the
-# real ballroom motion capture (its held-out test sequences excluded by the configs) mixed with
-# 60 synthetic pairs of the styles the capture lacks, stored as float16, with the decoded
-# motion's smoothing (smooth_frames 6, chosen on training dances by
-# studies/tokenizer_smoothing.py). Data card: weights/dance_tokens_ballroom/README.md.
+# dance-tokens-ballroom`): a heading-free motion tokenizer with the root and pelvis weighted
+# 20x in its loss, then the code model on it, both trained on the real ballroom motion
+# capture (its held-out test sequences excluded by the configs) mixed with 60 synthetic pairs
+# of the styles the capture lacks; the code model's checkpoint of lowest validation
+# cross-entropy, stored as float16. No smoothing of the decoded motion
+# (studies/tokenizer_smoothing.py chooses 0 for this tokenizer). Data card:
+# weights/dance_tokens_ballroom/README.md.
 #   bash recipes/dance_tokens_ballroom.sh [BALLROOM_DIR]   (default ../shared/data/ballroom)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,20 +16,24 @@ BALLROOM=${1:-../shared/data/ballroom}
 export OMP_NUM_THREADS=1
 [ -d synth60 ] || dancekit synth --n 60 --styles hiphop,house,pop,latin,ballet --seconds 30 \
     --seed 0 --out synth60 --audio-format ogg
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real \
+dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_rw20 \
     --config "$W/vq_config.yaml"
-cp -r runs/vq_real runs/vq_real6k
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_real6k \
-    --config "$W/vq_config.yaml" --steps 6000 --resume
-dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_real \
+cp -r runs/vq_rw20 runs/vq_rw20_2k
+dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_rw20_2k \
+    --config "$W/vq_config.yaml" --steps 2000 --resume
+dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_rw20 \
     --config "$W/train_config.yaml"
-python studies/tokenizer_smoothing.py runs/vq_real6k/model.safetensors
+python studies/tokenizer_smoothing.py runs/vq_rw20_2k/model.safetensors
 python - <<'PY'
-from dancekit.checkpoint import half_precision, read_model, save_model
-half_precision("runs/tokens_real/model.safetensors", "runs/tokens_real_half.safetensors")
-header, state = read_model("runs/tokens_real_half.safetensors")
-config = {**header["config"],
-          "tokenizer_config": {**header["config"]["tokenizer_config"], "smooth_frames": 6.0}}
-save_model("src/dancekit/weights/dance_tokens_ballroom/model.safetensors", header["model"],
-           config, state, header["meta"])
+import csv
+
+from dancekit.checkpoint import half_precision
+
+with open("runs/tokens_rw20/log.csv") as f:
+    val = [(float(r["value"]), int(r["step"])) for r in csv.DictReader(f)
+           if r["split"] == "val" and r["metric"] == "val_loss"]
+step = min(val)[1]
+print(f"lowest validation cross-entropy at step {step}")
+half_precision(f"runs/tokens_rw20/model_step{step}.safetensors",
+               "src/dancekit/weights/dance_tokens_ballroom/model.safetensors")
 PY

@@ -398,7 +398,8 @@ def test_ballroom_weights_dance_a_real_waltz_in_hold_and_travel(ballroom_dir, tm
     model = load_model("dance-tokens-ballroom")
     assert isinstance(model, DanceTokens)
     assert {"chacha", "rumba", "tango", "waltz"} <= set(model.styles)
-    assert model.tokenizer.config.smooth_frames == 6.0
+    assert model.tokenizer.config.representation == "heading-free"
+    assert model.tokenizer.config.root_weight == 20.0
     assert "dance-tokens-ballroom" not in trainable_models()
     motion = dance(ballroom_dir / "DANCE_W_1" / "audio.mp3", model="dance-tokens-ballroom",
                    seconds=20.0, seed=0)

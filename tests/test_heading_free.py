@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from conftest import DATA
 from dancekit import ParameterError
@@ -16,7 +17,12 @@ from dancekit.data import Sequence
 from dancekit.data.sources import smpl_with_rotations
 from dancekit.io import load_ballroom
 from dancekit.models.dance_tokens import DanceTokens, DanceTokensConfig
-from dancekit.models.motion_vq import MotionVQ, MotionVQConfig, travel_features
+from dancekit.models.motion_vq import (
+    ROOT_CHANNELS,
+    MotionVQ,
+    MotionVQConfig,
+    travel_features,
+)
 from dancekit.models.representation import (
     decode_matrices,
     from_heading_free,
@@ -85,12 +91,12 @@ def test_layout_holds_the_step_in_the_body_frame_and_the_turn(cha_cha):
     assert float(turn.abs().mean()) < 0.1  # a per-frame rate, not a heading
 
 
-def tiny_tokenizer(feats: torch.Tensor) -> MotionVQ:
+def tiny_tokenizer(feats: torch.Tensor, root_weight: float = 1.0) -> MotionVQ:
     """An untrained heading-free tokenizer, its statistics and codebook from ``feats``."""
     torch.manual_seed(0)
     vq = MotionVQ(MotionVQConfig.from_dict(
         {"codes": 16, "latent": 8, "width": 16, "levels": 2, "window_frames": 16,
-         "representation": "heading-free"}, complete=False))
+         "representation": "heading-free", "root_weight": root_weight}, complete=False))
     clip = vq.features(feats[:320].numpy())
     vq.prepare([Sequence("c", clip, np.zeros((len(clip), 0), np.float32), None)])
     return vq
@@ -136,3 +142,49 @@ def test_code_model_codes_dances_in_its_tokenizers_representation(cha_cha, tmp_p
     assert feats.shape == (320, 147)
     assert abs(float(heading(decode_matrices(feats[:1])[0][0, 0]))) < 0.3
     assert float(feats[0, [0, 2]].abs().max()) < 0.1
+
+
+def test_root_weight_one_is_the_unweighted_loss(cha_cha):
+    """A config without ``root_weight`` (every stored tokenizer) loads at 1, and at 1 the
+    loss on a batch of real windows is exactly the unweighted sum it always was."""
+    vq = tiny_tokenizer(cha_cha).eval()
+    stored = {k: v for k, v in vq.config.to_dict().items() if k != "root_weight"}
+    assert MotionVQConfig.from_dict(stored).root_weight == 1.0
+    feats = torch.from_numpy(vq.features(cha_cha[:640].numpy()))
+    batch = {"motion": feats.reshape(10, 64, 147)}
+    with torch.no_grad():
+        total, parts = vq.loss(batch)
+        x = (batch["motion"] - vq.mean) / vq.std
+        z = vq._latents(batch["motion"])
+        q = vq.codebook[vq._nearest(z)]
+        rec = vq.decoder(q.transpose(1, 2)).transpose(1, 2)
+    c = vq.config
+    old = F.mse_loss(rec, x) + c.velocity_weight * F.mse_loss(rec.diff(dim=1), x.diff(dim=1)) \
+        + c.acceleration_weight * F.mse_loss(rec.diff(n=2, dim=1), x.diff(n=2, dim=1)) \
+        + c.commit_weight * F.mse_loss(z, q)
+    assert torch.equal(total, old)
+    assert parts["pose"] == float(F.mse_loss(rec, x))
+
+
+def test_root_weight_scales_only_the_root_and_pelvis_channels(cha_cha):
+    """An error in the other 138 channels costs the same at any weight; one in the root's
+    steps and height or the pelvis costs ``root_weight`` times as much; and the full loss
+    of a real batch rises with the weight."""
+    feats = heading_free_features(cha_cha[:640]).float().reshape(10, 64, 147)
+    noise = torch.randn(feats.shape, generator=torch.Generator().manual_seed(0))
+    root, rest = torch.zeros_like(noise), noise.clone()
+    root[..., ROOT_CHANNELS] = noise[..., ROOT_CHANNELS]
+    rest[..., ROOT_CHANNELS] = 0.0
+    plain, weighted = tiny_tokenizer(cha_cha), tiny_tokenizer(cha_cha, root_weight=20.0)
+    for err in (root, rest, noise):
+        assert float(plain._reconstruction(feats + err, feats)) > 0.0
+    assert torch.equal(weighted._reconstruction(feats + rest, feats),
+                       plain._reconstruction(feats + rest, feats))
+    assert torch.allclose(weighted._reconstruction(feats + root, feats),
+                          20 * plain._reconstruction(feats + root, feats), rtol=1e-6)
+    batch = {"motion": torch.from_numpy(plain.features(cha_cha[:640].numpy())).reshape(10, 64,
+                                                                                      147)}
+    with torch.no_grad():
+        assert float(weighted.eval().loss(batch)[0]) > float(plain.eval().loss(batch)[0])
+    with pytest.raises(ParameterError, match="root_weight"):
+        MotionVQConfig.from_dict({"root_weight": -1.0}, complete=False)

@@ -109,6 +109,26 @@ def test_short_run_writes_checkpoint_log_and_validation(tmp_path):
         Trainer(tiny_model(), "fact", train, val, cfg, run, show_progress=False)
 
 
+def test_keep_checkpoints_leaves_every_step_chosen_by_validation(tmp_path):
+    """With ``keep_checkpoints`` each checkpoint stays as ``model_step{N}``: the earlier one
+    holds the earlier weights, the last one the final ``model.safetensors``."""
+    from dancekit.checkpoint import read_model
+
+    seqs = make_sequences()
+    cfg = TrainConfig(steps=6, batch_size=4, checkpoint_every=3, val_every=3, val_samples=0,
+                      warmup_steps=2, keep_checkpoints=True)
+    Trainer(tiny_model(), "fact", seqs[:5], seqs[5:], cfg, tmp_path / "run",
+            show_progress=False).fit()
+    run = tmp_path / "run"
+    assert sorted(p.name for p in run.glob("model_step*.safetensors")) == [
+        "model_step3.safetensors", "model_step6.safetensors"]
+    (h3, w3), (h6, w6) = (read_model(run / f"model_step{n}.safetensors") for n in (3, 6))
+    _, last = read_model(run / "model.safetensors")
+    assert (h3["meta"]["step"], h6["meta"]["step"]) == (3, 6)
+    assert all(torch.equal(w6[k], last[k]) for k in last)
+    assert any(not torch.equal(w3[k], w6[k]) for k in w6)
+
+
 def test_resume_with_other_data_is_refused(tmp_path):
     seqs = make_sequences()
     cfg = TrainConfig(steps=2, batch_size=4, val_samples=0, warmup_steps=1)

@@ -62,6 +62,7 @@ from dancekit.motion.filters import gaussian_smooth
 from dancekit.motion.processing import resample
 
 ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
+ROOT_CHANNELS = slice(0, 9)  # the root's position (or steps) and the pelvis rotation
 MAX_LEVELS = 10  # a code per 2**levels frames: 1024 frames (34 s at 30 fps) at most
 # what the tokenizer encodes: "travel" (world axes, root x/z as steps: travel_features) or
 # "heading-free" (steps and pelvis in the dancer's own heading: heading_free_features)
@@ -87,6 +88,10 @@ class MotionVQConfig:
     # decoded code by code shakes at the codes' seams; 0 leaves it as decoded
     smooth_frames: float = 0.0
     representation: str = "travel"  # one of REPRESENTATIONS
+    # weight of the root (steps and height) and pelvis channels, ROOT_CHANNELS, in the pose,
+    # velocity and acceleration losses: 9 of 147 numbers, so at 1 the root's travel and turns
+    # hardly count in the loss
+    root_weight: float = 1.0
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
@@ -96,7 +101,8 @@ class MotionVQConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> MotionVQConfig:
         return build_config(cls, d, complete=complete, label="motion-vq",
-                            added={"smooth_frames": 0.0, "representation": "travel"})
+                            added={"smooth_frames": 0.0, "representation": "travel",
+                                   "root_weight": 1.0})
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -105,7 +111,7 @@ class MotionVQConfig:
         check_fields(self, "motion-vq", {
             "codes": size(), "latent": size(), "width": size(), "levels": size(MAX_LEVELS),
             "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
-            "acceleration_weight": WEIGHT, "commit_weight": WEIGHT,
+            "acceleration_weight": WEIGHT, "commit_weight": WEIGHT, "root_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
             "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100)})
         if self.representation not in REPRESENTATIONS:
@@ -277,9 +283,9 @@ class MotionVQ(nn.Module):
         if self.training:
             self._update_codebook(z.detach(), idx, generator)
         rec = self.decoder((z + (q - z).detach()).transpose(1, 2)).transpose(1, 2)
-        pose = F.mse_loss(rec, x)
-        vel = F.mse_loss(rec.diff(dim=1), x.diff(dim=1))
-        acc = F.mse_loss(rec.diff(n=2, dim=1), x.diff(n=2, dim=1))
+        pose = self._reconstruction(rec, x)
+        vel = self._reconstruction(rec.diff(dim=1), x.diff(dim=1))
+        acc = self._reconstruction(rec.diff(n=2, dim=1), x.diff(n=2, dim=1))
         commit = F.mse_loss(z, q.detach())
         total = pose + c.velocity_weight * vel + c.acceleration_weight * acc \
             + c.commit_weight * commit
@@ -287,6 +293,16 @@ class MotionVQ(nn.Module):
         return total, {"pose": float(pose.detach()), "velocity": float(vel.detach()),
                        "acceleration": float(acc.detach()),
                        "commit": float(commit.detach()), "codes_used": used}
+
+    def _reconstruction(self, rec: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Mean squared error over (B, T, 147) normalised features, the root and pelvis
+        channels weighted by ``root_weight`` (still a plain mean: the other channels keep
+        their scale, so a weight of 1 is the unweighted loss)."""
+        if self.config.root_weight == 1.0:
+            return F.mse_loss(rec, target)
+        weights = torch.ones(MOTION_DIM, dtype=rec.dtype, device=rec.device)
+        weights[ROOT_CHANNELS] = self.config.root_weight
+        return ((rec - target) ** 2 * weights).mean()
 
     @torch.no_grad()
     def _update_codebook(self, z: torch.Tensor, idx: torch.Tensor,

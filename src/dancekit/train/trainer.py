@@ -85,6 +85,9 @@ class TrainConfig:
     window_stride: int = 5  # frames between training window starts
     val_fraction: float = 0.1  # share of sequences held out (split by sequence)
     checkpoint_every: int = 200
+    # also keep every checkpoint as model_step{N}.safetensors, so that the step chosen by
+    # validation afterwards is still there (model.safetensors is always the latest)
+    keep_checkpoints: bool = False
     val_every: int = 500
     log_every: int = 25
     val_batches: int = 8
@@ -298,7 +301,8 @@ class Trainer:
 
     # --- checkpoints -------------------------------------------------------------------------
     def save(self) -> None:
-        """Write ``model.safetensors`` (+ json) and ``trainer.safetensors`` atomically (rank 0)."""
+        """Write ``model.safetensors`` (+ json; and ``model_step{N}`` with ``keep_checkpoints``)
+        and ``trainer.safetensors`` atomically (rank 0)."""
         if self.rank != 0:
             return
         model_cfg = self.model.config.to_dict()
@@ -311,8 +315,11 @@ class Trainer:
         meta = {"step": self.step, "data": self.data_sources,
                 "train_sequences": len(self.train_seqs), "val_sequences": len(self.val_seqs),
                 "train_config": dataclasses.asdict(self.cfg)}
-        save_model(self.out / "model.safetensors", self.name, model_cfg,
-                   self.model.state_dict(), meta)
+        names = ["model.safetensors"]
+        if self.cfg.keep_checkpoints:
+            names.append(f"model_step{self.step}.safetensors")
+        for name in names:
+            save_model(self.out / name, self.name, model_cfg, self.model.state_dict(), meta)
 
     def _check_resumable(self, state: dict[str, Any], model: nn.Module) -> None:
         if state.get("model_name") != self.name:
