@@ -92,8 +92,8 @@ def test_dance_beat_warp_puts_slow_downs_on_the_beats(tmp_path: Path) -> None:
 def test_dance_beat_ease_slows_the_dance_on_the_beats(tmp_path: Path) -> None:
     """--beat-ease (the default) re-times the same dance (same seed, no warp) so the body
     slows down on the tracked beats at least as much as nine real dancers in ten (where it
-    does not already: this dance, the default model's with no style label, does, so nothing
-    is eased and the summary says nothing of easing)."""
+    does not already: this dance, the synthetic-trained dance-tokens' with no style label,
+    does, so nothing is eased and the summary says nothing of easing)."""
     from dancekit.audio import track_beats
     from dancekit.metrics.beats import beat_speed_ratio
     from dancekit.motion.beat_ease import TARGET_BEAT_SPEED
@@ -103,7 +103,7 @@ def test_dance_beat_ease_slows_the_dance_on_the_beats(tmp_path: Path) -> None:
     for flag in ("--no-beat-ease", "--beat-ease"):
         out = tmp_path / f"{flag}.npz"
         res = _run("dance", str(DEMO_SONG), "-o", str(out), "--seed", "1", "--seconds", "12",
-                   "--no-beat-warp", flag, "--style", "none")
+                   "--no-beat-warp", flag, "--style", "none", "--model", "dance-tokens")
         assert res.exit_code == 0, res.output
         ratios[flag] = beat_speed_ratio(load_motion(out), beats)
     assert load_motion(out).meta["beat_ease"]["strength"] < 0.005
