@@ -83,3 +83,33 @@ def test_unknown_and_clashing_names_are_clear_errors(tmp_path):
                                              r".*fact"):
         train("test-sway", [], tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def test_every_built_in_name_maps_to_the_module_that_registers_it():
+    """``load_model(name)`` imports only ``_BUILTIN[name]``: a built-in model missing from
+    the map would be unknown until something else imported its module."""
+    from dancekit import models
+
+    models._ensure_registered()
+    built_in = {name for name, cls in models._REGISTRY.items()
+                if cls.__module__.startswith("dancekit.models.")}
+    assert built_in == set(models._BUILTIN)
+    for name in built_in:
+        assert models._REGISTRY[name].__module__.startswith(models._BUILTIN[name])
+
+
+def test_loading_one_model_imports_no_other_model():
+    import ast
+    import subprocess
+    import sys
+
+    code = ("import sys; from dancekit.models import load_model; "
+            "load_model('dance-tokens-ballroom'); "
+            "print(sorted(m for m in sys.modules if m.count('.') == 2 "
+            "and m.startswith('dancekit.models.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    loaded = ast.literal_eval(out)
+    assert "dancekit.models.dance_tokens" in loaded
+    for other in ("fact", "d2m", "dancenet", "transfer", "dance_revolution", "procedural"):
+        assert f"dancekit.models.{other}" not in loaded
