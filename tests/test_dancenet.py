@@ -245,6 +245,7 @@ def test_beat_alignment_of_picture_change():
 
 
 # --- real video -----------------------------------------------------------------------------
+@pytest.mark.pose
 def test_video_silhouettes_frame_the_dancer(data_dir):
     from dancekit.video.backend import detector_available
 
