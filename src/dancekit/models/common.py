@@ -9,13 +9,16 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.limits import MAX_SECONDS, MAX_SEED, MIN_SECONDS
 from dancekit.utils import single_threaded
+
+if TYPE_CHECKING:
+    import torch
 
 C = TypeVar("C")
 
@@ -223,6 +226,16 @@ def rebuild(path: str | Path, name: str, build: Callable[[dict[str, Any]], Any])
         raise CheckpointError(f"checkpoint {path} does not match its config: "
                               f"{str(err).splitlines()[0]}") from None
     return model.eval()
+
+
+def bank_entry(bank: torch.Tensor, ready: torch.Tensor, seed: int, lacks: str) -> torch.Tensor:
+    """Entry ``seed`` (modulo the bank's size) of a bank a model fills from its training data
+    in ``prepare`` (seed clips, start poses or latents), where a dance starts without a
+    ``seed_motion``; a :class:`CheckpointError` saying what it ``lacks`` if it was never
+    filled."""
+    if not bool(ready):
+        raise CheckpointError(f"this {lacks} (it was never prepared on data); pass seed_motion")
+    return bank[seed % len(bank)].clone()
 
 
 def bundled_weights(weights_dir: Path, label: str) -> Path:

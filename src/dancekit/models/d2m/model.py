@@ -11,9 +11,10 @@ import numpy as np
 import torch
 
 from dancekit.data.windows import Sequence
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    bank_entry,
     check_seed,
     dance_meta,
     music_at_start,
@@ -82,10 +83,7 @@ class D2M(TrainedModel, D2MNetwork):
     def _start_pose(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         """The first pose (147, raw): from the start bank, or ``seed_motion``'s last."""
         if seed_motion is None:
-            if not bool(self.starts_ready):
-                raise CheckpointError("this d2m model has no start poses (it was never "
-                                      "prepared on data); pass seed_motion")
-            return self.starts[seed % self.config.seed_bank].clone()
+            return bank_entry(self.starts, self.starts_ready, seed, "d2m model has no start poses")
         feats = motion_to_features(resample(seed_motion, self.config.fps))
         if len(feats) < 1:
             raise ParameterError("seed motion has no frames")

@@ -11,9 +11,10 @@ import numpy as np
 import torch
 
 from dancekit.data.windows import Sequence
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    bank_entry,
     check_seed,
     dance_meta,
     music_at_start,
@@ -77,10 +78,8 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
     def _start_pose(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         """The first frame in step form: from the start bank, or ``seed_motion``'s last."""
         if seed_motion is None:
-            if not bool(self.starts_ready):
-                raise CheckpointError("this dance-revolution model has no start poses (it "
-                                      "was never prepared on data); pass seed_motion")
-            return self.starts[seed % self.config.seed_bank].clone()
+            return bank_entry(self.starts, self.starts_ready, seed,
+                              "dance-revolution model has no start poses")
         feats = motion_to_features(resample(seed_motion, self.config.fps))
         if len(feats) < 2:
             raise ParameterError("seed motion needs at least 2 frames (its last pose and "

@@ -15,6 +15,7 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    bank_entry,
     bundled_weights,
     check_seed,
     dance_meta,
@@ -197,10 +198,8 @@ class DanceNet(nn.Module):
         if seed_motion is not None:
             images = motion_images(seed_motion, self.vae.config)
             return torch.from_numpy(self.vae.encode_frames(images[-1:])[0])
-        if not bool(self.starts_ready):
-            raise CheckpointError("this dancenet model has no start latents (it was never "
-                                  "prepared on data); pass seed_motion")
-        return self.starts[seed % self.config.seed_bank].clone()
+        return bank_entry(self.starts, self.starts_ready, seed,
+                          "dancenet model has no start latents")
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:

@@ -11,9 +11,10 @@ import numpy as np
 import torch
 
 from dancekit.data.windows import Sequence
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
+    bank_entry,
     check_seed,
     dance_meta,
     music_at_start,
@@ -79,10 +80,7 @@ class FACT(TrainedModel, FACTNetwork):
     def _seed_clip(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
         c = self.config
         if seed_motion is None:
-            if not bool(self.seeds_ready):
-                raise CheckpointError("this FACT model has no seed bank (it was never "
-                                      "prepared on data); pass seed_motion")
-            return self.seeds[seed % c.seed_bank].clone()
+            return bank_entry(self.seeds, self.seeds_ready, seed, "FACT model has no seed bank")
         seed_motion = resample(seed_motion, c.fps)
         if seed_motion.num_frames < c.motion_frames:
             raise ParameterError(f"seed motion needs at least {c.motion_frames / c.fps:g} s "
