@@ -12,6 +12,18 @@ SHARED = REPO.parent / "shared"
 DATA = SHARED / "data"
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Torch on one thread for the test (small recurrent steps and frame-by-frame decoders
+    are many small operations, where threads only contend), then as it was."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"real data not found at {path} (tests read ../shared/data beside the repo)")

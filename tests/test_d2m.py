@@ -27,13 +27,8 @@ TINY = dict(unit_frames=8, units=3, beat_points=4, pose_code=4, move_code=6, hid
             styles=["a", "b"])
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small recurrent steps: threads only contend."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+#: Small recurrent steps and frame-by-frame decoding: one torch thread (conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def tiny_model(**over) -> D2M:

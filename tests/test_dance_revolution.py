@@ -34,13 +34,8 @@ SPEED_RANGE = (0.08, 1.5)
 PELVIS_RANGE = (0.75, 1.35)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """The frame-by-frame decoder is many small operations: threads only contend."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+#: Small recurrent steps and frame-by-frame decoding: one torch thread (conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def tiny_model(**over) -> DanceRevolution:

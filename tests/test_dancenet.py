@@ -31,12 +31,8 @@ from dancekit.train import TrainConfig, Trainer
 TINY_VAE = dict(channels=[4, 8, 8], dense=32, widen=8, latent=8)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+#: Small recurrent steps and frame-by-frame decoding: one torch thread (conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture
