@@ -38,12 +38,18 @@ class DanceTokensConfig:
     dropout: float = 0.2
     style_dropout: float = 0.3  # share of training windows that see no style label
     temperature: float = 0.8  # generation: the next code's odds are sharpened by this
+    # training: each dance is tokenized from this many first frames (0, 1, ...), and every
+    # window reads one of those code sequences at random. A dance is one code sequence per
+    # frame offset, so 1 lets the model learn a single sequence by heart (what the code
+    # model of the ballroom weights did after a few hundred steps); at most frames_per_code
+    phases: int = 1
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceTokensConfig:
-        return build_config(cls, d, complete=complete, label="dance-tokens")
+        return build_config(cls, d, complete=complete, label="dance-tokens",
+                            added={"phases": 1})
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -51,7 +57,8 @@ class DanceTokensConfig:
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
             "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
-            "heads": size(), "ff": size(), "dropout": FRACTION, "style_dropout": Range(0, 1),
+            "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
+            "style_dropout": Range(0, 1),
             "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "

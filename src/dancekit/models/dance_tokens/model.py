@@ -62,6 +62,9 @@ class DanceTokens(nn.Module):
             self.tokenizer = MotionVQ(MotionVQConfig.from_dict(c.tokenizer_config))
         self.tokenizer.requires_grad_(False)
         self.per_code = self.tokenizer.config.frames_per_code
+        if c.phases > self.per_code:
+            raise ParameterError(f"dance-tokens phases ({c.phases}) must be at most the "
+                                 f"tokenizer's {self.per_code} frames per code")
         self.bos = self.tokenizer.config.codes  # the start token, before any code
         music_in = 2 * self.per_code * MUSIC_DIM  # this code's frames and the next code's
         self.code_embed = nn.Embedding(self.bos + 1, c.hidden)
@@ -124,23 +127,44 @@ class DanceTokens(nn.Module):
 
     def sequence(self, name: str, feats: np.ndarray, music: np.ndarray,
                  style: str | None) -> Sequence:
-        """:meth:`encode` on arrays: (T, 147) FACT motion features and (T, 37) music."""
-        n = min(len(feats), len(music)) // self.per_code
+        """:meth:`encode` on arrays: (T, 147) FACT motion features and (T, 37) music. With
+        ``phases`` > 1, column k of the codes (and block k of the music rows) is the dance
+        tokenized from frame k."""
+        phases = self.config.phases
+        n = (min(len(feats), len(music)) - (phases - 1)) // self.per_code
         if n < 1:
             raise ParameterError(f"{name}: shorter than one code ({self.per_code} frames)")
-        vq = self.tokenizer
-        codes = vq.tokenize(vq.features(feats[:n * self.per_code])).numpy()
-        rows = self._music_rows(music[:n * self.per_code], n)
-        motion = np.concatenate([[self.bos], codes, [self.bos]]).astype(np.float32)[:, None]
+        vq, span = self.tokenizer, n * self.per_code
+        codes = np.stack([vq.tokenize(vq.features(feats[k:k + span])).numpy()
+                          for k in range(phases)], axis=1)  # (n, phases)
+        rows = np.concatenate([self._music_rows(music[k:k + span], n) for k in range(phases)],
+                              axis=1)  # (n + 1, phases x 8 x 37)
+        bos = np.full((1, phases), self.bos)
+        motion = np.concatenate([bos, codes, bos]).astype(np.float32)
         audio = np.concatenate([np.zeros_like(rows[:1]), rows]).astype(np.float32)
         return Sequence(name, motion, audio, style)
+
+    def _phase(self, motion: torch.Tensor | np.ndarray, audio: torch.Tensor | np.ndarray,
+               k: torch.Tensor | int) -> tuple[Any, Any]:
+        """Codes (..., L) and music rows (..., L, 8 x 37) of phase ``k`` out of
+        :meth:`sequence`'s columns: one phase for all, or a tensor of one per window of a
+        batch (B, L, phases)."""
+        width = audio.shape[-1] // self.config.phases
+        if isinstance(k, int):
+            return motion[..., k], audio[..., k * width:(k + 1) * width]
+        batch = torch.arange(len(motion), device=motion.device)  # windows (B, L, phases)
+        rows = audio.reshape(*audio.shape[:-1], self.config.phases, width)
+        return motion[batch, :, k], rows[batch, :, k]
 
     def window_lengths(self) -> tuple[int, int]:
         n = self.config.context_codes + 2  # the code before, the codes, the lookahead
         return n, n
 
     def prepare(self, sequences: list[Sequence]) -> None:
-        rows = np.concatenate([self._paired(s.audio[1:]) for s in sequences])  # not BOS
+        width = sequences[0].audio.shape[-1] // self.config.phases
+        rows = np.concatenate([self._paired(s.audio[1:].reshape(len(s.audio) - 1, -1, width)
+                                            .swapaxes(0, 1)).reshape(-1, 2 * width)
+                               for s in sequences])  # every phase's rows; not BOS
         self.music_mean.copy_(torch.from_numpy(rows.mean(0)))
         self.music_std.copy_(torch.from_numpy(np.maximum(rows.std(0), 1e-3)))
 
@@ -154,8 +178,13 @@ class DanceTokens(nn.Module):
     def loss(self, batch: dict[str, torch.Tensor],
              generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict[str, float]]:
         """Cross-entropy of every code of the window given the codes before it."""
-        codes = batch["motion"][..., 0].long()  # (B, N + 2)
-        music = self._paired(batch["audio"][:, 1:])  # (B, N, 592)
+        phase: torch.Tensor | int = 0  # no draw with one phase: older runs train as they did
+        if self.config.phases > 1:
+            phase = torch.randint(self.config.phases, (len(batch["motion"]),),
+                                  generator=generator).to(batch["motion"].device)
+        codes, music = self._phase(batch["motion"], batch["audio"], phase)
+        codes = codes.long()  # (B, N + 2)
+        music = self._paired(music[:, 1:])  # (B, N, 592)
         style = batch["style"].clone()
         if self.training and self.config.style_dropout > 0:
             drop = torch.rand(style.shape, generator=generator) < self.config.style_dropout
@@ -180,10 +209,11 @@ class DanceTokens(nn.Module):
         for i, s in enumerate(chosen):
             style = self.config.styles.index(s.style) if s.style in self.config.styles \
                 else None
-            codes = self.generate_codes(self._paired(s.audio[1:n + 2]), style,
+            true, music = self._phase(s.motion, s.audio, 0)
+            codes = self.generate_codes(self._paired(music[1:n + 2]), style,
                                         torch.Generator().manual_seed(i))
             gen.append(self.tokenizer.to_motion(codes))
-            real.append(self.tokenizer.to_motion(torch.from_numpy(s.motion[1:n + 1, 0]).long()))
+            real.append(self.tokenizer.to_motion(torch.from_numpy(true[1:n + 1]).long()))
         result = evaluate(gen, real, bootstrap=0)["metrics"]
         out = {k: result[k]["value"] for k in ("fid_k", "fid_g", "jitter") if k in result}
         speed = [np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean() for m in gen]
