@@ -9,7 +9,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,30 @@ if TYPE_CHECKING:
     import torch
 
 C = TypeVar("C")
+
+
+M = TypeVar("M", bound="ModelConfig")
+
+
+class ModelConfig:
+    """Base of the model configs (dataclasses): the ``model:`` section of a training YAML and
+    the config stored whole in each checkpoint. A subclass names itself (``label``, used in
+    messages) and the keys that came or went after checkpoints shipped (``added`` /
+    ``removed``, as :func:`build_config` takes them)."""
+
+    label: ClassVar[str]
+    added: ClassVar[dict[str, Any]] = {}
+    removed: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def from_dict(cls: type[M], d: dict[str, Any], *, complete: bool = True) -> M:
+        """Build from a dict: unknown keys are an error, and with ``complete`` (checkpoints)
+        so are missing ones (a :class:`CheckpointError`), except ``added`` keys."""
+        return build_config(cls, d, complete=complete, label=cls.label, added=cls.added,
+                            removed=cls.removed, missing_error=CheckpointError)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
 
 
 def build_config(cls: type[C], d: dict[str, Any], *, complete: bool, label: str,

@@ -28,7 +28,6 @@ a tokenizer, not a dance model: ``dancekit dance`` uses it through ``dance-token
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,8 +44,8 @@ from dancekit.models import register_model
 from dancekit.models.common import (
     FPS,
     WEIGHT,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     rebuild,
@@ -72,8 +71,10 @@ REPRESENTATIONS = ("travel", "heading-free")
 
 
 @dataclass
-class MotionVQConfig:
+class MotionVQConfig(ModelConfig):
     """The tokenizer's shape and losses; the ``model:`` section of its training YAML."""
+
+    label = "motion-vq"
 
     codes: int = 512  # codebook size
     latent: int = 64  # code vector size
@@ -100,14 +101,7 @@ class MotionVQConfig:
     def frames_per_code(self) -> int:
         return 2 ** self.levels
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> MotionVQConfig:
-        return build_config(cls, d, complete=complete, label="motion-vq",
-                            added={"smooth_frames": 0.0, "representation": "travel",
-                                   "root_weight": 1.0})
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0}
 
     def validate(self) -> None:
         check_fields(self, "motion-vq", {

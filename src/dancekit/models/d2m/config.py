@@ -3,16 +3,14 @@ training stages; a checkpoint stores all of it."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models.common import (
     FRACTION,
     WEIGHT,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     size,
@@ -24,7 +22,7 @@ FPS = 30.0  # the rate units are cut at and FACT's music features are read at
 
 
 @dataclass
-class D2MConfig:
+class D2MConfig(ModelConfig):
     """Dance units, the DU-VAE, the MM-GAN and the two training stages.
 
     A unit spans ``unit_beats`` kinematic beats in training (and the number of music beats
@@ -32,6 +30,8 @@ class D2MConfig:
     ``unit_frames`` poses. The first ``vae_steps`` training steps fit the DU-VAE alone; the
     rest fit the MM-GAN against the frozen DU-VAE.
     """
+
+    label = "d2m"
 
     fps: float = FPS
     unit_beats: int = 2
@@ -57,16 +57,6 @@ class D2MConfig:
     styles: list[str] = field(default_factory=list)  # genre labels; empty: unconditioned
     style_dropout: float = 0.2  # drop the label this often in training so style=None works
     seed_bank: int = 16  # real initial poses kept in the checkpoint to start a dance from
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> D2MConfig:
-        """Build from a dict: unknown keys are an error, and with ``complete`` (checkpoints)
-        so are missing ones."""
-        return build_config(cls, d, complete=complete, label="d2m",
-                            missing_error=CheckpointError)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
     @property
     def music_dim(self) -> int:

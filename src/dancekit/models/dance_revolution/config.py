@@ -3,17 +3,15 @@ stores all of it."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models.common import (
     FRACTION,
     MAX_LAYERS,
     WEIGHT,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     size,
@@ -26,12 +24,14 @@ MUSIC_DIM = 438
 
 
 @dataclass
-class DanceRevolutionConfig:
+class DanceRevolutionConfig(ModelConfig):
     """The network's sizes, the auto-condition schedule and dancekit's additions.
 
     The defaults are sized to train on 2 CPU cores in well under an hour;
     :meth:`published` is the paper's network and curriculum.
     """
+
+    label = "dance-revolution"
 
     fps: float = MUSIC_FPS  # fixed by the music features
     # music encoder: a transformer whose frames attend to frames at most ``window`` away
@@ -77,16 +77,6 @@ class DanceRevolutionConfig:
                    decoder_hidden=1024, decoder_layers=3, dropout=0.1, train_frames=900,
                    truth_frames=10, own_max=100, own_every=1000, state_noise=1.0,
                    beat_phase=False, music_to_decoder=False, position_loss=0.0)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceRevolutionConfig:
-        """Build from a dict: unknown keys are an error, and with ``complete`` (checkpoints)
-        so are missing ones."""
-        return build_config(cls, d, complete=complete, label="dance-revolution",
-                            missing_error=CheckpointError)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
     @property
     def music_dim(self) -> int:

@@ -3,7 +3,6 @@ training YAML, stored whole in each checkpoint."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +11,8 @@ from dancekit.models.common import (
     FPS,
     FRACTION,
     MAX_LAYERS,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     size,
@@ -25,8 +24,10 @@ MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
 
 
 @dataclass
-class DanceTokensConfig:
+class DanceTokensConfig(ModelConfig):
     """The code model's shape; the ``model:`` section of its training YAML."""
+
+    label = "dance-tokens"
 
     tokenizer: str = ""  # motion-vq checkpoint to start from (read when training starts)
     tokenizer_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
@@ -46,13 +47,7 @@ class DanceTokensConfig:
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceTokensConfig:
-        return build_config(cls, d, complete=complete, label="dance-tokens",
-                            added={"phases": 1})
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    added = {"phases": 1}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {

@@ -8,16 +8,15 @@ alone.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models.common import (
     FRACTION,
     WEIGHT,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     size,
@@ -30,7 +29,7 @@ MUSIC_DIM = 37  # FACT's 35 features and the sine and cosine of the beat phase
 
 
 @dataclass
-class DanceNetVAEConfig:
+class DanceNetVAEConfig(ModelConfig):
     """The convolutional VAE: 1-channel images -> ``latent`` numbers -> images.
 
     Encoder: ``channels`` 3x3 convolutions with ReLU, each followed by a 2x2 max-pool, a
@@ -41,6 +40,8 @@ class DanceNetVAEConfig:
     cross-entropy plus ``kl_weight`` times the KL divergence. The defaults train on 2 CPU
     cores; :meth:`published` is DanceNet's network.
     """
+
+    label = "dancenet-vae"
 
     height: int = SILHOUETTE_SHAPE[0]
     width: int = SILHOUETTE_SHAPE[1]
@@ -59,14 +60,6 @@ class DanceNetVAEConfig:
         64 and 32 filters, a dense layer of 128, a 128-d latent, a 128-wide per-pixel dense
         layer in the decoder, the summed cross-entropy plus the KL term."""
         return cls(channels=[128, 64, 32], dense=128, widen=128, latent=128)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceNetVAEConfig:
-        return build_config(cls, d, complete=complete, label="dancenet-vae",
-                            missing_error=CheckpointError)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
     @property
     def pixels(self) -> int:
@@ -105,7 +98,7 @@ class DanceNetVAEConfig:
 
 
 @dataclass
-class DanceNetConfig:
+class DanceNetConfig(ModelConfig):
     """The sequence model: stacked LSTMs over VAE latents with a mixture density head.
 
     Each step reads the current latent (normalised) and, with ``music``, the music features
@@ -113,6 +106,8 @@ class DanceNetConfig:
     latent. Training windows hold ``train_frames`` predictions with the state carried through
     them (the published code trains with one, so its LSTM never sees context).
     """
+
+    label = "dancenet"
 
     vae: str = ""  # dancenet-vae checkpoint to start from (read when training starts)
     vae_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
@@ -134,14 +129,6 @@ class DanceNetConfig:
         one frame, no music."""
         return cls(hidden=512, layers=3, mixtures=24, train_frames=1, music=False,
                    dropout=0.0)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> DanceNetConfig:
-        return build_config(cls, d, complete=complete, label="dancenet",
-                            missing_error=CheckpointError)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
     def vae_settings(self) -> DanceNetVAEConfig:
         if self.vae_config is None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from dancekit.errors import CheckpointError, ParameterError
+from dancekit.errors import ParameterError
 from dancekit.models.common import (
     FPS,
     FRACTION,
     MAX_LAYERS,
     WEIGHT,
+    ModelConfig,
     Range,
-    build_config,
     check_fields,
     check_memory,
     size,
@@ -34,13 +33,16 @@ REMOVED_KEYS: dict[str, Any] = {"seed_noise": 0.0, "blend_frames": 0, "join_fram
 
 
 @dataclass
-class FACTConfig:
+class FACTConfig(ModelConfig):
     """Every number that defines a FACT network; a checkpoint stores all of it.
 
     The defaults are dancekit's recipe (the bundled weights' config): the paper's network at
     CPU size plus the additions below, each a key that :meth:`published` turns off. Why each
     was needed is measured in docs/results.md.
     """
+
+    label = "FACT"
+    removed = REMOVED_KEYS
 
     fps: float = 30.0  # frame rate of motion and music features (training data is resampled)
     motion_frames: int = 60  # seed motion: 2 s, as the paper's 120 frames at 60 fps
@@ -128,17 +130,7 @@ class FACTConfig:
                    linear_base=False, rollout_passes=1, velocity_loss=0.0, energy_loss=0.0,
                    beat_phase=False, anchor_seconds=0.0, hypotheses=1)
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> FACTConfig:
-        """Build from a dict; unknown keys are an error, and with ``complete`` (checkpoints)
-        so are missing ones, except those of :data:`ADDED_KEYS` (a checkpoint older than a
-        key gets the value it was trained with). Keys of :data:`REMOVED_KEYS` load only at
-        their "off" value."""
-        return build_config(cls, d, complete=complete, label="FACT", added=ADDED_KEYS,
-                            removed=REMOVED_KEYS, missing_error=CheckpointError)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    added = ADDED_KEYS
 
     def validate(self) -> None:
         check_fields(self, "FACT config", {

@@ -3,22 +3,29 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
 from dancekit.errors import ParameterError
-from dancekit.models.common import WEIGHT, Range, build_config, check_fields, check_memory, size
+from dancekit.models.common import (
+    WEIGHT,
+    ModelConfig,
+    Range,
+    check_fields,
+    check_memory,
+    size,
+)
 
 MAX_LEVELS = 8
 
 
 @dataclass
-class TransferConfig:
+class TransferConfig(ModelConfig):
     """Generator, discriminators and losses; frames are ``width`` x ``height`` pixels.
 
     The default trains at 256 px wide on a CPU; :meth:`published` is the size Everybody
     Dance Now trained at on GPUs (1024 x 512, pix2pixHD's channel widths)."""
+
+    label = "transfer"
 
     width: int = 256
     height: int = 144
@@ -40,13 +47,6 @@ class TransferConfig:
         channels, two 64-channel discriminators of 3 strided layers."""
         return cls(width=1024, height=512, base=64, levels=6, max_channels=512, disc_base=64,
                    disc_layers=3, scales=2)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, complete: bool = True) -> TransferConfig:
-        return build_config(cls, d, complete=complete, label="transfer")
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
     def validate(self) -> None:
         check_fields(self, "transfer", {
