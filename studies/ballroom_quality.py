@@ -22,12 +22,17 @@ Beat alignment on music with exact beats is the second table: every system dance
 songs of ``../shared/data/music`` (their first ``--music-seconds``), BAS against the true
 beats, with real test dances laid over the same songs as the music-ignoring baseline.
 
+``--split val`` scores on the validation sequences instead (those ``dancekit train`` holds out
+of the ballroom data by its default split, seed 0, that have a training sequence of their
+genre for the real baseline): for choosing between candidates (checkpoints, settings)
+without looking at the test split. ``--music-seconds 0`` skips the exact-beat table.
+
 With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
 above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
         [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
-        [--segment 10] [--pictures docs/images]
+        [--segment 10] [--split test|val] [--music-seconds 30] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -65,11 +70,28 @@ def real_dance(name: str) -> tuple[Motion, dict]:
     return motion, {"audio": pair.audio, "start": pair.start, "end": pair.end}
 
 
+def validation_names() -> tuple[str, ...]:
+    """The ballroom sequences the Trainer's default split (``val_fraction`` 0.1, seed 0) holds
+    out for validation, less those whose genre has no other training sequence."""
+    from dancekit.data import Sequence, split_by_sequence
+    from dancekit.data.ballroom import timing_table
+    from dancekit.train import TrainConfig
+
+    cfg = TrainConfig()
+    names = [n for n in timing_table() if n not in TEST_SEQUENCES and n != "DANCE_R_6"]
+    empty = np.zeros((1, 0), np.float32)
+    _, val = split_by_sequence([Sequence(f"ballroom/{n}", empty, empty, None) for n in names],
+                               cfg.val_fraction, cfg.seed)
+    held = [s.name.split("/")[1] for s in val]
+    return tuple(n for n in held if any(genre(o) == genre(n) for o in names if o not in held))
+
+
 def baseline_names(test: tuple[str, ...]) -> list[str]:
     """For each test sequence, an unused training sequence of its genre (hash order)."""
     from dancekit.data.ballroom import timing_table
 
-    pool = sorted((n for n in timing_table() if n not in test and n != "DANCE_R_6"),
+    held = set(test) | set(TEST_SEQUENCES)
+    pool = sorted((n for n in timing_table() if n not in held and n != "DANCE_R_6"),
                   key=lambda n: hashlib.sha1(n.encode()).hexdigest())
     out = []
     for name in test:
@@ -162,7 +184,9 @@ def main() -> None:
     ap.add_argument("--systems", default="dance-tokens,dance-tokens-ballroom,fact,"
                     "dance-revolution,d2m,procedural")
     ap.add_argument("--segment", type=float, default=10.0)
-    ap.add_argument("--music-seconds", type=float, default=30.0)
+    ap.add_argument("--music-seconds", type=float, default=30.0,
+                    help="exact-beat table: seconds of each song (0: no such table)")
+    ap.add_argument("--split", choices=("test", "val"), default="test")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write a real-above-generated PNG per genre here")
@@ -174,7 +198,8 @@ def main() -> None:
                    "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
     systems = [s for s in args.systems.split(",") if s]
 
-    tests = {n: real_dance(n) for n in TEST_SEQUENCES}
+    held_out = TEST_SEQUENCES if args.split == "test" else validation_names()
+    tests = {n: real_dance(n) for n in held_out}
     counts = {n: len(segments(m, args.segment)) for n, (m, _) in tests.items()}
     real = [s for n, (m, _) in tests.items() for s in segments(m, args.segment)]
     songs = {n: cut_song(span["audio"], span["start"], span["end"])
@@ -188,7 +213,7 @@ def main() -> None:
     beats = [b for n in tests for b in beats_for(n)]
     rows: dict[str, dict] = {}
     base, base_beats = [], []
-    for n, other in zip(tests, baseline_names(TEST_SEQUENCES), strict=True):
+    for n, other in zip(tests, baseline_names(held_out), strict=True):
         pieces = segments(real_dance(other)[0], args.segment, counts[n])
         base += pieces
         base_beats += beats_for(n)[:len(pieces)]
@@ -197,14 +222,14 @@ def main() -> None:
                                     "freeze_s": longest_freeze(real),
                                     **{k: v for k, v in score(real, real, beats).items()
                                        if k in ("foot_skating", "bas")}}
-    shown = {genre(n): n for n in reversed(TEST_SEQUENCES)}  # first test sequence per genre
+    shown = {genre(n): n for n in reversed(held_out)}  # first test sequence per genre
     sheets = {n: {f"real {genre(n)} ({n})": tests[n][0]} for n in shown.values()}
     exact: dict[str, float] = {}
-    music = sorted(MUSIC.glob("*.ogg")) if MUSIC.is_dir() else []
+    music = sorted(MUSIC.glob("*.ogg")) if MUSIC.is_dir() and args.music_seconds > 0 else []
     truth = [np.loadtxt(f.with_suffix(".beats.txt"), ndmin=1) - START for f in music]
-    overlay = [segments(m, args.music_seconds - START, 1)[0] for m, _ in tests.values()]
-    overlay = [overlay[k % len(overlay)] for k in range(len(music))]
     if music:
+        overlay = [segments(m, args.music_seconds - START, 1)[0] for m, _ in tests.values()]
+        overlay = [overlay[k % len(overlay)] for k in range(len(music))]
         exact["real test dances laid over the songs"] = score(overlay, real, truth)["bas"]
     for system in systems:
         styles = model_styles(system, checkpoints[system])
