@@ -67,6 +67,22 @@ def test_dance_to_motion_files(suffix: str, tmp_path: Path) -> None:
     assert motion.duration == pytest.approx(6.0, abs=0.05)
 
 
+def test_dance_temperature_changes_the_draw_and_is_recorded(tmp_path: Path) -> None:
+    """Cooler draws favour the likelier codes: same seed, another dance, and the file and
+    the summary say which temperature made it."""
+    dances = {}
+    for temp in (None, "0.5"):
+        out = tmp_path / f"t{temp}.npz"
+        extra = ["--temperature", temp] if temp else []
+        res = _run("dance", str(DEMO_SONG), "-o", str(out), "--seconds", "6", *extra)
+        assert res.exit_code == 0, res.output
+        assert ("temperature 0.5" in res.stdout) == bool(temp)
+        dances[temp] = load_motion(out)
+    assert dances["0.5"].meta["temperature"] == 0.5
+    assert dances[None].meta["temperature"] == 0.8  # the bundled weights' own
+    assert not np.array_equal(dances[None].positions, dances["0.5"].positions)
+
+
 def test_dance_beat_warp_puts_slow_downs_on_the_beats(tmp_path: Path) -> None:
     """--beat-warp re-times the same dance (same seed) onto the tracked beats: the Beat Align
     Score against them rises, the length stays, and the summary says what moved."""
@@ -162,6 +178,10 @@ def _bad(case: str, tmp_path: Path) -> tuple[list[str], Path]:
     if case == "bad_extension":
         out = tmp_path / "out.avi"
         return [song, "-o", str(out)], out
+    if case == "zero_temperature":
+        return [song, "-o", str(out), "--temperature", "0"], out
+    if case == "temperature_of_a_rule_model":
+        return [song, "-o", str(out), "--model", "procedural", "--temperature", "0.5"], out
     raise AssertionError(case)
 
 
@@ -174,6 +194,8 @@ def _bad(case: str, tmp_path: Path) -> tuple[list[str], Path]:
     ("missing_checkpoint", "checkpoint not found"),
     ("missing_dir", "output directory does not exist"),
     ("bad_extension", "unknown extension"),
+    ("zero_temperature", "--temperature must be from 0.01 to 10"),
+    ("temperature_of_a_rule_model", "model procedural does not draw its dance from odds"),
 ])
 def test_dance_bad_input(case: str, message: str, tmp_path: Path) -> None:
     args, out = _bad(case, tmp_path)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from dancekit.errors import ParameterError
 
 if TYPE_CHECKING:
     from dancekit.audio.features import Music
@@ -22,6 +24,7 @@ DEFAULT_MODEL = "dance-tokens-ballroom"
 def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,
           checkpoint: str | os.PathLike | None = None, style: str | None = None, seed: int = 0,
           seconds: float | None = None, beat_warp: bool = True, beat_ease: bool = True,
+          temperature: float | None = None,
           stages: Callable[[str], None] | None = None) -> Motion | ImageDance:
     """Make a dance for ``audio`` with ``model``, re-timed onto its beats as ``dancekit
     dance`` does.
@@ -54,6 +57,11 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         Move the dance's slow-downs onto the beats (:func:`dancekit.motion.warp_to_beats`).
     beat_ease : bool
         Then slow the dance down on the beats (:func:`dancekit.motion.ease_to_beats`).
+    temperature : float, optional
+        For the models that draw their dance from learned odds (``generate`` takes a
+        ``temperature``: the dance-tokens family, ``dancenet``): below 1 likelier choices
+        win more often (calmer, more typical dances), above 1 less often; default the
+        model's own. Other models refuse it (:class:`~dancekit.errors.ParameterError`).
     stages : callable, optional
         Hears one line per stage ("loading model ...", "generating ...") as it starts, for a
         front end that shows progress; nothing is printed otherwise.
@@ -76,6 +84,8 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     length = music.length  # an unreadable file fails here, before the model loads
     say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
+    sampling = {} if temperature is None else {"temperature": sampling_temperature(
+        dancer, model, temperature)}
     styles = known_styles(dancer, style, model)
     name = music.path.name if music.path else "in-memory audio"
     say(f"reading music {name}" + (f" ({clock(length)})" if length else ""))
@@ -85,7 +95,7 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         auto = choose_style(music, styles)
     label = auto.style if auto else None if style in (None, AUTO, NONE) else style
     say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
-    motion = dancer.generate(music, seconds=seconds, seed=seed, style=label)
+    motion = dancer.generate(music, seconds=seconds, seed=seed, style=label, **sampling)
     if auto is not None:
         motion.meta["style_auto"] = auto.meta()
     if music.path is not None:
@@ -101,6 +111,18 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         say("re-timing onto the beats")
         motion = time_to_beats(motion, beats, warp=beat_warp, ease=beat_ease)
     return motion
+
+
+def sampling_temperature(dancer: Any, model: str, temperature: float) -> float:
+    """``temperature`` checked, for a model whose ``generate`` takes one."""
+    import inspect
+
+    from dancekit.models.common import check_temperature
+
+    if "temperature" not in inspect.signature(dancer.generate).parameters:
+        raise ParameterError(f"model {model} does not draw its dance from odds, so it has no "
+                             "temperature (dance-tokens, dance-tokens-ballroom and dancenet do)")
+    return check_temperature(temperature)
 
 
 def clock(seconds: float) -> str:

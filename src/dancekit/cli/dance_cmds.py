@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dancekit.cli.app import command
-from dancekit.cli.bounds import SECONDS, SEED, SIZE, check_all
+from dancekit.cli.bounds import SECONDS, SEED, SIZE, TEMPERATURE, check_all
 from dancekit.cli.stages import Stages
 from dancekit.errors import ParameterError
 from dancekit.pipeline import DEFAULT_MODEL
@@ -95,14 +95,14 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
                   beat_warp: bool = True, beat_ease: bool = True,
-                  stages: Stages | None = None) -> str:
+                  temperature: float | None = None, stages: Stages | None = None) -> str:
     """:func:`dancekit.pipeline.dance` for ``audio`` with the command's options, written to
     ``out`` (video with the music, or a motion file, by extension). ``stages`` hears what is
     being done. Returns a one-line summary."""
     from dancekit.pipeline import dance
 
     say = stages or Stages(quiet=True)
-    check_all((SEED, seed), (SECONDS, seconds), (SIZE, size))
+    check_all((SEED, seed), (SECONDS, seconds), (SIZE, size), (TEMPERATURE, temperature))
     suffix = _check_output(out)
     if suffix == ".mp4" and size % 2:
         raise ParameterError(f"--size must be even for .mp4 (H.264 needs an even width and "
@@ -112,7 +112,8 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                              f"choose .mp4, .gif, .png or .npz instead of {suffix}")
     with _soundtrack(audio, seconds, suffix) as track:
         motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
-                       seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease, stages=say)
+                       seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease,
+                       temperature=temperature, stages=say)
         from dancekit.render.images import ImageDance
 
         if isinstance(motion, ImageDance):
@@ -129,7 +130,9 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
             say(f"writing {out.name}")
             save_motion(motion, out)
     return (f"{out}: {motion.duration:.1f} s at {motion.fps:g} fps, model {model}, "
-            f"style {_style(motion.meta)}, seed {seed}{_retimed(motion.meta)}")
+            f"style {_style(motion.meta)}, seed {seed}"
+            + (f", temperature {temperature:g}" if temperature is not None else "")
+            + _retimed(motion.meta))
 
 
 def _style(meta: dict[str, Any]) -> str:
@@ -147,12 +150,12 @@ def dance(
     audio: Annotated[Path, typer.Argument(help="Music file (wav, mp3, ogg, flac, m4a, ...).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output: .mp4 (with the music), "
                                       ".gif, .png, .bvh, .npz or .json.")],
-    model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens: the "
-                                       "default; dance-tokens-ballroom: trained on real "
-                                       "ballroom capture; fact; dance-revolution; "
-                                       "procedural; dancenet: a video of generated dancer "
-                                       "silhouettes, .mp4/.gif/.png/.npz) or a checkpoint "
-                                       "path.")]
+    model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens-ballroom: "
+                                       "the default, trained on real ballroom capture; "
+                                       "dance-tokens: trained on synthetic dances; fact; "
+                                       "dance-revolution; d2m; procedural; dancenet: a video "
+                                       "of generated dancer silhouettes, .mp4/.gif/.png/.npz) "
+                                       "or a checkpoint path.")]
         = DEFAULT_MODEL,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Checkpoint to load instead of the model's bundled weights.")]
@@ -177,6 +180,11 @@ def dance(
         "--beat-ease/--no-beat-ease", help="Then slow the dance down on the beats, as dancers "
         "do, where it does not already (re-timing inside each beat; poses are kept).")]
         = True,
+    temperature: Annotated[float | None, typer.Option(
+        "--temperature", help=TEMPERATURE.help(
+            "Models that draw their dance from learned odds (dance-tokens, "
+            "dance-tokens-ballroom, dancenet): below 1 calmer and more typical, above 1 more "
+            "varied; default the model's own."))] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file. On a
@@ -185,7 +193,7 @@ def dance(
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
                              style=style, seconds=seconds, size=size,
                              beat_warp=beat_warp, beat_ease=beat_ease,
-                             stages=Stages(quiet)))
+                             temperature=temperature, stages=Stages(quiet)))
 
 
 @command("demo")

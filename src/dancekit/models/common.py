@@ -105,6 +105,19 @@ def check_seed(seed: int) -> int:
     return int(seed)
 
 
+MAX_TEMPERATURE = 10.0  # sampling temperature: past this every draw is a coin toss
+
+
+def check_temperature(temperature: float) -> float:
+    """``temperature`` as a float if it is a number in (0, :data:`MAX_TEMPERATURE`]: a
+    sampling model's sharpening of its odds (1: as learned)."""
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.number)) \
+            or not 0 < temperature <= MAX_TEMPERATURE:
+        raise ParameterError(f"temperature must be a number in (0, {MAX_TEMPERATURE:g}], got "
+                             f"{temperature!r}")
+    return float(temperature)
+
+
 def requested_frames(seconds: float | None, available: int, fps: float) -> int:
     """Frames of a dance of ``seconds`` (all ``available`` music frames when None)."""
     if seconds is None:

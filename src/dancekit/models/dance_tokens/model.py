@@ -18,6 +18,7 @@ from dancekit.models import register_model
 from dancekit.models.common import (
     bundled_weights,
     check_seed,
+    check_temperature,
     dance_meta,
     music_at_start,
     rebuild,
@@ -224,19 +225,24 @@ class DanceTokens(nn.Module):
     # --- generation --------------------------------------------------------------------------
     def generate_codes(self, music: np.ndarray | torch.Tensor, style: int | None,
                        generator: torch.Generator | None,
-                       prompt: torch.Tensor | None = None) -> torch.Tensor:
+                       prompt: torch.Tensor | None = None,
+                       temperature: float | None = None) -> torch.Tensor:
         """:func:`dancekit.models.dance_tokens.sampling.draw_codes` with this network."""
-        return draw_codes(self, music, style, generator, prompt)
+        return draw_codes(self, music, style, generator, prompt, temperature)
 
     @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
-                 style: str | None = None, seed_motion: Motion | None = None) -> Motion:
+                 style: str | None = None, seed_motion: Motion | None = None,
+                 temperature: float | None = None) -> Motion:
         """Dance to ``audio`` (a path or :class:`dancekit.audio.Audio`), the whole song by
         default. ``seed_motion`` (SMPL-24 with rotations), if given, is the context the dance
         continues from (its codes come first in the transformer's memory; it is not part of
-        the output). Same seed, same dance."""
+        the output). ``temperature`` (default the config's): below 1 the likelier codes
+        win more often (calmer, more typical dances), above 1 less often. Same seed, same
+        dance."""
         c = self.config
         seed = check_seed(seed)
+        temp = c.temperature if temperature is None else check_temperature(temperature)
         music = self.music_features(audio)
         frames = requested_frames(seconds, len(music), c.fps)
         style_idx = None if style is None else self.style_index(style)
@@ -249,8 +255,8 @@ class DanceTokens(nn.Module):
             vq = self.tokenizer
             prompt = vq.tokenize(vq.features(feats))[-(c.context_codes - 1):]
         codes = self.generate_codes(self.code_music(music, frames), style_idx,
-                                    torch.Generator().manual_seed(seed), prompt)
-        meta = dance_meta(self.dance_name, audio, seed, style)
+                                    torch.Generator().manual_seed(seed), prompt, temp)
+        meta = {**dance_meta(self.dance_name, audio, seed, style), "temperature": temp}
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
     @property

@@ -36,10 +36,11 @@ class CodeNetwork(Protocol):
 @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
 def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | None,
                generator: torch.Generator | None,
-               prompt: torch.Tensor | None = None) -> torch.Tensor:
+               prompt: torch.Tensor | None = None,
+               temperature: float | None = None) -> torch.Tensor:
     """Draw one code per row of ``music`` (N, 592, raw), each from the odds at
-    ``temperature`` given the codes before it (after ``prompt`` codes, if any); without a
-    generator, the most likely code.
+    ``temperature`` (default the config's) given the codes before it (after ``prompt``
+    codes, if any); without a generator, the most likely code.
 
     Incremental: each new position reuses the keys and values of the ones before it, so a
     code costs one position of the transformer, not a whole context. The context holds
@@ -48,6 +49,7 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
     was_training = net.training
     net.eval()
     c = net.config
+    temperature = c.temperature if temperature is None else temperature
     music = torch.as_tensor(np.asarray(music, np.float32)) if isinstance(music, np.ndarray) \
         else music.float()
     history = [net.bos] + ([] if prompt is None else prompt.tolist())
@@ -73,7 +75,7 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
             if generator is None:
                 history.append(int(logits.argmax()))
             else:
-                odds = (logits / c.temperature).softmax(dim=0)
+                odds = (logits / temperature).softmax(dim=0)
                 history.append(int(torch.multinomial(odds, 1, generator=generator)))
     finally:
         net.train(was_training)

@@ -18,6 +18,7 @@ from dancekit.models.common import (
     bank_entry,
     bundled_weights,
     check_seed,
+    check_temperature,
     dance_meta,
     music_at_start,
     rebuild,
@@ -182,9 +183,7 @@ class DanceNet(nn.Module):
         seed = check_seed(seed)
         if style is not None:
             style_index([], style, "dancenet model")
-        temp = c.temperature if temperature is None else float(temperature)
-        if not 0 < temp <= 10:
-            raise ParameterError(f"temperature must be in (0, 10], got {temperature}")
+        temp = c.temperature if temperature is None else check_temperature(temperature)
         feats = self.music_features(audio)
         frames = requested_frames(seconds, len(feats), self.fps)
         start = (self._start(seed, seed_motion) - self.latent_mean) / self.latent_std
