@@ -3,6 +3,7 @@ learning, generation of any length, checkpoints that stand alone, resume, and th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -110,6 +111,36 @@ def test_tokenizer_learns_to_reconstruct():
         loss.backward()
         opt.step()
     assert parts["pose"] < 0.2 * first  # 0.76 -> 0.10 when written
+
+
+def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
+    """position_weight adds the joints' places and speeds (forward kinematics of the decoded
+    features, root's horizontal place at 0) to the loss, and nothing else changes."""
+    from dancekit.data.sources import smpl_with_rotations
+    from dancekit.io import load_ballroom
+    from dancekit.models.motion_vq import SPEED_SHARE
+    from dancekit.models.representation import motion_to_features
+    from dancekit.motion import resample
+
+    motion = resample(smpl_with_rotations(load_ballroom(ballroom_dir / "DANCE_C_4")), 30.0)
+    feats = travel_features(motion_to_features(motion))[:64]
+    torch.manual_seed(0)
+    vq = MotionVQ(MotionVQConfig.from_dict({**TINY_VQ, "position_weight": 5.0},
+                                           complete=False)).eval()
+    vq.prepare([Sequence("c4", feats, np.zeros((64, 0), np.float32), None)])
+    x = (torch.from_numpy(feats)[None] - vq.mean) / vq.std
+    body = motion.positions[:64] - motion.root[:64, None] * np.array([1.0, 0.0, 1.0])
+    assert np.allclose(vq._body_joints(x)[0].detach().numpy(), body, atol=1e-3)
+    batch = {"motion": torch.from_numpy(feats)[None]}
+    loss, parts = vq.loss(batch)
+    plain = MotionVQ(dataclasses.replace(vq.config, position_weight=0.0)).eval()
+    plain.load_state_dict(vq.state_dict())
+    base, base_parts = plain.loss(batch)
+    assert "joint_place" not in base_parts and parts["joint_place"] > 0
+    extra = 5.0 * (parts["joint_place"] + SPEED_SHARE * parts["joint_speed"])
+    assert float((loss - base).detach()) == pytest.approx(extra, rel=1e-4)
+    loss.backward()
+    assert vq.encoder[0].weight.grad.abs().sum() > 0
 
 
 def test_tokenizer_config_is_checked():

@@ -56,6 +56,7 @@ from dancekit.models.representation import (
     features_to_motion,
     from_heading_free,
     heading_free_features,
+    joint_positions,
     motion_to_features,
 )
 from dancekit.motion import Motion
@@ -64,6 +65,8 @@ from dancekit.motion.processing import resample
 
 ROOT_XZ = [0, 2]  # feature columns of the root's horizontal position
 ROOT_CHANNELS = slice(0, 9)  # the root's position (or steps) and the pelvis rotation
+SPEED_SHARE = 0.1  # joint speeds (m/s) against places (m) in the position loss: speeds' errors
+# run about 4x larger, so this keeps the two terms of one order
 MAX_LEVELS = 10  # a code per 2**levels frames: 1024 frames (34 s at 30 fps) at most
 # what the tokenizer encodes: "travel" (world axes, root x/z as steps: travel_features) or
 # "heading-free" (steps and pelvis in the dancer's own heading: heading_free_features)
@@ -95,19 +98,25 @@ class MotionVQConfig(ModelConfig):
     # velocity and acceleration losses: 9 of 147 numbers, so at 1 the root's travel and turns
     # hardly count in the loss
     root_weight: float = 1.0
+    # weight of the joints' positions and speeds in the body's frame (metres and m/s through
+    # forward kinematics) in the loss: the feature loss weighs a hip rotation like a wrist's,
+    # so the feet, at the end of the longest chain, drift and slow most; 0 leaves them out
+    position_weight: float = 0.0
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
     def frames_per_code(self) -> int:
         return 2 ** self.levels
 
-    added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0}
+    added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0,
+             "position_weight": 0.0}
 
     def validate(self) -> None:
         check_fields(self, "motion-vq", {
             "codes": size(), "latent": size(), "width": size(), "levels": size(MAX_LEVELS),
             "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT, "root_weight": WEIGHT,
+            "position_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
             "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100)})
         if self.representation not in REPRESENTATIONS:
@@ -285,10 +294,27 @@ class MotionVQ(nn.Module):
         commit = F.mse_loss(z, q.detach())
         total = pose + c.velocity_weight * vel + c.acceleration_weight * acc \
             + c.commit_weight * commit
-        used = float(idx.unique().numel()) / c.codes
-        return total, {"pose": float(pose.detach()), "velocity": float(vel.detach()),
-                       "acceleration": float(acc.detach()),
-                       "commit": float(commit.detach()), "codes_used": used}
+        parts = {"pose": float(pose.detach()), "velocity": float(vel.detach()),
+                 "acceleration": float(acc.detach()), "commit": float(commit.detach()),
+                 "codes_used": float(idx.unique().numel()) / c.codes}
+        if c.position_weight > 0:
+            joints = self._body_joints(rec)
+            with torch.no_grad():
+                real = self._body_joints(x)
+            place = F.mse_loss(joints, real)
+            speed = F.mse_loss(joints.diff(dim=1) * c.fps, real.diff(dim=1) * c.fps)
+            total = total + c.position_weight * (place + SPEED_SHARE * speed)
+            parts.update(joint_place=float(place.detach()), joint_speed=float(speed.detach()))
+        return total, parts
+
+    def _body_joints(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, 147) normalised tokenizer features -> (B, T, 24, 3) joint positions with the
+        root's horizontal place (or steps) at 0: the body's shape and height, for the
+        position loss (differentiable)."""
+        feats = x * self.std + self.mean
+        return joint_positions(torch.cat([torch.zeros_like(feats[..., :1]), feats[..., 1:2],
+                                          torch.zeros_like(feats[..., :1]), feats[..., 3:]],
+                                         dim=-1))
 
     def _reconstruction(self, rec: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Mean squared error over (B, T, 147) normalised features, the root and pelvis
