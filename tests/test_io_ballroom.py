@@ -125,3 +125,27 @@ def test_fps_override_and_broken_folders(ballroom_dir, tmp_path):
     m = load_motion(seq)  # no config, no audio: still a motion
     assert m.meta["audio"] is None and m.meta["start_position"] is None
     assert m.meta["genre"] == "waltz"
+
+
+def test_a_genre_with_one_sequence_always_trains(ballroom_dir, tmp_path):
+    """Tango has one sequence: the Trainer's hash split must not hold it out for validation
+    (it did, so no bundled weight learned tango), while the other genres split as before."""
+    from dancekit.data import Sequence, split_by_sequence
+    from dancekit.data.sources import load_ballroom
+
+    root = tmp_path / "ballroom"
+    root.mkdir()
+    for name in ("DANCE_T_5", "DANCE_W_1", "DANCE_W_6"):
+        (root / name).symlink_to(ballroom_dir / name)
+    pairs = {p.name.split("/")[1]: p for p in load_ballroom(root)}
+    assert pairs["DANCE_T_5"].split == "train" and pairs["DANCE_T_5"].style == "tango"
+    assert pairs["DANCE_W_1"].split is None and pairs["DANCE_W_6"].split is None
+    empty = np.zeros((1, 0), np.float32)
+    seqs = [Sequence(p.name, empty, empty, p.style) for p in pairs.values()]
+    fixed = {p.name: p.split for p in pairs.values() if p.split}
+    for fraction in (0.1, 0.5, 0.9):
+        train, _ = split_by_sequence(seqs, fraction, 0, fixed=fixed)
+        assert "ballroom/DANCE_T_5" in {s.name for s in train}
+    # without the mark, the default split (0.1, seed 0) holds it out: what happened before
+    _, val = split_by_sequence(seqs, 0.1, 0)
+    assert "ballroom/DANCE_T_5" in {s.name for s in val}

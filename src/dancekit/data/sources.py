@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +154,8 @@ def load_ballroom(root: Path) -> list[Pair]:
     """Ballroom sequences that kept their audio, on their clocks, on SMPL-24 with rotations;
     ``meta["retarget_error_m"]`` is the mean distance between the mapped joints and the
     SMPL template driven by the fitted rotations (the template's bones are not the dancer's).
+    A genre's only sequence (tango) is marked ``split="train"``: the Trainer's validation
+    split would otherwise take the whole genre out of training.
     """
     from dancekit.data.ballroom import ballroom_sequence
 
@@ -163,7 +166,8 @@ def load_ballroom(root: Path) -> list[Pair]:
             style = BALLROOM_STYLES.get(seq.name.split("_")[1])
             pairs.append(Pair(f"{root.name}/{seq.name}", smpl_with_rotations(found.motion),
                               found.audio, style, start=found.start))
-    return pairs
+    counts = Counter(p.style for p in pairs)
+    return [replace(p, split="train") if counts[p.style] == 1 else p for p in pairs]
 
 
 def smpl_with_rotations(motion: Motion) -> Motion:
