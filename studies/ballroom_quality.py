@@ -12,7 +12,8 @@ The rule, written before any model was scored (issue 21):
   dances paired with other songs.
 * **Generated**: each system dances to the test sequence's own span of its song (the part the
   dancer danced to) with the sequence's genre as its style when the model knows it (else
-  ``auto``), seed 0, re-timed as ``dancekit dance`` does, cut into the same segments.
+  ``auto``), seed 0 (``--seed``), re-timed as ``dancekit dance`` does, cut into the same
+  segments.
 * **Goals** (issue 21): FID_k and FID_g at most 2x the real baseline's (stretch 1.5x); mean
   horizontal root speed within 0.5x-1.5x of the real test set's; no stretch over 2 s with mean
   joint speed under 0.05 m/s; foot skating at most the real test set's; beat alignment (BAS
@@ -123,10 +124,11 @@ def model_styles(system: str, checkpoint: str | None) -> list[str]:
     return list(getattr(load_model(checkpoint or system), "styles", []))
 
 
-def generate(system: str, checkpoint: str | None, audio, seconds: float, style: str) -> Motion:
-    """A dance for ``audio`` as ``dancekit dance`` makes it (seed 0), at 30 fps."""
+def generate(system: str, checkpoint: str | None, audio, seconds: float, style: str,
+             seed: int = 0) -> Motion:
+    """A dance for ``audio`` as ``dancekit dance`` makes it, at 30 fps."""
     model = checkpoint or system
-    return resample(dance(audio, model=model, style=style, seed=0, seconds=seconds), FPS)
+    return resample(dance(audio, model=model, style=style, seed=seed, seconds=seconds), FPS)
 
 
 def root_speed(motions: list[Motion]) -> float:
@@ -187,6 +189,7 @@ def main() -> None:
     ap.add_argument("--music-seconds", type=float, default=30.0,
                     help="exact-beat table: seconds of each song (0: no such table)")
     ap.add_argument("--split", choices=("test", "val"), default="test")
+    ap.add_argument("--seed", type=int, default=0, help="the dances' seed (sampling spread)")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write a real-above-generated PNG per genre here")
@@ -237,7 +240,7 @@ def main() -> None:
         for n, (_, span) in tests.items():
             seconds = min(span["end"] - span["start"], songs[n].duration)
             style = genre(n) if genre(n) in styles else "auto"
-            motion = generate(system, checkpoints[system], songs[n], seconds, style)
+            motion = generate(system, checkpoints[system], songs[n], seconds, style, args.seed)
             if n in sheets:
                 sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
             pieces = segments(motion, args.segment, counts[n])
@@ -245,8 +248,8 @@ def main() -> None:
             gen_beats += beats_for(n)[:len(pieces)]
         rows[system] = score(gen, real, gen_beats)
         if music:
-            clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto")
-                     for f in music]
+            clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
+                              args.seed) for f in music]
             exact[system] = score([segments(c, args.music_seconds - START, 1)[0]
                                    for c in clips], real, truth)["bas"]
         print(f"{system}: done", flush=True)
