@@ -149,3 +149,8 @@ def test_a_genre_with_one_sequence_always_trains(ballroom_dir, tmp_path):
     # without the mark, the default split (0.1, seed 0) holds it out: what happened before
     _, val = split_by_sequence(seqs, 0.1, 0)
     assert "ballroom/DANCE_T_5" in {s.name for s in val}
+    # a folder where every genre has one sequence keeps them all free to validate on
+    (root / "DANCE_W_6").unlink()
+    (root / "DANCE_W_1").unlink()
+    (root / "DANCE_C_4").symlink_to(ballroom_dir / "DANCE_C_4")
+    assert all(p.split is None for p in load_ballroom(root))

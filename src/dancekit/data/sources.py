@@ -155,7 +155,8 @@ def load_ballroom(root: Path) -> list[Pair]:
     ``meta["retarget_error_m"]`` is the mean distance between the mapped joints and the
     SMPL template driven by the fitted rotations (the template's bones are not the dancer's).
     A genre's only sequence (tango) is marked ``split="train"``: the Trainer's validation
-    split would otherwise take the whole genre out of training.
+    split would otherwise take the whole genre out of training (unless every genre has one
+    sequence: then marking would leave nothing to validate on).
     """
     from dancekit.data.ballroom import ballroom_sequence
 
@@ -167,6 +168,8 @@ def load_ballroom(root: Path) -> list[Pair]:
             pairs.append(Pair(f"{root.name}/{seq.name}", smpl_with_rotations(found.motion),
                               found.audio, style, start=found.start))
     counts = Counter(p.style for p in pairs)
+    if all(n == 1 for n in counts.values()):
+        return pairs
     return [replace(p, split="train") if counts[p.style] == 1 else p for p in pairs]
 
 
