@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild src/dancekit/weights/dance_tokens_ballroom/model.safetensors (`--model
 # dance-tokens-ballroom`): a heading-free motion tokenizer with the root and pelvis weighted
-# 20x in its loss, then the code model on it (each window reading the dance tokenized from
+# 20x in its loss and the joints' places and speeds in it too, then the code model on it (each window reading the dance tokenized from
 # one of its first 8 frames: `phases: 8`), both trained on the real ballroom motion capture
 # (its held-out test sequences excluded by the configs) mixed with 60 synthetic pairs of the
 # styles the capture lacks; the code model's checkpoint of lowest validation
@@ -17,24 +17,21 @@ BALLROOM=${1:-../shared/data/ballroom}
 export OMP_NUM_THREADS=1
 [ -d synth60 ] || dancekit synth --n 60 --styles hiphop,house,pop,latin,ballet --seconds 30 \
     --seed 0 --out synth60 --audio-format ogg
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_rw20 \
+dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_pw5 \
     --config "$W/vq_config.yaml"
-cp -r runs/vq_rw20 runs/vq_rw20_2k
-dancekit train motion-vq --data "$BALLROOM" --data synth60 --out runs/vq_rw20_2k \
-    --config "$W/vq_config.yaml" --steps 2000 --resume
-dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_rw20 \
+dancekit train dance-tokens --data "$BALLROOM" --data synth60 --out runs/tokens_pw5 \
     --config "$W/train_config.yaml"
-python studies/tokenizer_smoothing.py runs/vq_rw20_2k/model.safetensors
+python studies/tokenizer_smoothing.py runs/vq_pw5/model.safetensors
 python - <<'PY'
 import csv
 
 from dancekit.checkpoint import half_precision
 
-with open("runs/tokens_rw20/log.csv") as f:
+with open("runs/tokens_pw5/log.csv") as f:
     val = [(float(r["value"]), int(r["step"])) for r in csv.DictReader(f)
            if r["split"] == "val" and r["metric"] == "val_loss"]
 step = min(val)[1]
 print(f"lowest validation cross-entropy at step {step}")
-half_precision(f"runs/tokens_rw20/model_step{step}.safetensors",
+half_precision(f"runs/tokens_pw5/model_step{step}.safetensors",
                "src/dancekit/weights/dance_tokens_ballroom/model.safetensors")
 PY
