@@ -158,3 +158,14 @@ def test_a_whole_songs_music_gives_the_numbers_its_path_gives(tmp_path: Path) ->
         np.testing.assert_array_equal(music.features(kind, cache_dir=by_music, **params),
                                       expected)
     assert sorted(p.name for p in by_music.iterdir()) == sorted(p.name for p in by_path.iterdir())
+
+
+def test_dancenet_takes_a_temperature_through_the_pipeline(tmp_path, monkeypatch):
+    """dance(temperature=...) reaches a picture model's sampler too, and is recorded."""
+    from dancekit.pipeline import dance
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    cool = dance(DEMO_SONG, model="dancenet", seconds=2.0, temperature=0.5)
+    warm = dance(DEMO_SONG, model="dancenet", seconds=2.0, temperature=1.5)
+    assert cool.meta["temperature"] == 0.5 and warm.meta["temperature"] == 1.5
+    assert not np.array_equal(cool.frames, warm.frames)
