@@ -11,7 +11,10 @@ A model package sets four class attributes and inherits the rest::
         training_module = training         # prepare(model, seqs), loss(model, batch, gen), ...
 
 so that what differs between models (generation, the encoding of a training pair, the
-window lengths) is all that its ``model.py`` holds.
+window lengths) is all that its ``model.py`` holds. A model whose Trainer side is written in
+the class itself (``prepare``, ``loss``, ``validation_metrics``) leaves ``training_module``
+out; one whose checkpoint holds a trained part (a tokenizer, a VAE) overrides
+:meth:`from_config`.
 """
 
 from __future__ import annotations
@@ -64,12 +67,16 @@ class TrainedModel:
         return self.config.to_dict()
 
     @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Any:
+        """The model a checkpoint's config describes, before its weights load."""
+        return cls(cls.config_class.from_dict(config))
+
+    @classmethod
     def from_checkpoint(cls, path: str | Path) -> Any:
         """Rebuild from a checkpoint written by :func:`dancekit.train.save_model`: the config
         comes only from the file (strict: unknown or missing keys and any weight mismatch
         are errors)."""
-        return rebuild(path, cls.checkpoint_name,
-                       lambda config: cls(cls.config_class.from_dict(config)))
+        return rebuild(path, cls.checkpoint_name, cls.from_config)
 
     @classmethod
     def load_default(cls) -> Any:

@@ -21,9 +21,7 @@ from dancekit.models.common import (
     check_temperature,
     dance_meta,
     music_at_start,
-    rebuild,
     requested_frames,
-    style_index,
 )
 from dancekit.models.dance_tokens.config import MUSIC_DIM, DanceTokensConfig
 from dancekit.models.dance_tokens.sampling import draw_codes
@@ -31,6 +29,7 @@ from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig
 from dancekit.models.music import fact_music_features
 from dancekit.models.representation import motion_to_features
+from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
@@ -40,10 +39,12 @@ BALLROOM_WEIGHTS_DIR = WEIGHTS_DIR.with_name("dance_tokens_ballroom")
 
 
 @register_model("dance-tokens")
-class DanceTokens(nn.Module):
+class DanceTokens(TrainedModel, nn.Module):
     """Music and style -> motion codes -> dance. See :mod:`dancekit.models.dance_tokens`."""
 
+    checkpoint_name = "dance-tokens"
     config_class = DanceTokensConfig
+    weights_dir = WEIGHTS_DIR
     #: The name its dances carry in ``meta["model"]`` (and the summary line): which bundled
     #: weights made them.
     dance_name = "dance-tokens"
@@ -259,31 +260,15 @@ class DanceTokens(nn.Module):
         meta = {**dance_meta(self.dance_name, audio, seed, style), "temperature": temp}
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
-    @property
-    def styles(self) -> list[str]:
-        """The style labels it was trained with (none: it is not style-conditioned)."""
-        return list(self.config.styles)
-
-    def style_index(self, style: str) -> int:
-        return style_index(self.config.styles, style, "dance-tokens model")
-
     # --- checkpoints -------------------------------------------------------------------------
     @classmethod
-    def from_checkpoint(cls, path: str | Path) -> DanceTokens:
-        """Rebuild from a checkpoint: config and weights (the tokenizer's included) come only
-        from the file."""
-        def build(config: dict[str, Any]) -> DanceTokens:
-            cfg = DanceTokensConfig.from_dict(config)
-            if cfg.tokenizer_config is None:
-                raise ParameterError("the checkpoint holds no tokenizer config")
-            return cls(cfg, read_tokenizer=False)
-
-        return rebuild(path, "dance-tokens", build)
-
-    @classmethod
-    def load_default(cls) -> DanceTokens:
-        """The weights bundled with dancekit (see ``weights/dance_tokens/README.md``)."""
-        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dance-tokens"))
+    def from_config(cls, config: dict[str, Any]) -> DanceTokens:
+        """The model of a checkpoint's config, its tokenizer built from the config it holds
+        (the weights, the tokenizer's included, come only from the file)."""
+        cfg = DanceTokensConfig.from_dict(config)
+        if cfg.tokenizer_config is None:
+            raise ParameterError("the checkpoint holds no tokenizer config")
+        return cls(cfg, read_tokenizer=False)
 
 
 @register_model("dance-tokens-ballroom")
@@ -300,4 +285,4 @@ class DanceTokensBallroom(DanceTokens):
     def load_default(cls) -> DanceTokens:
         """``weights/dance_tokens_ballroom`` (see its README.md)."""
         return cls.from_checkpoint(bundled_weights(BALLROOM_WEIGHTS_DIR,
-                                                           "dance-tokens-ballroom"))
+                                                   "dance-tokens-ballroom"))

@@ -16,7 +16,6 @@ from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
     bank_entry,
-    bundled_weights,
     check_seed,
     check_temperature,
     dance_meta,
@@ -29,6 +28,7 @@ from dancekit.models.dancenet import training
 from dancekit.models.dancenet.config import DanceNetConfig, DanceNetVAEConfig
 from dancekit.models.dancenet.network import ImageVAE, LatentMDN
 from dancekit.models.dancenet.sampling import roll_out
+from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
 from dancekit.render.images import ImageDance
@@ -109,11 +109,13 @@ class DanceNetVAE(ImageVAE):
 
 
 @register_model("dancenet")
-class DanceNet(nn.Module):
+class DanceNet(TrainedModel, nn.Module):
     """DanceNet as a dance model: music in, an :class:`ImageDance` of generated silhouettes
     out (``output = "images"``: no joints, so no BVH and no re-timing onto beats)."""
 
+    checkpoint_name = "dancenet"
     config_class = DanceNetConfig
+    weights_dir = WEIGHTS_DIR
     output = "images"
 
     def __init__(self, config: DanceNetConfig, *, read_vae: bool = True) -> None:
@@ -247,22 +249,11 @@ class DanceNet(nn.Module):
         return training.dance_validation(gen, real)
 
     # --- checkpoints -------------------------------------------------------------------------
-    def checkpoint_config(self) -> dict[str, Any]:
-        return self.config.to_dict()
-
     @classmethod
-    def from_checkpoint(cls, path: str | Path) -> DanceNet:
-        """Rebuild from a checkpoint: config and weights (the VAE's included) come only from
-        the file."""
-        def build(config: dict[str, Any]) -> DanceNet:
-            cfg = DanceNetConfig.from_dict(config)
-            if cfg.vae_config is None:
-                raise ParameterError("the checkpoint holds no VAE config")
-            return cls(cfg, read_vae=False)
-
-        return rebuild(path, "dancenet", build)
-
-    @classmethod
-    def load_default(cls) -> DanceNet:
-        """The weights bundled with dancekit (see ``weights/dancenet/README.md``)."""
-        return cls.from_checkpoint(bundled_weights(WEIGHTS_DIR, "dancenet"))
+    def from_config(cls, config: dict[str, Any]) -> DanceNet:
+        """The model of a checkpoint's config, its VAE built from the config it holds (the
+        weights, the VAE's included, come only from the file)."""
+        cfg = DanceNetConfig.from_dict(config)
+        if cfg.vae_config is None:
+            raise ParameterError("the checkpoint holds no VAE config")
+        return cls(cfg, read_vae=False)
