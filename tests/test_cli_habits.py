@@ -41,7 +41,7 @@ def test_version() -> None:
 
 def test_train_help_lists_every_trainable_model() -> None:
     names = trainable_models()
-    assert {"motion-vq", "dance-tokens", "fact"} <= set(names)
+    assert {"motion-vq", "dance-tokens", "fact", "dance-revolution", "d2m"} <= set(names)
     res = CliRunner().invoke(app, ["train", "--help"], terminal_width=200)
     assert res.exit_code == 0
     assert f"Trainable models: {', '.join(names)}." in " ".join(res.stdout.split())

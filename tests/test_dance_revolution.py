@@ -249,15 +249,6 @@ def test_config_is_strict_and_the_published_size_is_valid():
 
 
 # --- the commands -------------------------------------------------------------------------
-def test_train_help_lists_the_model():
-    from typer.testing import CliRunner
-
-    from dancekit.cli import app
-
-    res = CliRunner().invoke(app, ["train", "--help"])
-    assert res.exit_code == 0 and "dance-revolution" in res.stdout
-
-
 @pytest.mark.slow
 def test_train_and_dance_through_the_cli(tmp_path, monkeypatch):
     from typer.testing import CliRunner
