@@ -7,6 +7,9 @@ MIN_SECONDS, MAX_SECONDS = 1.0, 7200.0
 #: Seeds are the unsigned 32-bit integers for every model (numpy's and torch's generators
 #: both take them), so a seed means the same everywhere.
 MAX_SEED = 2**32 - 1
+#: Hottest sampling temperature of the models that draw from learned odds: past it every
+#: draw is about a coin toss.
+MAX_TEMPERATURE = 10.0
 
 #: Largest coordinate magnitude accepted (metres in 3D, pixels in 2D, radians for rotations).
 #: Far beyond any real dance, yet small enough that squares, sums and projections of the

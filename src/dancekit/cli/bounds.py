@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from dancekit.errors import ParameterError
-from dancekit.limits import MAX_SECONDS, MAX_SEED, MIN_SECONDS
+from dancekit.limits import MAX_SECONDS, MAX_SEED, MAX_TEMPERATURE, MIN_SECONDS
 
 
 def _number(value: float) -> str:
@@ -48,8 +48,8 @@ def check_all(*pairs: tuple[Bound, float | None]) -> None:
 
 SEED = Bound("--seed", 0, MAX_SEED)
 SECONDS = Bound("--seconds", MIN_SECONDS, MAX_SECONDS)
-#: Sampling temperature: 0 has no odds to draw from; past 10 every draw is a coin toss.
-TEMPERATURE = Bound("--temperature", 0.01, 10)
+#: Sampling temperature: 0 has no odds to draw from.
+TEMPERATURE = Bound("--temperature", 0.01, MAX_TEMPERATURE)
 #: Video panel size: the renderer's own limits (MP4 also needs an even size).
 SIZE = Bound("--size", 64, 4096)
 #: Output frame rate: beyond any display above 240, and a typo like 2500 would draw for hours.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import numpy as np
 
 from dancekit.errors import CheckpointError, ParameterError
-from dancekit.limits import MAX_SECONDS, MAX_SEED, MIN_SECONDS
+from dancekit.limits import MAX_SECONDS, MAX_SEED, MAX_TEMPERATURE, MIN_SECONDS
 from dancekit.utils import single_threaded
 
 if TYPE_CHECKING:
@@ -103,9 +103,6 @@ def check_seed(seed: int) -> int:
             or not 0 <= seed <= MAX_SEED:
         raise ParameterError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
     return int(seed)
-
-
-MAX_TEMPERATURE = 10.0  # sampling temperature: past this every draw is a coin toss
 
 
 def check_temperature(temperature: float) -> float:

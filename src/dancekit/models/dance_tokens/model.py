@@ -163,10 +163,8 @@ class DanceTokens(TrainedModel, nn.Module):
         return n, n
 
     def prepare(self, sequences: list[Sequence]) -> None:
-        width = sequences[0].audio.shape[-1] // self.config.phases
-        rows = np.concatenate([self._paired(s.audio[1:].reshape(len(s.audio) - 1, -1, width)
-                                            .swapaxes(0, 1)).reshape(-1, 2 * width)
-                               for s in sequences])  # every phase's rows; not BOS
+        rows = np.concatenate([self._paired(self._phase(s.motion, s.audio, k)[1][1:])
+                               for s in sequences for k in range(self.config.phases)])  # not BOS
         self.music_mean.copy_(torch.from_numpy(rows.mean(0)))
         self.music_std.copy_(torch.from_numpy(np.maximum(rows.std(0), 1e-3)))
 
