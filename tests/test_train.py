@@ -129,6 +129,44 @@ def test_keep_checkpoints_leaves_every_step_chosen_by_validation(tmp_path):
     assert any(not torch.equal(w3[k], w6[k]) for k in w6)
 
 
+def test_weight_average_is_what_checkpoints_hold_and_resumes_exactly(tmp_path):
+    """With ``ema`` the checkpoints hold the moving average of the weights the optimiser
+    stepped through (which are the same as without it), and a resumed run ends on the same
+    average as an uninterrupted one."""
+    from dancekit.checkpoint import read_model
+
+    seqs = make_sequences()
+    base = dict(batch_size=4, val_samples=0, warmup_steps=0, min_lr_ratio=1.0, val_every=10**6)
+    raw_cfg = TrainConfig(steps=4, checkpoint_every=1, keep_checkpoints=True, **base)
+    Trainer(tiny_model(), "fact", seqs[:5], seqs[5:], raw_cfg, tmp_path / "raw",
+            show_progress=False).fit()
+    raw = [read_model(tmp_path / "raw" / f"model_step{n}.safetensors")[1] for n in range(1, 5)]
+
+    cfg = TrainConfig(steps=4, checkpoint_every=2, ema=0.5, **base)
+    trainer = Trainer(tiny_model(), "fact", seqs[:5], seqs[5:], cfg, tmp_path / "avg",
+                      show_progress=False)
+    expect = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
+    trainer.fit()
+    for n, weights in enumerate(raw, start=1):
+        keep = min(0.5, (1 + n) / (10 + n))
+        expect = {k: e.lerp(weights[k], 1 - keep) if e.is_floating_point() else weights[k]
+                  for k, e in expect.items()}
+    _, saved = read_model(tmp_path / "avg" / "model.safetensors")
+    state = load_trainer_state(tmp_path / "avg" / "trainer.safetensors")
+    for k in saved:
+        torch.testing.assert_close(saved[k], expect[k], rtol=1e-5, atol=1e-6)
+        assert torch.equal(state["model"][k], raw[-1][k]), k  # training itself is unchanged
+    assert any(not torch.equal(saved[k], raw[-1][k]) for k in saved)
+
+    half = TrainConfig(**{**cfg.__dict__, "steps": 2})
+    Trainer(tiny_model(), "fact", seqs[:5], seqs[5:], half, tmp_path / "cut",
+            show_progress=False).fit()
+    Trainer(tiny_model(), "fact", seqs[:5], seqs[5:], cfg, tmp_path / "cut", resume=True,
+            show_progress=False).fit()
+    _, resumed = read_model(tmp_path / "cut" / "model.safetensors")
+    assert all(torch.equal(resumed[k], saved[k]) for k in saved)
+
+
 def test_resume_with_other_data_is_refused(tmp_path):
     seqs = make_sequences()
     cfg = TrainConfig(steps=2, batch_size=4, val_samples=0, warmup_steps=1)

@@ -11,9 +11,10 @@ A trainable model is an ``nn.Module`` registered in :mod:`dancekit.models` that 
 * ``loss(batch, generator) -> (scalar, {name: float})``;
 * ``validation_metrics(val_sequences, seconds, count) -> {name: float}``.
 
-The loop: AdamW, linear warm-up then cosine decay, gradient clipping, bf16 autocast on CUDA,
-a progress bar with ETA and periodic loss lines, a CSV log, validation (held-out loss and
-metrics on generated dances), atomic checkpoints. Randomness (batch order, dropout, noise) is
+The loop: AdamW, linear warm-up then cosine decay, gradient clipping, an optional moving
+average of the weights (``ema``), bf16 autocast on CUDA, a progress bar with ETA and periodic
+loss lines, a CSV log, validation (held-out loss and metrics on generated dances), atomic
+checkpoints. Randomness (batch order, dropout, noise) is
 re-derived from ``(seed, rank, step)`` at every step, so ``--resume`` from a checkpoint replays
 exactly what an uninterrupted run would have done: the result is bitwise identical.
 
@@ -29,6 +30,7 @@ torchrun; each rank takes its slice of every global batch, only rank 0 logs and 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -36,6 +38,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +83,10 @@ class TrainConfig:
     warmup_steps: int = 100
     min_lr_ratio: float = 0.1  # cosine decays to lr * this
     grad_clip: float = 1.0
+    # decay of an exponential moving average of the weights (0: off); with it, validation and
+    # every checkpoint use the average: on small data the raw weights swing from one
+    # checkpoint to the next, and the average of the last few hundred steps varies less
+    ema: float = 0.0
     amp: str = "auto"  # "auto": bf16 autocast on CUDA only; "bf16"; "off"
     seed: int = 0
     window_stride: int = 5  # frames between training window starts
@@ -106,6 +113,7 @@ class TrainConfig:
             "steps": count, "batch_size": size(), "lr": Range(0, 10, lo_open=True),
             "weight_decay": Range(0, 10), "warmup_steps": Range(0, MAX_STEPS, integer=True),
             "min_lr_ratio": Range(0, 1), "grad_clip": Range(0, 1e12, lo_open=True),
+            "ema": Range(0, 1, hi_open=True),
             "seed": Range(0, 2**32 - 1, integer=True), "window_stride": size(),
             "val_fraction": FRACTION, "checkpoint_every": count, "val_every": count,
             "log_every": count, "val_batches": size(),
@@ -210,6 +218,11 @@ class Trainer:
             self.model.load_state_dict(state["model"], strict=True)
             self.opt.load_state_dict(state["optimizer"])
             self.step = int(state["step"])
+        self.average: dict[str, torch.Tensor] | None = None
+        if config.ema > 0:  # a run that starts averaging on resume starts from its weights
+            start = state.get("average") if state is not None else None
+            self.average = {k: (start[k] if start else v).detach().clone().to(self.device)
+                            for k, v in self.model.state_dict().items()}
         m_len, a_len = model.window_lengths()
         self.m_len, self.a_len = m_len, a_len
         self.windows = make_windows(train, max(m_len, a_len), config.window_stride)
@@ -259,6 +272,7 @@ class Trainer:
             grad_norm = float(nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip))
             self.opt.step()
             self.step = step + 1
+            self._update_average()
             running, count = running + float(loss.detach()), count + 1
             if self.step % cfg.log_every == 0 or self.step == cfg.steps:
                 row = {"loss": running / count, "lr": self.opt.param_groups[0]["lr"],
@@ -279,6 +293,10 @@ class Trainer:
         """Held-out loss on fixed windows and the model's metrics on generated dances."""
         if not self.val_seqs or self.val_windows is None:
             return {}
+        with self._averaged():
+            return self._validate()
+
+    def _validate(self) -> dict[str, float]:
         self.model.eval()
         cfg = self.cfg
         n = min(len(self.val_windows), cfg.val_batches * cfg.batch_size)
@@ -306,12 +324,14 @@ class Trainer:
         if self.rank != 0:
             return
         model_cfg = self.model.config.to_dict()
-        save_trainer_state(self.state_path, {
-            "model_name": self.name, "model_config": model_cfg,
-            "train_config": dataclasses.asdict(self.cfg), "step": self.step,
-            "model": self.model.state_dict(), "optimizer": self.opt.state_dict(),
-            "data": self.fingerprint,
-        })
+        state = {"model_name": self.name, "model_config": model_cfg,
+                 "train_config": dataclasses.asdict(self.cfg), "step": self.step,
+                 "model": self.model.state_dict(), "optimizer": self.opt.state_dict(),
+                 "data": self.fingerprint}
+        if self.average is not None:
+            state["average"] = self.average
+        save_trainer_state(self.state_path, state)
+        weights = self.average if self.average is not None else self.model.state_dict()
         meta = {"step": self.step, "data": self.data_sources,
                 "train_sequences": len(self.train_seqs), "val_sequences": len(self.val_seqs),
                 "train_config": dataclasses.asdict(self.cfg)}
@@ -319,7 +339,7 @@ class Trainer:
         if self.cfg.keep_checkpoints:
             names.append(f"model_step{self.step}.safetensors")
         for name in names:
-            save_model(self.out / name, self.name, model_cfg, self.model.state_dict(), meta)
+            save_model(self.out / name, self.name, model_cfg, weights, meta)
 
     def _check_resumable(self, state: dict[str, Any], model: nn.Module) -> None:
         if state.get("model_name") != self.name:
@@ -328,6 +348,34 @@ class Trainer:
         if state["model_config"] != model.config.to_dict():
             raise CheckpointError(f"{self.state_path} was trained with another model config; "
                                   "resume with the run's own config")
+
+    # --- the weights' average ---------------------------------------------------------------
+    def _update_average(self) -> None:
+        """Move the average towards the weights just stepped; early on the decay is lower,
+        ``(1 + step) / (10 + step)``, so the average soon forgets the random start."""
+        if self.average is None:
+            return
+        keep = min(self.cfg.ema, (1 + self.step) / (10 + self.step))
+        with torch.no_grad():
+            for k, v in self.model.state_dict().items():
+                avg = self.average[k]
+                if avg.is_floating_point():
+                    avg.lerp_(v, 1.0 - keep)
+                else:  # counters and indices are taken as they are
+                    avg.copy_(v)
+
+    @contextlib.contextmanager
+    def _averaged(self) -> Iterator[None]:
+        """The averaged weights in the model for the block's duration, if there are any."""
+        if self.average is None:
+            yield
+            return
+        raw = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self.model.load_state_dict(self.average, strict=True)
+        try:
+            yield
+        finally:
+            self.model.load_state_dict(raw, strict=True)
 
     # --- helpers -----------------------------------------------------------------------------
     def _seed_step(self, step: int) -> torch.Generator:
