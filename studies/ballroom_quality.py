@@ -33,7 +33,8 @@ above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
         [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
-        [--segment 10] [--split test|val] [--music-seconds 30] [--pictures docs/images]
+        [--segment 10] [--split test|val] [--seed 0] [--temperature T] [--music-seconds 30]
+        [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -125,10 +126,11 @@ def model_styles(system: str, checkpoint: str | None) -> list[str]:
 
 
 def generate(system: str, checkpoint: str | None, audio, seconds: float, style: str,
-             seed: int = 0) -> Motion:
+             seed: int = 0, temperature: float | None = None) -> Motion:
     """A dance for ``audio`` as ``dancekit dance`` makes it, at 30 fps."""
     model = checkpoint or system
-    return resample(dance(audio, model=model, style=style, seed=seed, seconds=seconds), FPS)
+    return resample(dance(audio, model=model, style=style, seed=seed, seconds=seconds,
+                          temperature=temperature), FPS)
 
 
 def root_speed(motions: list[Motion]) -> float:
@@ -190,6 +192,8 @@ def main() -> None:
                     help="exact-beat table: seconds of each song (0: no such table)")
     ap.add_argument("--split", choices=("test", "val"), default="test")
     ap.add_argument("--seed", type=int, default=0, help="the dances' seed (sampling spread)")
+    ap.add_argument("--temperature", type=float, default=None,
+                    help="sampling temperature of models that take one (default: the model's)")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write a real-above-generated PNG per genre here")
@@ -240,7 +244,8 @@ def main() -> None:
         for n, (_, span) in tests.items():
             seconds = min(span["end"] - span["start"], songs[n].duration)
             style = genre(n) if genre(n) in styles else "auto"
-            motion = generate(system, checkpoints[system], songs[n], seconds, style, args.seed)
+            motion = generate(system, checkpoints[system], songs[n], seconds, style, args.seed,
+                              args.temperature)
             if n in sheets:
                 sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
             pieces = segments(motion, args.segment, counts[n])
@@ -249,7 +254,7 @@ def main() -> None:
         rows[system] = score(gen, real, gen_beats)
         if music:
             clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
-                              args.seed) for f in music]
+                              args.seed, args.temperature) for f in music]
             exact[system] = score([segments(c, args.music_seconds - START, 1)[0]
                                    for c in clips], real, truth)["bas"]
         print(f"{system}: done", flush=True)
