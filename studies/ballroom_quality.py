@@ -12,8 +12,8 @@ The rule, written before any model was scored (issue 21):
   dances paired with other songs.
 * **Generated**: each system dances to the test sequence's own span of its song (the part the
   dancer danced to) with the sequence's genre as its style when the model knows it (else
-  ``auto``), seed 0 (``--seed``), re-timed as ``dancekit dance`` does, cut into the same
-  segments.
+  ``auto``), seed 0 (``--seed``; ``--seeds 0,1,2`` gives a row per seed and their mean),
+  re-timed as ``dancekit dance`` does, cut into the same segments.
 * **Goals** (issue 21): FID_k and FID_g at most 2x the real baseline's (stretch 1.5x); mean
   horizontal root speed within 0.5x-1.5x of the real test set's; no stretch over 2 s with mean
   joint speed under 0.05 m/s; foot skating at most the real test set's; beat alignment (BAS
@@ -33,8 +33,8 @@ above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
         [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
-        [--segment 10] [--split test|val] [--seed 0] [--temperature T] [--music-seconds 30]
-        [--pictures docs/images]
+        [--segment 10] [--split test|val] [--seed 0 | --seeds 0,1,2] [--temperature T]
+        [--music-seconds 30] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -192,6 +192,9 @@ def main() -> None:
                     help="exact-beat table: seconds of each song (0: no such table)")
     ap.add_argument("--split", choices=("test", "val"), default="test")
     ap.add_argument("--seed", type=int, default=0, help="the dances' seed (sampling spread)")
+    ap.add_argument("--seeds", default=None,
+                    help="several dance seeds, e.g. 0,1,2: a row per seed and their mean "
+                         "(longest freeze over all); overrides --seed")
     ap.add_argument("--temperature", type=float, default=None,
                     help="sampling temperature of models that take one (default: the model's)")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
@@ -204,6 +207,7 @@ def main() -> None:
                    "dance-revolution": args.revolution_checkpoint, "procedural": None,
                    "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
     systems = [s for s in args.systems.split(",") if s]
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
 
     held_out = TEST_SEQUENCES if args.split == "test" else validation_names()
     tests = {n: real_dance(n) for n in held_out}
@@ -240,23 +244,35 @@ def main() -> None:
         exact["real test dances laid over the songs"] = score(overlay, real, truth)["bas"]
     for system in systems:
         styles = model_styles(system, checkpoints[system])
-        gen, gen_beats = [], []
-        for n, (_, span) in tests.items():
-            seconds = min(span["end"] - span["start"], songs[n].duration)
-            style = genre(n) if genre(n) in styles else "auto"
-            motion = generate(system, checkpoints[system], songs[n], seconds, style, args.seed,
-                              args.temperature)
-            if n in sheets:
-                sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
-            pieces = segments(motion, args.segment, counts[n])
-            gen += pieces
-            gen_beats += beats_for(n)[:len(pieces)]
-        rows[system] = score(gen, real, gen_beats)
-        if music:
-            clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
-                              args.seed, args.temperature) for f in music]
-            exact[system] = score([segments(c, args.music_seconds - START, 1)[0]
-                                   for c in clips], real, truth)["bas"]
+        per_seed, per_seed_exact = [], []
+        for seed in seeds:
+            gen, gen_beats = [], []
+            for n, (_, span) in tests.items():
+                seconds = min(span["end"] - span["start"], songs[n].duration)
+                style = genre(n) if genre(n) in styles else "auto"
+                motion = generate(system, checkpoints[system], songs[n], seconds, style, seed,
+                                  args.temperature)
+                if n in sheets and seed == seeds[0]:
+                    sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
+                pieces = segments(motion, args.segment, counts[n])
+                gen += pieces
+                gen_beats += beats_for(n)[:len(pieces)]
+            per_seed.append(score(gen, real, gen_beats))
+            if music:
+                clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
+                                  seed, args.temperature) for f in music]
+                per_seed_exact.append(score([segments(c, args.music_seconds - START, 1)[0]
+                                             for c in clips], real, truth)["bas"])
+        if len(seeds) == 1:
+            rows[system] = per_seed[0]
+        else:
+            for seed, row in zip(seeds, per_seed, strict=True):
+                rows[f"{system}, seed {seed}"] = row
+            rows[f"{system}, mean of seeds {','.join(map(str, seeds))} (freeze: longest)"] = {
+                k: (max if k == "freeze_s" else np.mean)([r[k] for r in per_seed])
+                for k in per_seed[0]}
+        if per_seed_exact:
+            exact[system] = float(np.mean(per_seed_exact))
         print(f"{system}: done", flush=True)
 
     cols = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating", "bas")
