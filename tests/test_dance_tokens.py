@@ -224,6 +224,51 @@ def test_phases_tokenize_each_dance_from_every_first_frame(tokenizer_path, tmp_p
     assert DanceTokensConfig.from_dict(old).phases == 1
 
 
+def test_trim_still_drops_the_couple_standing_after_a_real_waltz(ballroom_dir,
+                                                                 tokenizer_path):
+    """DANCE_W_28 ends with the couple standing still for about 1.8 s: ``trim_still`` cuts
+    those frames (and their music) from what the code model trains on."""
+    from dancekit.data.ballroom import ballroom_sequence
+    from dancekit.data.sources import Pair, smpl_with_rotations
+    from dancekit.motion import resample
+    from dancekit.motion.speed import body_speed, moving_span
+
+    found = ballroom_sequence(ballroom_dir / "DANCE_W_28")
+    pair = Pair("W_28", smpl_with_rotations(found.motion), found.audio, "waltz",
+                start=found.start)
+    motion = resample(pair.motion, 30.0)
+    a, b = moving_span(motion)
+    tail = body_speed(motion.positions[b:], 30.0)
+    assert a == 0 and 1.3 < (motion.num_frames - b) / 30 < 2.3 and tail.mean() < 0.1
+    assert body_speed(motion.positions[:b], 30.0).mean() > 4 * tail.mean()  # it was dancing
+    full = tiny_tokens(tokenizer_path).encode(pair)
+    cut = tiny_tokens(tokenizer_path, trim_still=True).encode(pair)
+    per = 2 ** TINY_VQ["levels"]
+    assert len(full.motion) - 2 == motion.num_frames // per
+    assert len(cut.motion) - 2 == b // per
+    # the same codes up to the cut (the encoder sees the new end only in the last few)
+    np.testing.assert_array_equal(cut.motion[:-3], full.motion[:len(cut.motion) - 3])
+    np.testing.assert_array_equal(cut.audio[:-1], full.audio[:len(cut.audio) - 1])
+    # a checkpoint config from before trim_still existed reads as not trimming
+    old = {k: v for k, v in tiny_tokens(tokenizer_path).config.to_dict().items()
+           if k != "trim_still"}
+    assert DanceTokensConfig.from_dict(old).trim_still is False
+    with pytest.raises(ParameterError, match="trim_still"):
+        tiny_tokens(tokenizer_path, trim_still="yes")
+
+
+def test_moving_span_of_a_still_a_moving_and_a_standing_body():
+    from dancekit.motion import Motion
+    from dancekit.motion.speed import moving_span
+
+    t = np.arange(150) / 30.0  # 1 s still, 3 s swinging, 1 s still
+    pos = np.zeros((150, 24, 3), np.float32)
+    pos[30:120, :, 0] = 0.2 * np.sin(2 * np.pi * (t[30:120] - 1))[:, None]
+    a, b = moving_span(Motion(pos, 30.0, "smpl24"))
+    assert 20 <= a <= 31 and 119 <= b <= 130
+    assert moving_span(Motion(np.zeros((40, 24, 3), np.float32), 30.0, "smpl24")) == (0, 40)
+
+
 def test_generates_any_length_deterministically(tokenizer_path):
     model = tiny_tokens(tokenizer_path)
     model.prepare(token_sequences(model, 2))

@@ -36,6 +36,24 @@ def smooth_speed(speed: np.ndarray, rate: float,
     return speed
 
 
+def moving_span(motion: Motion, speed: float = 0.1, window: float = 0.5) -> tuple[int, int]:
+    """Frames ``[a, b)`` from the first to the last moment ``motion`` moves: where its mean
+    joint speed, averaged over ``window`` seconds, is at least ``speed`` (units per second).
+    A capture's first and last seconds often hold the dancers standing before and after the
+    dance, which a model would learn as part of it. ``(0, T)`` when it never moves."""
+    n = motion.num_frames
+    if n < 2:
+        return 0, n
+    raw = body_speed(np.asarray(motion.positions, dtype=np.float64), motion.fps)
+    width = max(1, int(round(window * motion.fps)))
+    padded = np.pad(raw, (width // 2, width - 1 - width // 2), mode="edge")
+    mean = np.convolve(padded, np.ones(width) / width, mode="valid")
+    moving = np.flatnonzero(mean >= speed)
+    if len(moving) == 0:
+        return 0, n
+    return int(moving[0]), int(moving[-1]) + 1
+
+
 def strict_minima(env: np.ndarray, order: int) -> np.ndarray:
     """Indices of values strictly below every neighbour within ``order`` frames, neighbours
     past the ends clipped to the end frames (so those never count), as

@@ -44,10 +44,15 @@ class DanceTokensConfig(ModelConfig):
     # frame offset, so 1 lets the model learn a single sequence by heart (what the code
     # model of the ballroom weights did after a few hundred steps); at most frames_per_code
     phases: int = 1
+    # training: each dance is cut to the frames between its first and last movement
+    # (:func:`dancekit.motion.speed.moving_span`): the seconds a couple stands before and
+    # after a dance are not dancing, and a code model that learns them as such can fall into
+    # drawing its standing code again and again
+    trim_still: bool = False
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    added = {"phases": 1}
+    added = {"phases": 1, "trim_still": False}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
@@ -55,6 +60,9 @@ class DanceTokensConfig(ModelConfig):
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
             "style_dropout": Range(0, 1),
             "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
+        if not isinstance(self.trim_still, bool):
+            raise ParameterError(f"dance-tokens trim_still must be true or false, got "
+                                 f"{self.trim_still!r}")
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")

@@ -32,6 +32,7 @@ from dancekit.models.representation import motion_to_features
 from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
+from dancekit.motion.speed import moving_span
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_tokens"
@@ -123,8 +124,12 @@ class DanceTokens(TrainedModel, nn.Module):
     def encode(self, pair: Any) -> Sequence:
         """A pair -> one row per code: the code (as a float) and its music, with a start row
         (BOS) before them and one row of music lookahead after."""
-        feats = motion_to_features(resample(pair.motion, self.config.fps))
+        motion = resample(pair.motion, self.config.fps)
+        feats = motion_to_features(motion)
         music = music_at_start(self.music_features(pair.audio), pair, self.config.fps)
+        if self.config.trim_still:
+            a, b = moving_span(motion)
+            feats, music = feats[a:b], music[a:b]
         return self.sequence(pair.name, feats, music, pair.style)
 
     def sequence(self, name: str, feats: np.ndarray, music: np.ndarray,
