@@ -129,7 +129,8 @@ class DanceTokens(TrainedModel, nn.Module):
         music = music_at_start(self.music_features(pair.audio), pair, self.config.fps)
         if self.config.trim_still:
             a, b = moving_span(motion)
-            feats, music = feats[a:b], music[a:b]
+            if b - a >= self.per_code + self.config.phases - 1:  # else too little to keep
+                feats, music = feats[a:b], music[a:b]
         return self.sequence(pair.name, feats, music, pair.style)
 
     def sequence(self, name: str, feats: np.ndarray, music: np.ndarray,
