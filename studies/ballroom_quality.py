@@ -78,12 +78,13 @@ def validation_names() -> tuple[str, ...]:
     from dancekit.data import Sequence, split_by_sequence
     from dancekit.data.ballroom import timing_table
     from dancekit.train import TrainConfig
+    from dancekit.train.trainer import split_seed
 
     cfg = TrainConfig()
     names = [n for n in timing_table() if n not in TEST_SEQUENCES and n != "DANCE_R_6"]
     empty = np.zeros((1, 0), np.float32)
     _, val = split_by_sequence([Sequence(f"ballroom/{n}", empty, empty, None) for n in names],
-                               cfg.val_fraction, cfg.seed)
+                               cfg.val_fraction, split_seed(cfg))
     held = [s.name.split("/")[1] for s in val]
     return tuple(n for n in held if any(genre(o) == genre(n) for o in names if o not in held))
 

@@ -167,6 +167,36 @@ def test_weight_average_is_what_checkpoints_hold_and_resumes_exactly(tmp_path):
     assert all(torch.equal(resumed[k], saved[k]) for k in saved)
 
 
+def test_split_seed_holds_out_the_same_sequences_for_every_seed(tmp_path, monkeypatch):
+    """``dancekit train`` splits by ``seed`` unless ``split_seed`` is set: then runs with
+    other seeds (other weights, other batches) validate on the same sequences."""
+    import dancekit.train.run as run
+
+    held: list[list[str]] = []
+
+    class Capture:
+        def __init__(self, model, name, train, val, cfg, out, **kwargs) -> None:
+            held.append(sorted(s.name for s in val))
+
+        def fit(self) -> dict[str, float]:
+            return {}
+
+    monkeypatch.setattr(run, "Trainer", Capture)
+    data = tiny_synth_set(tmp_path / "synth", n=10, seconds=3.0)
+    model = {k: v for k, v in TINY.items() if k != "styles"}
+    for fixed in (7, None):
+        for seed in range(4):
+            cfg = tmp_path / f"c{fixed}_{seed}.yaml"
+            cfg.write_text(yaml.safe_dump({"model": model, "train": {
+                "val_fraction": 0.3, "seed": seed, "split_seed": fixed}}))
+            run.train("fact", [data], tmp_path / f"run{fixed}_{seed}", config=cfg,
+                      show_progress=False)
+    assert all(h == held[0] for h in held[:4]) and held[0]
+    assert len({tuple(h) for h in held[4:]}) > 1
+    with pytest.raises(ParameterError, match="split_seed"):
+        TrainConfig.from_dict({"split_seed": -1})
+
+
 def test_resume_with_other_data_is_refused(tmp_path):
     seqs = make_sequences()
     cfg = TrainConfig(steps=2, batch_size=4, val_samples=0, warmup_steps=1)

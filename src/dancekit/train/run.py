@@ -32,7 +32,7 @@ from dancekit.data.windows import split_by_sequence
 from dancekit.errors import AudioDecodeError, DataFormatError, ParameterError
 from dancekit.train.run_lock import run_lock
 from dancekit.train.state import load_trainer_state, refuse_legacy_state
-from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer
+from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer, split_seed
 from dancekit.utils import existing_file, progress
 from dancekit.video.backend import mediapipe
 from dancekit.video.frames import probe_video
@@ -219,7 +219,8 @@ def _train_locked(cls: type, model_name: str, pairs: list[Any], data: list[str |
     torch.manual_seed(train_cfg.seed)  # the initial weights follow the seed
     model = cls(model_cfg)
     sequences = encode_pairs(model, pairs, show_progress)
-    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction, train_cfg.seed,
+    train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction,
+                                             split_seed(train_cfg),
                                              fixed={p.name: p.split for p in pairs if p.split})
     trainer = Trainer(model, model_name, train_seqs, val_seqs, train_cfg, out, resume=resume,
                       show_progress=show_progress, data_sources=[str(d) for d in data])

@@ -89,6 +89,9 @@ class TrainConfig:
     ema: float = 0.0
     amp: str = "auto"  # "auto": bf16 autocast on CUDA only; "bf16"; "off"
     seed: int = 0
+    # the seed of the train/validation split (None: ``seed``); fixed, runs with other seeds
+    # hold out the same sequences, so their validation losses compare
+    split_seed: int | None = None
     window_stride: int = 5  # frames between training window starts
     val_fraction: float = 0.1  # share of sequences held out (split by sequence)
     checkpoint_every: int = 200
@@ -123,6 +126,10 @@ class TrainConfig:
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
                                  f"{self.exclude!r}")
+        if self.split_seed is not None and (isinstance(self.split_seed, bool) or not isinstance(
+                self.split_seed, int) or not 0 <= self.split_seed < 2**32):
+            raise ParameterError("train config split_seed must be an integer from 0 to 2^32 - 1 "
+                                 f"or null, got {self.split_seed!r}")
         if self.amp not in ("auto", "bf16", "off"):
             raise ParameterError(f"train config amp must be auto, bf16 or off, got {self.amp!r}")
 
@@ -137,6 +144,11 @@ class _LossModule(nn.Module):
     def forward(self, batch: dict[str, torch.Tensor], generator: torch.Generator
                 ) -> tuple[torch.Tensor, dict[str, float]]:
         return self.model.loss(batch, generator)
+
+
+def split_seed(cfg: TrainConfig) -> int:
+    """The seed that picks a run's validation sequences."""
+    return cfg.seed if cfg.split_seed is None else cfg.split_seed
 
 
 def lr_factor(step: int, cfg: TrainConfig) -> float:
