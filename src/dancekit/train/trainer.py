@@ -112,12 +112,13 @@ class TrainConfig:
 
     def validate(self) -> None:
         count = Range(1, MAX_STEPS, integer=True)
+        seed = Range(0, 2**32 - 1, integer=True)
         check_fields(self, "train config", {
             "steps": count, "batch_size": size(), "lr": Range(0, 10, lo_open=True),
             "weight_decay": Range(0, 10), "warmup_steps": Range(0, MAX_STEPS, integer=True),
             "min_lr_ratio": Range(0, 1), "grad_clip": Range(0, 1e12, lo_open=True),
             "ema": Range(0, 1, hi_open=True),
-            "seed": Range(0, 2**32 - 1, integer=True), "window_stride": size(),
+            "seed": seed, "window_stride": size(),
             "val_fraction": FRACTION, "checkpoint_every": count, "val_every": count,
             "log_every": count, "val_batches": size(),
             "val_samples": Range(0, MAX_SIZE, integer=True),
@@ -126,10 +127,8 @@ class TrainConfig:
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
                                  f"{self.exclude!r}")
-        if self.split_seed is not None and (isinstance(self.split_seed, bool) or not isinstance(
-                self.split_seed, int) or not 0 <= self.split_seed < 2**32):
-            raise ParameterError("train config split_seed must be an integer from 0 to 2^32 - 1 "
-                                 f"or null, got {self.split_seed!r}")
+        if self.split_seed is not None:  # null: the split follows seed
+            check_fields(self, "train config", {"split_seed": seed})
         if self.amp not in ("auto", "bf16", "off"):
             raise ParameterError(f"train config amp must be auto, bf16 or off, got {self.amp!r}")
 

@@ -59,10 +59,7 @@ class DanceTokensConfig(ModelConfig):
             "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
             "style_dropout": Range(0, 1),
-            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS})
-        if not isinstance(self.trim_still, bool):
-            raise ParameterError(f"dance-tokens trim_still must be true or false, got "
-                                 f"{self.trim_still!r}")
+            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS}, flags=("trim_still",))
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")
