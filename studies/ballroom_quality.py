@@ -28,13 +28,19 @@ of the ballroom data by its default split, seed 0, that have a training sequence
 genre for the real baseline): for choosing between candidates (checkpoints, settings)
 without looking at the test split. ``--music-seconds 0`` skips the exact-beat table.
 
+With ``--floor``, a row per code-drawing system (one with a motion tokenizer: dance-tokens)
+for its tokenizer's own rebuilding of the real test dances (encoded to codes and decoded, no
+music): the scores its code model could at best reach, since it can only draw motion the
+tokenizer decodes. A system far above its floor needs a better code model; a floor above the
+goals needs a better tokenizer.
+
 With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
 above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
         [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
         [--segment 10] [--split test|val] [--seed 0 | --seeds 0,1,2] [--temperature T]
-        [--music-seconds 30] [--pictures docs/images]
+        [--music-seconds 30] [--floor] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -134,6 +140,19 @@ def generate(system: str, checkpoint: str | None, audio, seconds: float, style: 
                           temperature=temperature), FPS)
 
 
+def rebuilt(system: str, checkpoint: str | None, motion: Motion) -> Motion | None:
+    """``motion`` encoded to the system's motion codes and decoded back, at 30 fps; None
+    for a system without a tokenizer."""
+    from dancekit.models import load_model
+    from dancekit.models.representation import motion_to_features
+
+    vq = getattr(load_model(checkpoint or system), "tokenizer", None)
+    if vq is None:
+        return None
+    feats = motion_to_features(resample(motion, vq.config.fps))
+    return resample(vq.to_motion(vq.tokenize(vq.features(feats))), FPS)
+
+
 def root_speed(motions: list[Motion]) -> float:
     """Mean horizontal root speed, m/s."""
     return float(np.mean([np.linalg.norm(np.diff(m.positions[:, 0, [0, 2]], axis=0), axis=-1)
@@ -198,6 +217,9 @@ def main() -> None:
                          "(longest freeze over all); overrides --seed")
     ap.add_argument("--temperature", type=float, default=None,
                     help="sampling temperature of models that take one (default: the model's)")
+    ap.add_argument("--floor", action="store_true",
+                    help="add a row per dance-tokens system for its tokenizer rebuilding the "
+                         "real test dances: the best its code model could score")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write a real-above-generated PNG per genre here")
@@ -244,6 +266,16 @@ def main() -> None:
         overlay = [overlay[k % len(overlay)] for k in range(len(music))]
         exact["real test dances laid over the songs"] = score(overlay, real, truth)["bas"]
     for system in systems:
+        if args.floor:
+            floor = [rebuilt(system, checkpoints[system], m) for m, _ in tests.values()]
+            if floor[0] is not None:
+                pieces, piece_beats = [], []
+                for n, f in zip(tests, floor, strict=True):
+                    cut = segments(f, args.segment, counts[n])
+                    pieces += cut
+                    piece_beats += beats_for(n)[:len(cut)]
+                rows[f"{system}'s tokenizer rebuilding the real test dances"] = score(
+                    pieces, real, piece_beats)
         styles = model_styles(system, checkpoints[system])
         per_seed, per_seed_exact = [], []
         for seed in seeds:
