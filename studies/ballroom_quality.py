@@ -226,6 +226,8 @@ def main() -> None:
     args = ap.parse_args()
     if not BALLROOM.is_dir():
         raise SystemExit(f"skipped: {BALLROOM} is not here (the ballroom data)")
+    if args.pictures:  # made now, not after minutes of dancing
+        args.pictures.mkdir(parents=True, exist_ok=True)
     checkpoints = {"dance-tokens": args.tokens_checkpoint, "fact": args.fact_checkpoint,
                    "dance-revolution": args.revolution_checkpoint, "procedural": None,
                    "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
