@@ -140,15 +140,17 @@ def generate(system: str, checkpoint: str | None, audio, seconds: float, style: 
                           temperature=temperature), FPS)
 
 
-def rebuilt(system: str, checkpoint: str | None, motion: Motion) -> Motion | None:
-    """``motion`` encoded to the system's motion codes and decoded back, at 30 fps; None
-    for a system without a tokenizer."""
+def tokenizer_of(system: str, checkpoint: str | None):
+    """The system's motion tokenizer (dance-tokens'), or None for a system without one."""
     from dancekit.models import load_model
+
+    return getattr(load_model(checkpoint or system), "tokenizer", None)
+
+
+def rebuilt(vq, motion: Motion) -> Motion:
+    """``motion`` encoded to the tokenizer's codes and decoded back, at 30 fps."""
     from dancekit.models.representation import motion_to_features
 
-    vq = getattr(load_model(checkpoint or system), "tokenizer", None)
-    if vq is None:
-        return None
     feats = motion_to_features(resample(motion, vq.config.fps))
     return resample(vq.to_motion(vq.tokenize(vq.features(feats))), FPS)
 
@@ -268,16 +270,15 @@ def main() -> None:
         overlay = [overlay[k % len(overlay)] for k in range(len(music))]
         exact["real test dances laid over the songs"] = score(overlay, real, truth)["bas"]
     for system in systems:
-        if args.floor:
-            floor = [rebuilt(system, checkpoints[system], m) for m, _ in tests.values()]
-            if floor[0] is not None:
-                pieces, piece_beats = [], []
-                for n, f in zip(tests, floor, strict=True):
-                    cut = segments(f, args.segment, counts[n])
-                    pieces += cut
-                    piece_beats += beats_for(n)[:len(cut)]
-                rows[f"{system}'s tokenizer rebuilding the real test dances"] = score(
-                    pieces, real, piece_beats)
+        vq = tokenizer_of(system, checkpoints[system]) if args.floor else None
+        if vq is not None:
+            pieces, piece_beats = [], []
+            for n, (m, _) in tests.items():
+                cut = segments(rebuilt(vq, m), args.segment, counts[n])
+                pieces += cut
+                piece_beats += beats_for(n)[:len(cut)]
+            rows[f"{system}'s tokenizer rebuilding the real test dances"] = score(
+                pieces, real, piece_beats)
         styles = model_styles(system, checkpoints[system])
         per_seed, per_seed_exact = [], []
         for seed in seeds:
