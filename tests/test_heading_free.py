@@ -28,6 +28,7 @@ from dancekit.models.motion_vq import (
 from dancekit.models.representation import (
     WindowFrame,
     decode_matrices,
+    features_to_motion,
     from_heading_free,
     heading,
     heading_free_features,
@@ -262,3 +263,37 @@ def test_face_forward_training_loss_ignores_heading(cha_cha):
             losses[face_forward] = [float(model.loss(b)[0]) for b in (batch, turned)]
     assert losses[True][0] == pytest.approx(losses[True][1], rel=1e-4)
     assert losses[False][0] != pytest.approx(losses[False][1], rel=1e-2)
+
+
+def test_dance_revolution_heading_free_steps_round_trip(cha_cha):
+    """Dance Revolution's ``heading_free`` pose form adds up to the real dance again, moved
+    to start at the origin facing +z; the same for the dance turned and moved."""
+    from dancekit.models.dance_revolution.sampling import from_steps, to_steps
+
+    clip = cha_cha[:600]
+    steps = to_steps(clip.numpy(), heading_free=True)
+    back = from_steps(torch.from_numpy(steps), heading_free=True)
+    yaw0 = float(heading(decode_matrices(clip[0])[0][0]))
+    start = clip.clone()
+    start[:, [0, 2]] -= clip[0, [0, 2]]
+    assert torch.allclose(back, turn_features(start, -yaw0), atol=1e-6, rtol=0)
+    other = turn_features(clip, 2.4, (1.0, -3.0)).numpy()
+    assert np.allclose(to_steps(other, heading_free=True), steps, atol=1e-6)
+    assert not np.allclose(to_steps(other), to_steps(clip.numpy()), atol=0.1)
+
+
+def test_heading_free_dance_revolution_ignores_where_its_seed_faces(cha_cha):
+    """Seeded with the same real pose turned and moved, a ``heading_free`` Dance Revolution
+    dances the same dance (it starts facing +z at the origin)."""
+    from dancekit.models.dance_revolution import DanceRevolution, DanceRevolutionConfig
+    from test_dance_revolution import TINY
+
+    torch.manual_seed(0)
+    model = DanceRevolution(DanceRevolutionConfig.from_dict(
+        {**TINY, "heading_free": True, "beat_phase": False}, complete=False))
+    seed = features_to_motion(cha_cha[1000:1010], 30.0)
+    turned = features_to_motion(turn_features(cha_cha[1000:1010], -1.2, (2.0, 2.0)), 30.0)
+    music = np.random.default_rng(0).normal(0, 1, (60, 438)).astype(np.float32)
+    model.music_features = lambda audio: music
+    a, b = (model.generate("song", seed_motion=s, seed=3) for s in (seed, turned))
+    assert np.allclose(a.positions, b.positions, atol=1e-4)

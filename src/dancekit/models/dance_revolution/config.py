@@ -32,6 +32,8 @@ class DanceRevolutionConfig(ModelConfig):
     """
 
     label = "dance-revolution"
+    # config keys added after checkpoints were shipped, with the value they were trained with
+    added = {"heading_free": False}
 
     fps: float = MUSIC_FPS  # fixed by the music features
     # music encoder: a transformer whose frames attend to frames at most ``window`` away
@@ -61,6 +63,10 @@ class DanceRevolutionConfig(ModelConfig):
     beat_phase: bool = True
     music_to_decoder: bool = True
     position_loss: float = 1.0
+    # poses seen in the dancer's own frame: root steps in its heading and the pelvis's heading
+    # as a turn since the previous frame (:func:`.sampling.to_steps`), so a turning couple's
+    # figure is one pattern at every heading, not one per heading
+    heading_free: bool = False
     styles: list[str] = field(default_factory=list)  # genre labels; empty: unconditioned
     style_dropout: float = 0.3  # drop the label this often in training so style=None works
     seed_bank: int = 16  # real first frames kept in the checkpoint to start a dance from
@@ -91,7 +97,7 @@ class DanceRevolutionConfig(ModelConfig):
             "truth_frames": size(), "own_max": Range(0, 1 << 20, integer=True),
             "own_every": size(), "state_noise": WEIGHT, "position_loss": WEIGHT,
             "style_dropout": FRACTION, "seed_bank": size()},
-            flags=("beat_phase", "music_to_decoder"))
+            flags=("beat_phase", "music_to_decoder", "heading_free"))
         if self.hidden % self.heads:
             raise ParameterError(f"dance-revolution config hidden={self.hidden} must be a "
                                  f"multiple of heads={self.heads}")

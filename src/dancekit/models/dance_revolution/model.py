@@ -59,7 +59,7 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
         index = len(c.styles) if style is None else self.style_index(style)
         steps = generate_steps(self, torch.from_numpy(music[None]), frames, start[None],
                                torch.tensor([index]), torch.Generator().manual_seed(seed))
-        feats = from_steps(steps[0])
+        feats = from_steps(steps[0], c.heading_free)
         return features_to_motion(feats, c.fps, dance_meta("dance-revolution", audio, seed,
                                                            style))
 
@@ -84,14 +84,15 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
         if len(feats) < 2:
             raise ParameterError("seed motion needs at least 2 frames (its last pose and "
                                  "how it was moving)")
-        return torch.from_numpy(to_steps(feats[-2:])[-1])
+        return torch.from_numpy(to_steps(feats[-2:], self.config.heading_free)[-1])
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:
         """A :class:`dancekit.data.Pair` -> per-frame poses in step form and music features
         at 30 fps, cut to the shorter of the two."""
-        motion = to_steps(motion_to_features(resample(pair.motion, self.config.fps)))
-        music = music_at_start(self.music_features(pair.audio), pair, self.config.fps)
+        c = self.config
+        motion = to_steps(motion_to_features(resample(pair.motion, c.fps)), c.heading_free)
+        music = music_at_start(self.music_features(pair.audio), pair, c.fps)
         n = min(len(motion), len(music))
         return Sequence(pair.name, motion[:n], music[:n], pair.style)
 

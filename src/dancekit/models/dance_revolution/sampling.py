@@ -3,8 +3,9 @@
 The encoder is local and the decoder recurrent, so a song of any length is encoded at once
 (memory linear in its length) and danced frame by frame with no sliding window. The decoder
 sees each pose with the root's x and z replaced by their change since the previous frame,
-so where the dancer stands never leaves the range it was trained on; :func:`from_steps`
-adds the changes up again.
+so where the dancer stands never leaves the range it was trained on (with ``heading_free``
+also where it faces: the change is in the dancer's own frame and the heading a turn since the
+previous frame); :func:`from_steps` adds the changes up again.
 """
 
 from __future__ import annotations
@@ -13,22 +14,30 @@ import numpy as np
 import torch
 
 from dancekit.models.dance_revolution.network import DanceRevolutionNetwork
+from dancekit.models.representation import from_heading_free, heading_free_features
 
 TRAVEL = [0, 2]  # the root's x and z among the 147 numbers
 
 
-def to_steps(motion: np.ndarray) -> np.ndarray:
+def to_steps(motion: np.ndarray, heading_free: bool = False) -> np.ndarray:
     """(T, 147) motion features -> the same with root x, z as per-frame changes (the first
-    frame's change is 0)."""
+    frame's change is 0). ``heading_free``: the changes in the dancer's own frame and the
+    pelvis's heading as its turn since the previous frame
+    (:func:`~dancekit.models.representation.heading_free_features`)."""
+    if heading_free:
+        return heading_free_features(torch.from_numpy(motion)).numpy()
     out = motion.copy()
     out[1:, TRAVEL] = np.diff(motion[:, TRAVEL], axis=0)
     out[0, TRAVEL] = 0.0
     return out
 
 
-def from_steps(steps: torch.Tensor) -> torch.Tensor:
+def from_steps(steps: torch.Tensor, heading_free: bool = False) -> torch.Tensor:
     """(..., T, 147) poses with root changes -> motion features whose root x, z start at the
-    origin (the first frame's change is taken as its position)."""
+    origin (the first frame's change is taken as its position); ``heading_free``: the
+    inverse of that form of :func:`to_steps`, facing +z on the first frame."""
+    if heading_free:
+        return from_heading_free(steps)
     out = steps.clone()
     out[..., TRAVEL] = torch.cumsum(steps[..., TRAVEL], dim=-2)
     return out

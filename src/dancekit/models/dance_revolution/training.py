@@ -73,8 +73,8 @@ def loss(net: DanceRevolutionNetwork, batch: dict[str, torch.Tensor],
     if c.position_loss > 0:
         raw = pred * net.motion_std + net.motion_mean
         first = motion[:, :1]
-        mine = joint_positions(from_steps(torch.cat([first, raw], dim=1)))
-        real = joint_positions(from_steps(motion))
+        mine = joint_positions(from_steps(torch.cat([first, raw], dim=1), c.heading_free))
+        real = joint_positions(from_steps(motion, c.heading_free))
         terms["position_loss"] = F.mse_loss(mine[:, 1:], real[:, 1:]) / 0.01
     total = terms["l1_loss"] + c.position_loss * terms.get("position_loss", 0.0)
     if net.training:
@@ -103,7 +103,8 @@ def validation_metrics(net: DanceRevolutionNetwork, sequences: list[Sequence],
     gen = generate_steps(net, music.to(device), frames, start.to(device), style.to(device),
                          torch.Generator().manual_seed(0)).cpu()
     real = torch.from_numpy(np.stack([s.motion[:frames] for s in chosen]))
-    gen_pos, real_pos = joint_positions(from_steps(gen)), joint_positions(from_steps(real))
+    gen_pos = joint_positions(from_steps(gen, c.heading_free))
+    real_pos = joint_positions(from_steps(real, c.heading_free))
     speed_gen = gen_pos.diff(dim=1).norm(dim=-1).mean()
     speed_real = real_pos.diff(dim=1).norm(dim=-1).mean()
     result = evaluate([Motion(p.numpy(), c.fps, SKELETON) for p in gen_pos],
