@@ -1,6 +1,6 @@
-"""The heading-free motion representation (models.representation), the tokenizer option
-that uses it and FACT's ``face_forward`` windows, on real ballroom capture: a couple
-turning through every heading."""
+"""The heading-free motion representation (models.representation) and the models that use
+it (the tokenizer option, Dance Revolution), on real ballroom capture: a couple turning
+through every heading."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from dancekit.data import Sequence
 from dancekit.data.sources import smpl_with_rotations
 from dancekit.io import load_ballroom
 from dancekit.models.dance_tokens import DanceTokens, DanceTokensConfig
-from dancekit.models.fact import FACT, FACTConfig
 from dancekit.models.motion_vq import (
     ROOT_CHANNELS,
     MotionVQ,
@@ -26,7 +25,6 @@ from dancekit.models.motion_vq import (
     travel_features,
 )
 from dancekit.models.representation import (
-    WindowFrame,
     decode_matrices,
     features_to_motion,
     from_heading_free,
@@ -193,76 +191,6 @@ def test_root_weight_scales_only_the_root_and_pelvis_channels(cha_cha):
         assert float(weighted.eval().loss(batch)[0]) > float(plain.eval().loss(batch)[0])
     with pytest.raises(ParameterError, match="root_weight"):
         MotionVQConfig.from_dict({"root_weight": -1.0}, complete=False)
-
-
-def test_window_frame_sees_a_turned_window_the_same(cha_cha):
-    """FACT's ``face_forward`` view: a window of the real dance turned by any yaw and moved is
-    seen as the same numbers, its seed's last frame facing +z; ``out_of`` undoes ``into``.
-    Without it only the place is taken out and the heading stays."""
-    windows = torch.stack([cha_cha[s:s + 80] for s in (0, 400, 900, 1700)])  # (4, 80, 147)
-    frame = WindowFrame(windows[:, :60], face_forward=True)
-    seen = frame.into(windows)
-    assert float(heading(decode_matrices(seen[:, 59])[0][:, 0]).abs().max()) < 1e-9
-    assert torch.allclose(frame.out_of(seen), windows, atol=1e-6, rtol=0)  # float32 data
-    for yaw in (0.9, -2.8):
-        other = turn_features(windows, yaw, (2.0, -1.0))
-        again = WindowFrame(other[:, :60], face_forward=True).into(other)
-        assert torch.allclose(again, seen, atol=1e-9, rtol=0)
-        plain = WindowFrame(other[:, :60]).into(other)
-        assert float((plain - WindowFrame(windows[:, :60]).into(windows)).abs().max()) > 0.5
-
-
-def face_forward_fact(cha_cha: torch.Tensor, face_forward: bool) -> FACT:
-    """A small FACT prepared on the real cha-cha (float32) with random music."""
-    from test_train import TINY
-
-    torch.manual_seed(0)
-    model = FACT(FACTConfig.from_dict({**TINY, "face_forward": face_forward}, complete=False))
-    rng = np.random.default_rng(0)
-    motion = cha_cha.float().numpy()
-    music = rng.normal(0, 1, (len(motion), model.audio_dim)).astype(np.float32)
-    model.prepare([Sequence("ballroom/DANCE_C_4", motion, music, "a")])
-    return model.eval()
-
-
-def test_face_forward_fact_dances_a_turned_seed_turned(cha_cha):
-    """With ``face_forward`` FACT is equivariant to the dancer's heading and place: seeded
-    with the same real clip turned and moved, it dances the same dance turned and moved
-    (without it the dance itself changes)."""
-    for face_forward in (True, False):
-        model = face_forward_fact(cha_cha, face_forward)
-        c = model.config
-        seed = cha_cha[None, 1000:1000 + c.motion_frames].float()
-        music = torch.randn(1, 100, model.audio_dim, generator=torch.Generator().manual_seed(1))
-        dance = model.generate_features(music, 100, seed)
-        turned = model.generate_features(music, 100, turn_features(seed, 2.2, (1.0, 3.0)))
-        back = turn_features(dance, 2.2, (1.0, 3.0))
-        gap = float((joint_positions(turned) - joint_positions(back)).abs().max())
-        if face_forward:
-            assert gap < 1e-3
-        else:
-            assert gap > 0.05
-
-
-def test_face_forward_training_loss_ignores_heading(cha_cha):
-    """The training loss of a batch of real windows is the same for the batch turned and
-    moved, with ``face_forward``; the loss of the world-axis model changes."""
-    from dancekit.data.windows import collate, make_windows
-
-    losses = {}
-    for face_forward in (True, False):
-        model = face_forward_fact(cha_cha, face_forward)
-        c = model.config
-        seq = Sequence("ballroom/DANCE_C_4", cha_cha.float().numpy(),
-                       np.zeros((len(cha_cha), model.audio_dim), np.float32), "a")
-        span = c.motion_frames + (c.rollout_passes - 1) * c.generate_step + c.future_frames
-        batch = collate([seq], make_windows([seq], max(span, c.audio_frames), 97)[:8], span,
-                        c.audio_frames + (c.rollout_passes - 1) * c.generate_step, ["a"])
-        turned = {**batch, "motion": turn_features(batch["motion"], -1.7, (4.0, 0.5))}
-        with torch.no_grad():
-            losses[face_forward] = [float(model.loss(b)[0]) for b in (batch, turned)]
-    assert losses[True][0] == pytest.approx(losses[True][1], rel=1e-4)
-    assert losses[False][0] != pytest.approx(losses[False][1], rel=1e-2)
 
 
 def test_dance_revolution_heading_free_steps_round_trip(cha_cha):

@@ -133,43 +133,16 @@ def from_heading_free(feats: torch.Tensor, yaw: float = 0.0,
     return out
 
 
-def turn_features(feats: torch.Tensor, yaw: float | torch.Tensor,
+def turn_features(feats: torch.Tensor, yaw: float,
                   shift: tuple[float, float] = (0.0, 0.0)) -> torch.Tensor:
     """(..., T, 147) features of the same dance turned by ``yaw`` about world y (through the
-    origin) and then moved by ``shift`` (x, z) over the floor. ``yaw``: one angle, or one
-    per dance (the leading dimensions of ``feats``)."""
-    turn = yaw_matrix(torch.as_tensor(yaw, dtype=feats.dtype))[..., None, :, :]
+    origin) and then moved by ``shift`` (x, z) over the floor."""
+    turn = yaw_matrix(torch.tensor(yaw, dtype=feats.dtype))
     mats, root = decode_matrices(feats)
     out = feats.clone()
-    out[..., :3] = (turn @ root[..., None])[..., 0] + torch.tensor(
-        [shift[0], 0.0, shift[1]], dtype=feats.dtype)
+    out[..., :3] = root @ turn.T + torch.tensor([shift[0], 0.0, shift[1]], dtype=feats.dtype)
     out[..., 3:9] = matrix_to_rotation_6d(turn @ mats[..., 0, :, :])
     return out
-
-
-class WindowFrame:
-    """Where a network sees a window of a dance from: its root moved back over the origin
-    (x and z of the first frame), and with ``face_forward`` also turned about y so the last
-    frame of the seed faces +z.
-
-    Ballroom couples turn through every heading; seen from the seed's own heading, the same
-    figure looks the same at every one, so a network learns it once instead of once per
-    heading. The frame is taken from the seed (B, Sm, 147) and applied to any window of the
-    same dances (seed, targets, predictions).
-    """
-
-    def __init__(self, seed: torch.Tensor, face_forward: bool = False) -> None:
-        self.offset = pad_root(root_offset(seed))
-        self.yaw = heading(decode_matrices(seed[:, -1])[0][:, 0]) if face_forward else None
-
-    def into(self, x: torch.Tensor) -> torch.Tensor:
-        """World features (B, T, 147) -> the window's frame."""
-        x = x - self.offset
-        return x if self.yaw is None else turn_features(x, -self.yaw)
-
-    def out_of(self, x: torch.Tensor) -> torch.Tensor:
-        """The window's frame (B, T, 147) -> world features."""
-        return (x if self.yaw is None else turn_features(x, self.yaw)) + self.offset
 
 
 def canonical_root(motion: np.ndarray) -> np.ndarray:
@@ -197,7 +170,7 @@ def pad_root(offset: torch.Tensor) -> torch.Tensor:
     return F.pad(offset, (0, MOTION_DIM - 3))
 
 
-__all__ = ["JOINTS", "MOTION_DIM", "SKELETON", "WindowFrame", "canonical_root", "canonical_root_t",
+__all__ = ["JOINTS", "MOTION_DIM", "SKELETON", "canonical_root", "canonical_root_t",
            "decode_matrices", "encode_motion", "features_to_motion", "from_heading_free",
            "heading", "heading_free_features", "joint_positions", "motion_to_features",
            "pad_root", "root_offset", "turn_features", "yaw_matrix"]

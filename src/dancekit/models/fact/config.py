@@ -25,8 +25,7 @@ BASE_LAG = 5  # the linear base also sees the change over this many frames
 # config keys added after checkpoints were shipped, with the value that reproduces how those
 # older checkpoints were trained and run (not today's default)
 ADDED_KEYS: dict[str, Any] = {"anchor_seconds": 0.0, "hypotheses": 1, "choice_loss": 0.0,
-                              "choice_temperature": 1.0, "phase_source": "features",
-                              "face_forward": False}
+                              "choice_temperature": 1.0, "phase_source": "features"}
 # keys of features that were measured, never shipped on and taken out, with their "off"
 # value: older configs (the bundled weights' among them) still load when they hold it
 REMOVED_KEYS: dict[str, Any] = {"seed_noise": 0.0, "blend_frames": 0, "join_frames": 0,
@@ -85,10 +84,6 @@ class FACTConfig(ModelConfig):
     # by the training data's spread of changes): a frame's change is ~3 % of a pose's spread,
     # too small for a small network to recover by comparing neighbouring tokens
     velocity_input: bool = True
-    # see every window turned about y so its seed's last frame faces +z (and predict in that
-    # frame): a couple turning through every heading dances each figure once, not once per
-    # heading. Off for the synthetic dances, which face the camera.
-    face_forward: bool = False
     # add a linear predictor fitted in closed form (ridge regression, in prepare()) from the
     # seed's last pose, its recent changes and the beat phase at each predicted frame; the
     # transformer learns what it misses. Needs predict_change.
@@ -148,7 +143,7 @@ class FACTConfig(ModelConfig):
             "velocity_loss": WEIGHT, "energy_loss": WEIGHT, "hypotheses": size(),
             "choice_loss": WEIGHT, "choice_temperature": Range(0, 1e6), "seed_bank": size()},
             flags=("beat_phase", "predict_change", "future_queries", "velocity_input",
-                   "linear_base", "face_forward"))
+                   "linear_base"))
         if self.hidden % self.heads:
             raise ParameterError(f"FACT config hidden={self.hidden} must be a multiple of "
                                  f"heads={self.heads}")

@@ -2,10 +2,10 @@
 keeps.
 
 A dance is rolled out over sliding windows: each sees the last ``motion_frames`` of the dance
-so far (its root moved back over the origin; with ``face_forward`` also turned to face +z)
-and the music from there, one of the hypotheses is drawn, its first ``generate_step`` frames
-are kept, and the dance so far becomes the next seed, so any length of music gets danced. A
-slow pose anchor pulls the dance's average pose back against drift.
+so far (its root moved back over the origin) and the music from there, one of the
+hypotheses is drawn, its first ``generate_step`` frames are kept, and the dance so far
+becomes the next seed, so any length of music gets danced. A slow pose anchor pulls the
+dance's average pose back against drift.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from dancekit.models.fact.network import FACTNetwork
-from dancekit.models.representation import MOTION_DIM, WindowFrame
+from dancekit.models.representation import MOTION_DIM, pad_root, root_offset
 from dancekit.utils import single_threaded
 
 AUDIO_BATCH = 64  # music windows the audio transformer encodes at once in generation
@@ -56,7 +56,7 @@ def _roll_out(net: FACTNetwork, audio: torch.Tensor, frames: int, seed: torch.Te
     out = torch.empty(B, max(frames, c.motion_frames), MOTION_DIM, dtype=seed.dtype,
                       device=seed.device)
     out[:, :c.motion_frames] = seed
-    anchor = _Anchor(net, WindowFrame(seed, c.face_forward).into(seed))
+    anchor = _Anchor(net, seed)
     # every window starts generate_step frames after the last, and the audio transformer
     # does not depend on the dance: encode the windows' music ahead, AUDIO_BATCH at a time
     # (the same numbers, in large batches instead of one small pass per window)
@@ -75,14 +75,14 @@ def _roll_out(net: FACTNetwork, audio: torch.Tensor, frames: int, seed: torch.Te
             codes = codes.unflatten(0, (B, len(chunk)))
             encoded.update({u: codes[:, i] for i, u in enumerate(chunk)})
         window = out[:, t:t + c.motion_frames]
-        frame = WindowFrame(window, c.face_forward)
-        seed_n, music = net.norm_motion(frame.into(window)), audio[:, t:t + c.audio_frames]
+        offset = pad_root(root_offset(window))
+        seed_n, music = net.norm_motion(window - offset), audio[:, t:t + c.audio_frames]
         x = net.read_out(seed_n, music, style, encoded[t])
         choice = draw(net, net.choice_logits(x), generator)
         pred = net.decode(x, seed_n, music, choice, base_split)[:, 0]
-        pred = pred * net.motion_std + net.motion_mean
+        pred = pred * net.motion_std + net.motion_mean + offset
         k = min(c.generate_step, frames - t - c.motion_frames)
-        pred = frame.out_of(anchor(pred, k))
+        pred = anchor(pred, k)
         out[:, t + c.motion_frames:t + c.motion_frames + k] = pred[:, :k]
         t += k
     return out[:, :frames]
@@ -101,9 +101,8 @@ def draw(net: FACTNetwork, logits: torch.Tensor,
 
 class _Anchor:
     """``anchor_seconds``: a leaky average of the dance's normalised pose, pulled back towards
-    the training data's mean (0 after normalisation) window by window, in each window's
-    frame (:class:`~dancekit.models.representation.WindowFrame`). Root x and z are left out:
-    travelling is not drift."""
+    the training data's mean (0 after normalisation) window by window. Root x and z are left
+    out: travelling is not drift."""
 
     def __init__(self, net: FACTNetwork, seed: torch.Tensor) -> None:
         self.net = net

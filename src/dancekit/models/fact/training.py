@@ -15,7 +15,14 @@ from dancekit.errors import ParameterError
 from dancekit.models.fact.network import FACTNetwork, pick
 from dancekit.models.fact.sampling import generate_features
 from dancekit.models.music import BEAT_COLUMN, phase_beats
-from dancekit.models.representation import SKELETON, WindowFrame, joint_positions
+from dancekit.models.representation import (
+    SKELETON,
+    canonical_root,
+    canonical_root_t,
+    joint_positions,
+    pad_root,
+    root_offset,
+)
 from dancekit.motion import Motion
 
 # loss weight of the hypotheses that were not the closest (relaxed winner-takes-all)
@@ -27,11 +34,9 @@ def prepare(net: FACTNetwork, sequences: list[Any]) -> None:
     (objects with ``motion`` (T, 147) and ``audio`` (T, 35 or 37) arrays at ``config.fps``)."""
     c = net.config
     span = c.motion_frames + c.future_frames
-    windows = [seen(torch.from_numpy(s.motion[None, i:i + span]), c.motion_frames,
-                    c.face_forward)[0].numpy()
-               for s in sequences
-               for i in range(0, max(1, len(s.motion) - span + 1), c.motion_frames // 2)]
-    mot = np.concatenate(windows)
+    mot = np.concatenate([canonical_root(s.motion[i:i + span]) for s in sequences
+                          for i in range(0, max(1, len(s.motion) - span + 1),
+                                         c.motion_frames // 2)])
     aud = np.concatenate([s.audio for s in sequences])
     net.motion_mean.copy_(torch.from_numpy(mot.mean(0)))
     net.motion_std.copy_(torch.from_numpy(np.maximum(mot.std(0), 1e-3)))
@@ -40,8 +45,7 @@ def prepare(net: FACTNetwork, sequences: list[Any]) -> None:
     if c.linear_base:
         fit_linear_base(net, sequences)
     if c.velocity_input:
-        change = np.concatenate([np.diff(m, axis=0) for m in (
-            windows if c.face_forward else [s.motion for s in sequences])])
+        change = np.concatenate([np.diff(s.motion, axis=0) for s in sequences])
         std = np.maximum(change.std(0), 1e-6) / net.motion_std.numpy()
         net.velocity_std.copy_(torch.from_numpy(np.maximum(std, 1e-4)))
     # seed clips spread evenly over the sequences long enough to hold one
@@ -53,15 +57,9 @@ def prepare(net: FACTNetwork, sequences: list[Any]) -> None:
         s = usable[k % len(usable)]
         span = len(s.motion) - c.motion_frames
         start = (k // len(usable) * 37 * c.future_frames) % (span + 1)
-        clip = torch.from_numpy(s.motion[None, start:start + c.motion_frames])
-        net.seeds[k] = WindowFrame(clip).into(clip)[0]
+        clip = canonical_root(s.motion[start:start + c.motion_frames])
+        net.seeds[k] = torch.from_numpy(clip)
     net.seeds_ready.fill_(True)
-
-
-def seen(windows: torch.Tensor, seed_frames: int, face_forward: bool) -> torch.Tensor:
-    """Training windows (W, T, 147) as the network sees them: in the frame of their first
-    ``seed_frames`` frames (:class:`~dancekit.models.representation.WindowFrame`)."""
-    return WindowFrame(windows[:, :seed_frames], face_forward).into(windows)
 
 
 def fit_linear_base(net: FACTNetwork, sequences: list[Any], ridge: float = 1.0) -> None:
@@ -79,7 +77,7 @@ def fit_linear_base(net: FACTNetwork, sequences: list[Any], ridge: float = 1.0) 
             continue
         batch = collate([s], make_windows([s], span, max(1, c.future_frames // 4)), window,
                         c.audio_frames, [])
-        mot, aud = seen(batch["motion"], c.motion_frames, c.face_forward), batch["audio"]
+        mot, aud = canonical_root_t(batch["motion"]), batch["audio"]
         seed = net.norm_motion(mot[:, :c.motion_frames])
         target = net.norm_motion(mot[:, c.motion_frames:]) - seed[:, -1:]
         x = net.base_inputs(seed, net.norm_audio(aud)).double()  # (W, N, F)
@@ -117,9 +115,9 @@ def loss(net: FACTNetwork, batch: dict[str, torch.Tensor],
     for r in range(c.rollout_passes):
         start = r * c.generate_step
         end = start + c.motion_frames
-        frame = WindowFrame(seed, c.face_forward)
-        target = frame.into(motion[:, end:end + c.future_frames])  # (B, N, 147)
-        seed_n = net.norm_motion(frame.into(seed))
+        offset = pad_root(root_offset(seed))  # x/z of the seed's first frame
+        target = motion[:, end:end + c.future_frames] - offset  # (B, N, 147)
+        seed_n = net.norm_motion(seed - offset)
         if net.training and c.seed_offset_noise > 0:
             B, _, D = seed_n.shape
             noise = torch.randn((B, 1, D), generator=generator).to(seed_n.device)
@@ -139,15 +137,15 @@ def loss(net: FACTNetwork, batch: dict[str, torch.Tensor],
             terms["choice_loss"] = F.cross_entropy(logits, best)
         pred_raw = pred * net.motion_std + net.motion_mean
         if max(c.position_loss, c.velocity_loss, c.energy_loss) > 0:
-            terms.update(_joint_losses(net, frame.into(seed[:, -1:]), pred_raw,
-                                       frame.into(motion[:, end - 1:end]), target))
+            terms.update(_joint_losses(net, seed[:, -1:] - offset, pred_raw,
+                                       motion[:, end - 1:end] - offset, target))
         for name, value in terms.items():
             total = total + weights[name] * value / c.rollout_passes
             parts[name] = parts.get(name, 0.0) + float(value.detach()) / c.rollout_passes
         if c.rollout_passes > 1:
             parts[f"pass{r}_feature_loss"] = float(terms["feature_loss"].detach())
         if r + 1 < c.rollout_passes:
-            kept = frame.out_of(pred_raw[:, :c.generate_step].detach())
+            kept = pred_raw[:, :c.generate_step].detach() + offset
             seed = torch.cat([seed[:, c.generate_step:], kept], dim=1)
     return total, parts
 
