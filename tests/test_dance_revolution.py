@@ -300,9 +300,7 @@ def test_bundled_weights_dance_real_music(music_dir, tmp_path, monkeypatch):
     assert weights.stat().st_size <= 10 * 2**20
     assert (WEIGHTS_DIR / "README.md").is_file()  # the data card
     header = json.loads(weights.with_suffix(".json").read_text())
-    # complete, but for keys added after it was trained (they load with their old value)
-    assert set(DanceRevolutionConfig().to_dict()) - set(header["config"]) <= set(
-        DanceRevolutionConfig.added)
+    assert set(header["config"]) == set(DanceRevolutionConfig().to_dict())  # complete
     model = load_model("dance-revolution")
     assert isinstance(model, DanceRevolution) and "waltz" in model.styles
     song = sorted(music_dir.glob("*.ogg"))[1]
