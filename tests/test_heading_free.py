@@ -210,18 +210,28 @@ def test_dance_revolution_heading_free_steps_round_trip(cha_cha):
     assert not np.allclose(to_steps(other), to_steps(clip.numpy()), atol=0.1)
 
 
-def test_heading_free_dance_revolution_ignores_where_its_seed_faces(cha_cha):
-    """Seeded with the same real pose turned and moved, a ``heading_free`` Dance Revolution
-    dances the same dance (it starts facing +z at the origin)."""
+@pytest.mark.parametrize("heading_free", [True, False])
+def test_dance_revolution_continues_its_seed_where_it_stands_and_faces(cha_cha, heading_free):
+    """Seeded with a real pose, Dance Revolution's first frame is the seed's last, where the
+    seed stands and faces. ``heading_free``, seeded with the same pose turned and moved, it
+    dances the same dance turned and moved alike: it cannot tell where its seed faces."""
     from dancekit.models.dance_revolution import DanceRevolution, DanceRevolutionConfig
     from test_dance_revolution import TINY
 
     torch.manual_seed(0)
     model = DanceRevolution(DanceRevolutionConfig.from_dict(
-        {**TINY, "heading_free": True, "beat_phase": False}, complete=False))
-    seed = features_to_motion(cha_cha[1000:1010], 30.0)
-    turned = features_to_motion(turn_features(cha_cha[1000:1010], -1.2, (2.0, 2.0)), 30.0)
+        {**TINY, "heading_free": heading_free, "beat_phase": False}, complete=False))
+    clip = cha_cha[1000:1010]
+    moved = turn_features(clip, -1.2, (2.0, 2.0))
+    seeds = [features_to_motion(c.numpy(), 30.0) for c in (clip, moved)]
     music = np.random.default_rng(0).normal(0, 1, (60, 438)).astype(np.float32)
     model.music_features = lambda audio: music
-    a, b = (model.generate("song", seed_motion=s, seed=3) for s in (seed, turned))
-    assert np.allclose(a.positions, b.positions, atol=1e-4)
+    a, b = (model.generate("song", seed_motion=s, seed=3) for s in seeds)
+    for seed, dance in zip(seeds, (a, b), strict=True):
+        assert np.allclose(dance.positions[0], seed.positions[-1], atol=1e-4)
+    assert np.linalg.norm(a.positions[-1, 0] - a.positions[0, 0]) > 0.01  # it moved at all
+    if heading_free:
+        a_moved = turn_features(torch.from_numpy(motion_to_features(a)).double(), -1.2,
+                                (2.0, 2.0))
+        assert np.allclose(features_to_motion(a_moved.numpy(), 30.0).positions, b.positions,
+                           atol=1e-3)

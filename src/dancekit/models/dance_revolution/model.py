@@ -25,10 +25,11 @@ from dancekit.models.dance_revolution.config import DanceRevolutionConfig
 from dancekit.models.dance_revolution.network import DanceRevolutionNetwork
 from dancekit.models.dance_revolution.sampling import from_steps, generate_steps, to_steps
 from dancekit.models.music import beat_phase
-from dancekit.models.representation import features_to_motion, motion_to_features
+from dancekit.models.representation import features_to_motion, heading, motion_to_features
 from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
+from dancekit.motion.rotations_torch import rotation_6d_to_matrix
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_revolution"
@@ -55,11 +56,11 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
         seed = check_seed(seed)
         music = self.music_features(audio)
         frames = requested_frames(seconds, len(music), c.fps)
-        start = self._start_pose(seed, seed_motion)
+        start, yaw, place = self._start_pose(seed, seed_motion)
         index = len(c.styles) if style is None else self.style_index(style)
         steps = generate_steps(self, torch.from_numpy(music[None]), frames, start[None],
                                torch.tensor([index]), torch.Generator().manual_seed(seed))
-        feats = from_steps(steps[0], c.heading_free)
+        feats = from_steps(steps[0], c.heading_free, yaw, place)
         return features_to_motion(feats, c.fps, dance_meta("dance-revolution", audio, seed,
                                                            style))
 
@@ -75,16 +76,23 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
             feats = np.concatenate([feats, beat_phase(beats, len(feats))], axis=1)
         return feats
 
-    def _start_pose(self, seed: int, seed_motion: Motion | None) -> torch.Tensor:
-        """The first frame in step form: from the start bank, or ``seed_motion``'s last."""
+    def _start_pose(self, seed: int, seed_motion: Motion | None
+                    ) -> tuple[torch.Tensor, float, tuple[float, float]]:
+        """The first frame in step form, with the heading (yaw) and root x, z its step
+        starts from: a pose from the start bank at the origin facing +z, or ``seed_motion``'s
+        last, where the seed stands and faces, so the dance continues the seed's."""
         if seed_motion is None:
-            return bank_entry(self.starts, self.starts_ready, seed,
-                              "dance-revolution model has no start poses")
+            first = bank_entry(self.starts, self.starts_ready, seed,
+                               "dance-revolution model has no start poses")
+            return first, 0.0, (0.0, 0.0)
         feats = motion_to_features(resample(seed_motion, self.config.fps))
         if len(feats) < 2:
             raise ParameterError("seed motion needs at least 2 frames (its last pose and "
                                  "how it was moving)")
-        return torch.from_numpy(to_steps(feats[-2:], self.config.heading_free)[-1])
+        before = torch.from_numpy(feats[-2])
+        yaw = float(heading(rotation_6d_to_matrix(before[3:9])))
+        return (torch.from_numpy(to_steps(feats[-2:], self.config.heading_free)[-1]), yaw,
+                (float(before[0]), float(before[2])))
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:

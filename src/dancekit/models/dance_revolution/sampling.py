@@ -32,14 +32,18 @@ def to_steps(motion: np.ndarray, heading_free: bool = False) -> np.ndarray:
     return out
 
 
-def from_steps(steps: torch.Tensor, heading_free: bool = False) -> torch.Tensor:
-    """(..., T, 147) poses with root changes -> motion features whose root x, z start at the
-    origin (the first frame's change is taken as its position); ``heading_free``: the
-    inverse of that form of :func:`to_steps`, facing +z on the first frame."""
+def from_steps(steps: torch.Tensor, heading_free: bool = False, yaw: float = 0.0,
+               start: tuple[float, float] = (0.0, 0.0)) -> torch.Tensor:
+    """(..., T, 147) poses with root changes -> motion features: the changes added up from
+    root x, z ``start`` (the first frame's change taken from there). ``heading_free``: the
+    inverse of that form of :func:`to_steps`, turning from heading ``yaw`` (radians, 0 is
+    +z) before the first frame; without it the rotations are the world's and ``yaw`` is
+    unused."""
     if heading_free:
-        return from_heading_free(steps)
+        return from_heading_free(steps, yaw, start)
     out = steps.clone()
-    out[..., TRAVEL] = torch.cumsum(steps[..., TRAVEL], dim=-2)
+    out[..., TRAVEL] = torch.cumsum(steps[..., TRAVEL], dim=-2) + torch.tensor(
+        start, dtype=steps.dtype)
     return out
 
 
