@@ -34,13 +34,18 @@ music): the scores its code model could at best reach, since it can only draw mo
 tokenizer decodes. A system far above its floor needs a better code model; a floor above the
 goals needs a better tokenizer.
 
+With ``--intervals N``, each FID row also gets a 90 % interval from N resamples of the
+held-out sequences (drawn with replacement, each bringing its generated and real segments:
+segments of one sequence are not independent of one another), so a difference between two
+rows can be read against how much the choice of test songs alone moves them.
+
 With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
 above each system's dance to the same music, at the same moments.
 
     python studies/ballroom_quality.py [--tokens-checkpoint F] [--fact-checkpoint F]
         [--revolution-checkpoint F] [--d2m-checkpoint F] [--systems dance-tokens,fact,...]
         [--segment 10] [--split test|val] [--seed 0 | --seeds 0,1,2] [--temperature T]
-        [--music-seconds 30] [--floor] [--pictures docs/images]
+        [--music-seconds 30] [--floor] [--intervals 1000] [--pictures docs/images]
 """
 
 from __future__ import annotations
@@ -188,6 +193,32 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     return out
 
 
+def fid_intervals(gen: list[Motion], gen_groups: list[str], real: list[Motion],
+                  real_groups: list[str], draws: int, seed: int = 0) -> dict[str, str]:
+    """90 % intervals of FID_k and FID_g over ``draws`` resamples of the held-out sequences:
+    each draws the sequences with replacement and takes the generated and the real segments
+    of those drawn (``*_groups`` name each segment's sequence)."""
+    from dancekit.metrics.evaluate import motion_features
+    from dancekit.metrics.fid import fid_unchecked
+
+    gen_f = dict(zip(("fid_k", "fid_g"), motion_features(gen), strict=True))
+    real_f = dict(zip(("fid_k", "fid_g"), motion_features(real, real=True), strict=True))
+    gen_groups, real_groups = np.asarray(gen_groups), np.asarray(real_groups)
+    names = sorted(set(real_groups))
+    rng = np.random.default_rng(seed)
+    values: dict[str, list[float]] = {"fid_k": [], "fid_g": []}
+    for _ in range(draws):
+        pick = rng.choice(names, len(names))
+        gi = np.concatenate([np.flatnonzero(gen_groups == n) for n in pick])
+        ri = np.concatenate([np.flatnonzero(real_groups == n) for n in pick])
+        for key, found in values.items():
+            found.append(fid_unchecked(gen_f[key][gi].astype(np.float64),
+                                       real_f[key][ri].astype(np.float64),
+                                       constant="unscaled"))
+    return {f"{key} 90%": f"{np.percentile(v, 5):.3g}-{np.percentile(v, 95):.3g}"
+            for key, v in values.items()}
+
+
 def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28.0),
                   size: int = 256) -> None:
     """One row per motion (titled), one column per moment, written as a PNG."""
@@ -222,6 +253,9 @@ def main() -> None:
     ap.add_argument("--floor", action="store_true",
                     help="add a row per dance-tokens system for its tokenizer rebuilding the "
                          "real test dances: the best its code model could score")
+    ap.add_argument("--intervals", type=int, default=0,
+                    help="90 %% intervals of the FIDs from this many resamples of the "
+                         "held-out sequences (0: none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the tables here")
     ap.add_argument("--pictures", type=Path, default=None,
                     help="write a real-above-generated PNG per genre here")
@@ -250,12 +284,17 @@ def main() -> None:
 
     beats = [b for n in tests for b in beats_for(n)]
     rows: dict[str, dict] = {}
-    base, base_beats = [], []
+    real_groups = [n for n in tests for _ in range(counts[n])]
+    # each row's generated segments and the held-out sequence of each, for --intervals
+    scored: dict[str, tuple[list[Motion], list[str]]] = {}
+    base, base_beats, base_groups = [], [], []
     for n, other in zip(tests, baseline_names(held_out), strict=True):
         pieces = segments(real_dance(other)[0], args.segment, counts[n])
         base += pieces
         base_beats += beats_for(n)[:len(pieces)]
+        base_groups += [n] * len(pieces)
     rows["real vs real (other sequences, same genres)"] = score(base, real, base_beats)
+    scored["real vs real (other sequences, same genres)"] = (base, base_groups)
     rows["real test set itself"] = {"root_speed": root_speed(real),
                                     "freeze_s": longest_freeze(real),
                                     **{k: v for k, v in score(real, real, beats).items()
@@ -272,17 +311,19 @@ def main() -> None:
     for system in systems:
         vq = tokenizer_of(system, checkpoints[system]) if args.floor else None
         if vq is not None:
-            pieces, piece_beats = [], []
+            pieces, piece_beats, groups = [], [], []
             for n, (m, _) in tests.items():
                 cut = segments(rebuilt(vq, m), args.segment, counts[n])
                 pieces += cut
                 piece_beats += beats_for(n)[:len(cut)]
-            rows[f"{system}'s tokenizer rebuilding the real test dances"] = score(
-                pieces, real, piece_beats)
+                groups += [n] * len(cut)
+            name = f"{system}'s tokenizer rebuilding the real test dances"
+            rows[name] = score(pieces, real, piece_beats)
+            scored[name] = (pieces, groups)
         styles = model_styles(system, checkpoints[system])
-        per_seed, per_seed_exact = [], []
+        per_seed, per_seed_exact, per_seed_gen = [], [], []
         for seed in seeds:
-            gen, gen_beats = [], []
+            gen, gen_beats, gen_groups = [], [], []
             for n, (_, span) in tests.items():
                 seconds = min(span["end"] - span["start"], songs[n].duration)
                 style = genre(n) if genre(n) in styles else "auto"
@@ -293,7 +334,9 @@ def main() -> None:
                 pieces = segments(motion, args.segment, counts[n])
                 gen += pieces
                 gen_beats += beats_for(n)[:len(pieces)]
+                gen_groups += [n] * len(pieces)
             per_seed.append(score(gen, real, gen_beats))
+            per_seed_gen.append((gen, gen_groups))
             if music:
                 clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
                                   seed, args.temperature) for f in music]
@@ -301,9 +344,11 @@ def main() -> None:
                                              for c in clips], real, truth)["bas"])
         if len(seeds) == 1:
             rows[system] = per_seed[0]
+            scored[system] = per_seed_gen[0]
         else:
-            for seed, row in zip(seeds, per_seed, strict=True):
+            for seed, row, made in zip(seeds, per_seed, per_seed_gen, strict=True):
                 rows[f"{system}, seed {seed}"] = row
+                scored[f"{system}, seed {seed}"] = made
             rows[f"{system}, mean of seeds {','.join(map(str, seeds))} (freeze: longest)"] = {
                 k: (max if k == "freeze_s" else np.mean)([r[k] for r in per_seed])
                 for k in per_seed[0]}
@@ -311,14 +356,20 @@ def main() -> None:
             exact[system] = float(np.mean(per_seed_exact))
         print(f"{system}: done", flush=True)
 
-    cols = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating", "bas")
+    cols: tuple[str, ...] = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating",
+                             "bas")
+    if args.intervals > 0:
+        for name, (gen, groups) in scored.items():
+            rows[name].update(fid_intervals(gen, groups, real, real_groups, args.intervals))
+        cols = ("fid_k", "fid_k 90%", "fid_g", "fid_g 90%") + cols[2:]
     print(f"\nheld-out real ballroom ({len(real)} segments of {args.segment:g} s from "
           f"{len(tests)} sequences)")
     print("| system | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
     for name, r in rows.items():
-        print(f"| {name} | " + " | ".join(f"{r[c]:.3g}" if c in r else "-" for c in cols)
-              + " |")
+        print(f"| {name} | " + " | ".join(
+            "-" if c not in r else r[c] if isinstance(r[c], str) else f"{r[c]:.3g}"
+            for c in cols) + " |")
     if exact:
         print(f"\nbeat alignment on {len(music)} songs with exact beats (BAS, first "
               f"{args.music_seconds:g} s, style auto)")
