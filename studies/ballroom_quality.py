@@ -37,7 +37,10 @@ goals needs a better tokenizer.
 With ``--intervals N``, each FID row also gets a 90 % interval from N resamples of the
 held-out sequences (drawn with replacement, each bringing its generated and real segments:
 segments of one sequence are not independent of one another), so a difference between two
-rows can be read against how much the choice of test songs alone moves them.
+rows can be read against how much the choice of test songs alone moves them; and each row
+after the first system's, the share of those resamples (the same draws for every row) in
+which its FID_k and FID_g are lower than the first system's: put the current model first
+and a candidate after it for a paired comparison.
 
 With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
 above each system's dance to the same music, at the same moments.
@@ -193,11 +196,12 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     return out
 
 
-def fid_intervals(gen: list[Motion], gen_groups: list[str], real: list[Motion],
-                  real_groups: list[str], draws: int, seed: int = 0) -> dict[str, str]:
-    """90 % intervals of FID_k and FID_g over ``draws`` resamples of the held-out sequences:
-    each draws the sequences with replacement and takes the generated and the real segments
-    of those drawn (``*_groups`` name each segment's sequence)."""
+def resampled_fids(gen: list[Motion], gen_groups: list[str], real: list[Motion],
+                   real_groups: list[str], draws: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """FID_k and FID_g over ``draws`` resamples of the held-out sequences: each draws the
+    sequences with replacement and takes the generated and the real segments of those drawn
+    (``*_groups`` name each segment's sequence). The draws depend only on the sequence names
+    and ``seed``, so two rows' values are paired resample by resample."""
     from dancekit.metrics.evaluate import motion_features
     from dancekit.metrics.fid import fid_unchecked
 
@@ -215,8 +219,25 @@ def fid_intervals(gen: list[Motion], gen_groups: list[str], real: list[Motion],
             found.append(fid_unchecked(gen_f[key][gi].astype(np.float64),
                                        real_f[key][ri].astype(np.float64),
                                        constant="unscaled"))
-    return {f"{key} 90%": f"{np.percentile(v, 5):.3g}-{np.percentile(v, 95):.3g}"
-            for key, v in values.items()}
+    return {key: np.asarray(v) for key, v in values.items()}
+
+
+def interval_columns(scored: dict[str, tuple[list[Motion], list[str]]], first: str | None,
+                     real: list[Motion], real_groups: list[str],
+                     draws: int) -> dict[str, dict[str, str]]:
+    """Per row: the 90 % ranges of its resampled FIDs and, for the rows after ``first``
+    (the first system's row), the share of resamples in which its FID_k and FID_g are lower
+    than ``first``'s: a paired comparison (near 1 or 0: the test songs agree)."""
+    values = {name: resampled_fids(gen, groups, real, real_groups, draws)
+              for name, (gen, groups) in scored.items()}
+    out: dict[str, dict[str, str]] = {}
+    for name, v in values.items():
+        out[name] = {f"{key} 90%": f"{np.percentile(x, 5):.3g}-{np.percentile(x, 95):.3g}"
+                     for key, x in v.items()}
+        if first is not None and name != first and first in values:
+            out[name]["lower than first k/g"] = " / ".join(
+                f"{np.mean(v[key] < values[first][key]):.2f}" for key in ("fid_k", "fid_g"))
+    return out
 
 
 def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28.0),
@@ -359,9 +380,13 @@ def main() -> None:
     cols: tuple[str, ...] = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating",
                              "bas")
     if args.intervals > 0:
-        for name, (gen, groups) in scored.items():
-            rows[name].update(fid_intervals(gen, groups, real, real_groups, args.intervals))
-        cols = ("fid_k", "fid_k 90%", "fid_g", "fid_g 90%") + cols[2:]
+        lead = systems[0] if systems else None  # its first row is what the others face
+        first = next((n for n in scored if n.split(",")[0] == lead), None)
+        for name, extra in interval_columns(scored, first, real, real_groups,
+                                            args.intervals).items():
+            rows[name].update(extra)
+        cols = ("fid_k", "fid_k 90%", "fid_g", "fid_g 90%") + cols[2:] + (
+            "lower than first k/g",)
     print(f"\nheld-out real ballroom ({len(real)} segments of {args.segment:g} s from "
           f"{len(tests)} sequences)")
     print("| system | " + " | ".join(cols) + " |")
