@@ -12,7 +12,8 @@ The rule, written before any model was scored (issue 21):
   dances paired with other songs.
 * **Generated**: each system dances to the test sequence's own span of its song (the part the
   dancer danced to) with the sequence's genre as its style when the model knows it (else
-  ``auto``), seed 0 (``--seed``; ``--seeds 0,1,2`` gives a row per seed and their mean),
+  ``auto``; ``--style-auto``: always ``auto``, as ``dancekit dance`` does by default), seed 0
+  (``--seed``; ``--seeds 0,1,2`` gives a row per seed and their mean),
   re-timed as ``dancekit dance`` does, cut into the same segments.
 * **Goals** (issue 21): FID_k and FID_g at most 2x the real baseline's (stretch 1.5x); mean
   horizontal root speed within 0.5x-1.5x of the real test set's; no stretch over 2 s with mean
@@ -274,6 +275,9 @@ def main() -> None:
     ap.add_argument("--floor", action="store_true",
                     help="add a row per dance-tokens system for its tokenizer rebuilding the "
                          "real test dances: the best its code model could score")
+    ap.add_argument("--style-auto", action="store_true",
+                    help="every system dances with --style auto (what `dancekit dance` does "
+                         "by default) instead of the sequence's genre")
     ap.add_argument("--intervals", type=int, default=0,
                     help="90 %% intervals of the FIDs from this many resamples of the "
                          "held-out sequences (0: none)")
@@ -347,7 +351,7 @@ def main() -> None:
             gen, gen_beats, gen_groups = [], [], []
             for n, (_, span) in tests.items():
                 seconds = min(span["end"] - span["start"], songs[n].duration)
-                style = genre(n) if genre(n) in styles else "auto"
+                style = genre(n) if genre(n) in styles and not args.style_auto else "auto"
                 motion = generate(system, checkpoints[system], songs[n], seconds, style, seed,
                                   args.temperature)
                 if n in sheets and seed == seeds[0]:
