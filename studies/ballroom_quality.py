@@ -38,10 +38,10 @@ goals needs a better tokenizer.
 With ``--intervals N``, each FID row also gets a 90 % interval from N resamples of the
 held-out sequences (drawn with replacement, each bringing its generated and real segments:
 segments of one sequence are not independent of one another), so a difference between two
-rows can be read against how much the choice of test songs alone moves them; and each row
-after the first system's, the share of those resamples (the same draws for every row) in
-which its FID_k and FID_g are lower than the first system's: put the current model first
-and a candidate after it for a paired comparison.
+rows can be read against how much the choice of test songs alone moves them; and every
+other row, the share of those resamples (the same draws for every row) in which its FID_k
+and FID_g are lower than the first system's: put the current model first and a candidate
+after it for a paired comparison.
 
 With ``--pictures DIR``, one PNG per genre of the test set: its first test sequence (real)
 above each system's dance to the same music, at the same moments.
@@ -226,9 +226,9 @@ def resampled_fids(gen: list[Motion], gen_groups: list[str], real: list[Motion],
 def interval_columns(scored: dict[str, tuple[list[Motion], list[str]]], first: str | None,
                      real: list[Motion], real_groups: list[str],
                      draws: int) -> dict[str, dict[str, str]]:
-    """Per row: the 90 % ranges of its resampled FIDs and, for the rows after ``first``
-    (the first system's row), the share of resamples in which its FID_k and FID_g are lower
-    than ``first``'s: a paired comparison (near 1 or 0: the test songs agree)."""
+    """Per row: the 90 % ranges of its resampled FIDs and, for every row but ``first`` (the
+    first system's row), the share of resamples in which its FID_k and FID_g are lower than
+    ``first``'s: a paired comparison (near 1 or 0: the test songs agree)."""
     values = {name: resampled_fids(gen, groups, real, real_groups, draws)
               for name, (gen, groups) in scored.items()}
     out: dict[str, dict[str, str]] = {}
