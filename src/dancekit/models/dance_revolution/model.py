@@ -25,11 +25,15 @@ from dancekit.models.dance_revolution.config import DanceRevolutionConfig
 from dancekit.models.dance_revolution.network import DanceRevolutionNetwork
 from dancekit.models.dance_revolution.sampling import from_steps, generate_steps, to_steps
 from dancekit.models.music import beat_phase
-from dancekit.models.representation import features_to_motion, heading, motion_to_features
+from dancekit.models.representation import (
+    decode_matrices,
+    features_to_motion,
+    heading,
+    motion_to_features,
+)
 from dancekit.models.trained import TrainedModel
 from dancekit.motion import Motion
 from dancekit.motion.processing import resample
-from dancekit.motion.rotations_torch import rotation_6d_to_matrix
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_revolution"
@@ -89,10 +93,9 @@ class DanceRevolution(TrainedModel, DanceRevolutionNetwork):
         if len(feats) < 2:
             raise ParameterError("seed motion needs at least 2 frames (its last pose and "
                                  "how it was moving)")
-        before = torch.from_numpy(feats[-2])
-        yaw = float(heading(rotation_6d_to_matrix(before[3:9])))
-        return (torch.from_numpy(to_steps(feats[-2:], self.config.heading_free)[-1]), yaw,
-                (float(before[0]), float(before[2])))
+        mats, root = decode_matrices(torch.from_numpy(feats[-2]))  # the frame before the last
+        return (torch.from_numpy(to_steps(feats[-2:], self.config.heading_free)[-1]),
+                float(heading(mats[0])), (float(root[0]), float(root[2])))
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:
