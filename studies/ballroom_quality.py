@@ -197,17 +197,17 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     return out
 
 
-def resampled_fids(gen: list[Motion], gen_groups: list[str], real: list[Motion],
+def resampled_fids(gen: list[Motion], gen_groups: list[str], real_f: dict[str, np.ndarray],
                    real_groups: list[str], draws: int, seed: int = 0) -> dict[str, np.ndarray]:
     """FID_k and FID_g over ``draws`` resamples of the held-out sequences: each draws the
     sequences with replacement and takes the generated and the real segments of those drawn
-    (``*_groups`` name each segment's sequence). The draws depend only on the sequence names
-    and ``seed``, so two rows' values are paired resample by resample."""
+    (``*_groups`` name each segment's sequence; ``real_f`` the real segments' kinetic and
+    geometric features by FID name). The draws depend only on the sequence names and
+    ``seed``, so two rows' values are paired resample by resample."""
     from dancekit.metrics.evaluate import motion_features
     from dancekit.metrics.fid import fid_unchecked
 
     gen_f = dict(zip(("fid_k", "fid_g"), motion_features(gen), strict=True))
-    real_f = dict(zip(("fid_k", "fid_g"), motion_features(real, real=True), strict=True))
     gen_groups, real_groups = np.asarray(gen_groups), np.asarray(real_groups)
     names = sorted(set(real_groups))
     rng = np.random.default_rng(seed)
@@ -229,7 +229,10 @@ def interval_columns(scored: dict[str, tuple[list[Motion], list[str]]], first: s
     """Per row: the 90 % ranges of its resampled FIDs and, for every row but ``first`` (the
     first system's row), the share of resamples in which its FID_k and FID_g are lower than
     ``first``'s: a paired comparison (near 1 or 0: the test songs agree)."""
-    values = {name: resampled_fids(gen, groups, real, real_groups, draws)
+    from dancekit.metrics.evaluate import motion_features
+
+    real_f = dict(zip(("fid_k", "fid_g"), motion_features(real, real=True), strict=True))
+    values = {name: resampled_fids(gen, groups, real_f, real_groups, draws)
               for name, (gen, groups) in scored.items()}
     out: dict[str, dict[str, str]] = {}
     for name, v in values.items():
