@@ -12,6 +12,7 @@ from dancekit.audio import Audio, BeatSettings, load, track_beats
 from dancekit.audio.beats import Beats, track_spectrograms
 from dancekit.audio.beats.cues import FPS, SR, onset_novelty, spectrograms
 from dancekit.audio.beats.grouping import group_contrast
+from dancekit.audio.beats.meter import best_grouping
 from dancekit.audio.beats.tracker import bass_phase
 from dancekit.audio.clicks import click_track
 from dancekit.errors import ParameterError
@@ -192,6 +193,47 @@ def test_latin_quavers_grouped_in_twos(ballroom_dir: Path, name: str, low: float
     assert not result.meter.endswith("/8")
 
 
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "quick"), [
+    ("DANCE_W_15", 168.0),  # tracked at its quavers, 168 BPM in 2/4, before bars of six
+    ("DANCE_W_24", 174.0),  # likewise, 174 BPM in 2/4
+    ("DANCE_W_29", 172.0),  # likewise, 172 BPM in 4/4
+])
+def test_slow_waltz_tracked_at_its_quavers_is_read_in_three(ballroom_dir: Path, name: str,
+                                                            quick: float) -> None:
+    # A slow waltz is danced at 28-30 bars a minute (84-90 BPM); these recordings are tracked
+    # at their quavers. Bars of six quavers stand out, so the beat is every other one.
+    song = load(ballroom_dir / name / "audio.mp3", sr=SR, max_seconds=60)
+    result = track_beats(song)
+    assert result.meter == "3/4" and 82.0 <= result.tempo <= 91.0
+    assert set(np.round(result.downbeats, 6)) <= set(np.round(result.beats, 6))
+    assert np.allclose(np.diff(result.downbeats), 3 * 60.0 / result.tempo, rtol=0.1)
+    # the rule's own setting: a pulse this quick is kept when bars of six are never tried
+    kept = track_beats(song, settings=BeatSettings(quaver_bpm=1000.0))
+    assert kept.tempo == pytest.approx(quick, rel=0.02) and kept.meter != "3/4"
+
+
+@pytest.mark.slow
+def test_quick_rumba_is_not_read_as_a_waltz(ballroom_dir: Path) -> None:
+    # A rumba tracked at 180 BPM: its bars of six stand out only a little more than its bars
+    # of two (ratio 1.11 < six_margin), so it stays in two.
+    song = load(ballroom_dir / "DANCE_R_8" / "audio.mp3", sr=SR, max_seconds=60)
+    result = track_beats(song)
+    assert result.tempo > BeatSettings().quaver_bpm and result.meter in ("2/4", "4/4")
+
+
+def test_bars_of_six_only_for_a_quick_pulse() -> None:
+    # quavers of 3/4 bars: the bar's first quaver loudest, the other beats of the bar next
+    accent = np.tile([5.0, -1.0, 1.0, -1.0, 1.0, -1.0], 20)
+    settings = BeatSettings()
+    assert best_grouping(accent, (2, 3, 4), settings) == (2, 0)
+    assert best_grouping(accent, (2, 3, 4, 6), settings) == (6, 0)
+    assert best_grouping(np.roll(accent, 2), (2, 3, 4, 6), settings) == (6, 2)
+    # a margin the bars of six do not clear leaves the ordinary groupings
+    strict = BeatSettings(six_margin=10.0)
+    assert best_grouping(accent, (2, 3, 4, 6), strict)[0] != 6
+
 def _peaks(curve: np.ndarray, threshold: float) -> np.ndarray:
     """Frames of local maxima of ``curve`` above ``threshold``."""
     inner = (curve[1:-1] > curve[:-2]) & (curve[1:-1] >= curve[2:]) & (curve[1:-1] > threshold)
@@ -298,7 +340,8 @@ def test_settings_weights_file_is_the_network_used(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", [{"min_bpm": 300.0}, {"observation_lambda": 1},
                                  {"min_bpm": 70.0},  # a beat of three quick tatums at 60
                                  {"tempo_spread": 0.5}, {"prior_octaves": float("nan")},
-                                 {"edge_min": -1.0}, {"bass_bands": 2.5}])
+                                 {"edge_min": -1.0}, {"bass_bands": 2.5},
+                                 {"six_margin": 0.0}])
 def test_bad_settings_are_refused(bad: dict) -> None:
     with pytest.raises(ParameterError, match="BeatSettings"):
         BeatSettings(**bad)

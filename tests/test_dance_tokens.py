@@ -104,13 +104,15 @@ def test_tokenizer_learns_to_reconstruct():
     batch = {"motion": torch.from_numpy(np.stack([s.motion[:16] for s in seqs]))}
     opt = torch.optim.Adam(vq.parameters(), 3e-3)
     first = None
-    for _ in range(300):
+    for _ in range(500):
         loss, parts = vq.loss(batch, torch.Generator().manual_seed(0))
         first = first if first is not None else parts["pose"]
         opt.zero_grad()
         loss.backward()
         opt.step()
-    assert parts["pose"] < 0.2 * first  # 0.76 -> 0.10 when written
+    # 0.76 -> 0.053 on the 2-core machine; the loss is not monotone (0.18 at step 250, 0.19 at
+    # 300 there, 0.10 at 300 on another CPU), so it is read well past its bumps
+    assert parts["pose"] < 0.2 * first
 
 
 def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):

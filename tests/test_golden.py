@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 DATA = Path(__file__).parent / "data"
+#: How far (metres) a joint may be from its golden place: see the test.
+GOLDEN_ATOL = 1e-4
 _spec = importlib.util.spec_from_file_location("make_golden", DATA / "make_golden.py")
 make_golden = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_golden)
@@ -22,5 +24,6 @@ def test_bundled_models_dance_as_before(case: tuple, tmp_path: Path) -> None:
     golden = np.load(DATA / "golden_dances.npz")[make_golden.case_key(*case)]
     positions = make_golden.dance_case(*case, tmp_path / "dance.npz")
     assert positions.shape == golden.shape
-    # float32 positions in metres; 10 micrometres leaves room for a BLAS build's last bits
-    np.testing.assert_allclose(positions, golden, rtol=0, atol=1e-5)
+    # float32 positions in metres; 0.1 mm leaves room for a CPU's or BLAS build's last bits,
+    # which an autoregressive model (FACT) carries forward: 2.4e-5 m by frame 200 on one CPU
+    np.testing.assert_allclose(positions, golden, rtol=0, atol=GOLDEN_ATOL)

@@ -119,7 +119,7 @@ def test_every_bundled_model_dances_as_the_command_does(model: str) -> None:
         assert motion.meta["model"] == model and motion.meta["seed"] == seed
         assert ("beat_warp" in motion.meta) == retime
         np.testing.assert_allclose(motion.positions, golden[make_golden.case_key(*case)],
-                                   rtol=0, atol=1e-5)
+                                   rtol=0, atol=1e-4)  # as tests/test_golden.py allows
 
 
 def test_stages_are_reported_not_printed(capsys: pytest.CaptureFixture) -> None:

@@ -50,6 +50,19 @@ def test_half_and_double_tempo_count_at_a_cost() -> None:
     assert choice.meta() == {"meter": "4/4", "tempo": 61.0, "reason": choice.reason}
 
 
+def test_a_tempo_near_a_range_counts_as_in_it() -> None:
+    """A tracked tempo within 4 % of a range is near it: a waltz recorded a hair slower than
+    the dance-sport 84 BPM is still a waltz, not the catch-all ballet (danced in every meter);
+    among styles equally near, the range that holds the tempo itself wins (a tango at 130 BPM
+    is not a cha-cha because cha-cha's range ends 2 % lower)."""
+    assert style_for("3/4", 83.5, ["ballet", "waltz"]).style == "waltz"
+    assert style_for("3/4", 93.0, ["ballet", "waltz"]).style == "waltz"  # 90 * 1.04 = 93.6
+    assert style_for("3/4", 95.0, ["ballet", "waltz"]).style == "ballet"
+    assert style_for("4/4", 130, BALLROOM_MODEL).style == "tango"
+    assert style_for("4/4", 133, BALLROOM_MODEL).style == "tango"
+    assert style_for("4/4", 96, BALLROOM_MODEL).style == "hiphop"  # inside 78-98 itself
+
+
 def test_only_styles_the_model_knows_and_has_priors_for() -> None:
     grid = [(m, t) for m in ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "unknown")
             for t in np.linspace(30, 240, 43)]
@@ -118,9 +131,10 @@ def test_the_demo_says_which_style_it_chose(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ballroom_songs_get_their_own_genre(ballroom_dir: Path) -> None:
-    """Waltzes with a model that knows waltz (the bundled models do): half or more get waltz
-    (measured on the first 30 s: 15 of 24; the rest are tracked at ~170 BPM in two or four
-    beats a bar, where meter rules waltz out). Cha-chas with the ballroom styles: 3 of 4
+    """Waltzes with a model that knows waltz (the bundled models do): measured on the first
+    30 s, 21 of 24 get waltz (those tracked at their quavers, ~170 BPM, are read in bars of
+    six quavers: 3/4 at 84-90; the other three are tracked in two or four beats a bar, or at
+    97 BPM, and get hip-hop or ballet). Cha-chas with the ballroom styles: 3 of 4
     measured, asserted. The rumbas here are tracked at 87-95 or 130-134 BPM, outside the
     dance-sport 100-108 (measured: none gets rumba), so nothing is asserted of them."""
     waltz_model = load_model("dance-tokens").styles
@@ -130,7 +144,7 @@ def test_ballroom_songs_get_their_own_genre(ballroom_dir: Path) -> None:
         choice = choose_style(Music.load(audio, SPAN), waltz_model if waltz else BALLROOM_MODEL)
         (waltzes if waltz else chachas)[choice.style] += 1
     assert "waltz" in waltz_model and sum(waltzes.values()) == 24, waltzes
-    assert waltzes["waltz"] >= 12, waltzes
+    assert waltzes["waltz"] >= 20, waltzes
     assert chachas["chacha"] >= 3, chachas
 
 

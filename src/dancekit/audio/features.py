@@ -40,7 +40,7 @@ HOP_LENGTH = 512
 DANCE_REVOLUTION_SR = 15360
 #: Bump when a recipe changes, or the beat tracker whose tempo FACT uses as ``start_bpm`` by
 #: default: it is part of every cache key, so stale entries are never read.
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 
 #: FACT's spectrograms are computed in blocks of this many seconds (see :func:`_mel_power`
 #: and :func:`_chroma_cens`): same numbers as one call, a fraction of its memory on long songs.

@@ -12,8 +12,13 @@ beats a bar or two or four, and simple or compound alike) beats one danced with 
 beats a bar only, which beats any other: a waltz gets a three-beat style whenever the model
 knows one. Among those, the style whose tempo ranges are nearest the tracked tempo (in octaves)
 wins, counting the tempo halved or doubled at a cost of :data:`OCTAVE_PENALTY` octaves,
-because beat trackers often lock onto half or twice the beat. Ties go to the narrower
-tempo ranges (the more specific style), then to the name, so the choice is deterministic.
+because beat trackers often lock onto half or twice the beat. A tracked tempo is an estimate and
+recordings stray from the dance-sport tempos, so a tempo within :data:`TEMPO_TOLERANCE` of a
+range counts as near it. Among the styles equally near, one danced in fewer kinds of meter
+wins (a waltz tracked at 83.5 BPM is a waltz, not the catch-all ballet), then the one whose
+range holds the tempo itself (a tango at 130 BPM, just above cha-cha's range), then the
+narrower tempo ranges (the more specific style), then the name, so the choice is
+deterministic.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ AUTO = "auto"
 NONE = "none"
 #: What counting the tracked tempo at half or twice its value costs, in octaves of distance.
 OCTAVE_PENALTY = 0.25
+#: A tempo this close (ratio) to a style's range counts as inside it: 4 %, the tolerance of
+#: tempo estimation's "Accuracy 1" (Gouyon et al., IEEE TASLP 2006).
+TEMPO_TOLERANCE = 1.04
 
 
 @dataclass(frozen=True)
@@ -49,9 +57,18 @@ class StylePrior:
         """The tempo ranges in octaves: how specific the style is."""
         return sum(math.log2(hi / lo) for lo, hi in self.tempos)
 
-    def distance(self, bpm: float) -> float:
-        """Octaves from ``bpm`` to the nearest tempo range (0 inside one)."""
-        return min(max(math.log2(lo / bpm), math.log2(bpm / hi), 0.0) for lo, hi in self.tempos)
+    @property
+    def kinds(self) -> int:
+        """How many kinds of meter (:func:`meter_kind`) the style is danced in: 1 for most,
+        3 for a catch-all such as ballet."""
+        return len({meter_kind(m) for m in self.meters})
+
+    def distance(self, bpm: float, tolerance: float = 1.0) -> float:
+        """Octaves from ``bpm`` to the nearest tempo range: 0 inside one or within the
+        ratio ``tolerance`` of it, the whole distance otherwise."""
+        octaves = min(max(math.log2(lo / bpm), math.log2(bpm / hi), 0.0)
+                      for lo, hi in self.tempos)
+        return 0.0 if octaves <= math.log2(tolerance) else octaves
 
 
 BALLROOM_PRIORS = {
@@ -111,10 +128,12 @@ def style_for(meter: str, tempo: float, styles: Sequence[str]) -> StyleChoice | 
     for name in known:
         prior = STYLE_PRIORS[name]
         fit = min(_meter_fit(meter, m) for m in prior.meters)
-        cost, factor = min((prior.distance(tempo * f) + (f != 1) * OCTAVE_PENALTY, f)
-                          for f in (1.0, 0.5, 2.0))
-        scored.append(((fit, round(cost, 9), prior.width, name), factor))
-    (fit, _, _, name), factor = min(scored)
+        near, exact, factor = min(
+            (round(prior.distance(tempo * f, TEMPO_TOLERANCE) + (f != 1) * OCTAVE_PENALTY, 9),
+             round(prior.distance(tempo * f) + (f != 1) * OCTAVE_PENALTY, 9), f)
+            for f in (1.0, 0.5, 2.0))
+        scored.append(((fit, near, prior.kinds, exact, prior.width, name), factor))
+    (fit, *_, name), factor = min(scored)
     return StyleChoice(name, meter, float(tempo), _reason(name, meter, tempo, fit, factor))
 
 

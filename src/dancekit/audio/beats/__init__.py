@@ -140,10 +140,13 @@ def track_spectrograms(spec: np.ndarray, chroma: np.ndarray, *,
     if 60.0 * FPS / period > settings.fast_bpm:
         beat_frames, period, compound = regroup_fast(pulse, chroma, beat_frames, period,
                                                      settings, show_progress)
+    quick = not compound and 60.0 * FPS / period >= settings.quaver_bpm
+    per_bar, phase = find_meter(pulse.bass, chroma, pulse.novelty, beat_frames, period,
+                                settings, pulse.downbeat, quick=quick)
+    if per_bar == 6:  # the quavers of 3/4 bars: the beat is every other pulse
+        beat_frames, period, per_bar, phase = beat_frames[phase % 2::2], 2 * period, 3, phase // 2
     beats = refine(beat_frames, pulse.observation) / FPS
     tempo = _tempo(beats) if len(beats) > 1 else 60.0 * FPS / period
-    per_bar, phase = find_meter(pulse.bass, chroma, pulse.novelty, beat_frames, period,
-                                settings, pulse.downbeat)
     downbeats = beats[phase::per_bar] if per_bar else np.zeros(0)
     return Beats(tempo=tempo, beats=beats, downbeats=downbeats,
                  meter=meter_name(per_bar, compound), beats_per_bar=per_bar, meta=meta)

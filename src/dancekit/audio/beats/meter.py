@@ -4,7 +4,9 @@
   bass-band and full-band onset strength at it and, with the network, its downbeat
   activation (each standardised over the piece). Every grouping of 2, 3 or 4 beats at every
   phase is scored by the effect size (Cohen's d) of its first beats against the others; the
-  strongest wins, four-beat bars favoured by ``BeatSettings.four_beat_prior``.
+  strongest wins, four-beat bars favoured by ``BeatSettings.four_beat_prior``. A quick simple
+  pulse may also be grouped in sixes: the quavers of a 3/4 bar (a slow waltz at 84-90 BPM
+  tracked at its quavers, 168-180), which groupings of two and four describe only in part.
 * **Two or three** (:func:`two_or_three`): whether a beat holds two or three of the fastest
   pulses (3/4 against 6/8), the cues of the learned decision of
   :mod:`dancekit.audio.beats.grouping`: how onsets, chord changes and bass notes repeat and
@@ -33,17 +35,23 @@ from dancekit.audio.beats.settings import BeatSettings
 
 def find_meter(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray,
                beat_frames: np.ndarray, period: float, settings: BeatSettings,
-               downbeat: np.ndarray | None = None) -> tuple[int, int]:
+               downbeat: np.ndarray | None = None, quick: bool = False) -> tuple[int, int]:
     """Beats per bar and the index of the first downbeat (0, 0 with fewer than 8 beats).
 
     Bars start where the harmony changes and the bass enters, so the grouping whose first
     beats carry the most accent (:func:`beat_accents`) gives the meter; four-beat bars are
     favoured over the half bars that oom-pah accompaniments make look like bars of two.
+
+    ``quick`` (a simple pulse of at least ``settings.quaver_bpm``): groups of six pulses are
+    a candidate too, and 6 is returned when they stand out more than any other grouping by
+    ``settings.six_margin``. A slow waltz tracked at its quavers has its bar every six
+    pulses; bars of two or four see only the quarter notes, and bars of three fall across
+    the bar lines. The caller reads 6 as a 3/4 bar whose beat is every other pulse.
     """
     if len(beat_frames) < 8:
         return 0, 0
     accent = beat_accents(bass, chroma, novelty, beat_frames, period, settings, downbeat)
-    return best_grouping(accent, (2, 3, 4), settings.four_beat_prior)
+    return best_grouping(accent, (2, 3, 4, 6) if quick else (2, 3, 4), settings)
 
 
 def beat_accents(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray,
@@ -61,14 +69,16 @@ def beat_accents(bass: np.ndarray, chroma: np.ndarray, novelty: np.ndarray,
     return accent
 
 
-def best_grouping(accent: np.ndarray, sizes: tuple[int, ...], four_prior: float
+def best_grouping(accent: np.ndarray, sizes: tuple[int, ...], settings: BeatSettings
                   ) -> tuple[int, int]:
     """Group size and phase whose first elements stand out most from the others, the effect
-    of groups of four multiplied by ``four_prior``."""
+    of groups of four multiplied by ``settings.four_beat_prior`` and that of groups of six
+    divided by ``settings.six_margin``."""
+    weight = {4: settings.four_beat_prior, 6: 1.0 / settings.six_margin}
     best = (-np.inf, 0, 0)
     for size in sizes:
         effect, phase = grouping_effect(accent, size)
-        effect *= four_prior if size == 4 else 1.0
+        effect *= weight.get(size, 1.0)
         if effect > best[0]:
             best = (effect, size, phase)
     return best[1], best[2]

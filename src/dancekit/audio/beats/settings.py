@@ -72,6 +72,18 @@ class BeatSettings:
         Least difference of effect size (Cohen's d) between grouping quick tatums in threes
         and in twos for the accents to decide, 0.5 (a "medium" effect); below it the learned
         two-or-three model does.
+    quaver_bpm : float
+        A simple pulse at least this quick (BPM) may be the quavers of 3/4 bars (meter
+        inference then also tries bars of six pulses), 150: a slow waltz (84-90 BPM) tracked at
+        its quavers lies at 168-180, and the pulses of cha-chas and pop songs (120-135) whose
+        bars of six sometimes stand out nearly as much as bars of four stay below it. Chosen on
+        the training songs of the ballroom data only.
+    six_margin : float
+        How much larger (ratio) the effect of bars of six pulses must be than that of the best
+        other grouping (four weighted by ``four_beat_prior``) for a quick pulse to be read as
+        quavers of 3/4 bars, 1.2: between the largest ratio of a quick non-waltz (1.11, a
+        rumba at 180) and the smallest of a quick waltz (1.33) among the ballroom training
+        songs.
     four_beat_prior : float
         Weight of four-beat bars against two- and three-beat ones in meter inference, 1.2:
         four is the commonest meter, and oom-pah accompaniments make half bars look like
@@ -100,6 +112,8 @@ class BeatSettings:
     grouping_seconds: float = 120.0
     fast_bpm: float = 180.0
     grouping_margin: float = 0.5
+    quaver_bpm: float = 150.0
+    six_margin: float = 1.2
     four_beat_prior: float = 1.2
     downbeat_weight: float = 1.0
     weights: Path | None = None
@@ -124,6 +138,8 @@ class BeatSettings:
             raise ParameterError("BeatSettings needs fast_bpm >= 3 * min_bpm (a beat of three "
                                  f"quick tatums is a beat), got {self.fast_bpm} and "
                                  f"{self.min_bpm}")
+        if self.six_margin == 0:
+            raise ParameterError("BeatSettings.six_margin must be above 0 (a ratio)")
         if self.tempo_spread < 1 or self.prior_octaves <= 0 or self.prior_bpm <= 0:
             raise ParameterError("BeatSettings needs tempo_spread >= 1 and a positive "
                                  "prior_bpm and prior_octaves")
