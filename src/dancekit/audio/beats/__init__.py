@@ -18,8 +18,10 @@ The tracker has these stages, each a standard, published idea, each in its own m
    quicker than any written beat is read as the tatum and grouped in twos or threes
    (:func:`~dancekit.audio.beats.meter.fast_grouping`).
 6. **Meter and downbeats** (:mod:`~dancekit.audio.beats.meter`): the grouping of beats into
-   bars of 2, 3 or 4 whose first beats carry the most accent. Best effort: see
-   ``docs/audio.md`` for how often it is right.
+   bars of 2, 3 or 4 whose first beats carry the most accent; a quick simple pulse may also
+   be grouped in sixes, the quavers of 3/4 bars (a slow waltz tracked at its quavers), and
+   the beat is then every other pulse. Best effort: see ``docs/audio.md`` for how often it
+   is right.
 
 ``tracker="cues"`` runs the tracker on hand-made cues alone: the onset novelty is the HMM's
 observation and a learned two-or-three decision (:mod:`~dancekit.audio.beats.grouping`)
