@@ -63,12 +63,9 @@ class StylePrior:
         3 for a catch-all such as ballet."""
         return len({meter_kind(m) for m in self.meters})
 
-    def distance(self, bpm: float, tolerance: float = 1.0) -> float:
-        """Octaves from ``bpm`` to the nearest tempo range: 0 inside one or within the
-        ratio ``tolerance`` of it, the whole distance otherwise."""
-        octaves = min(max(math.log2(lo / bpm), math.log2(bpm / hi), 0.0)
-                      for lo, hi in self.tempos)
-        return 0.0 if octaves <= math.log2(tolerance) else octaves
+    def distance(self, bpm: float) -> float:
+        """Octaves from ``bpm`` to the nearest tempo range (0 inside one)."""
+        return min(max(math.log2(lo / bpm), math.log2(bpm / hi), 0.0) for lo, hi in self.tempos)
 
 
 BALLROOM_PRIORS = {
@@ -128,13 +125,20 @@ def style_for(meter: str, tempo: float, styles: Sequence[str]) -> StyleChoice | 
     for name in known:
         prior = STYLE_PRIORS[name]
         fit = min(_meter_fit(meter, m) for m in prior.meters)
-        near, exact, factor = min(
-            (round(prior.distance(tempo * f, TEMPO_TOLERANCE) + (f != 1) * OCTAVE_PENALTY, 9),
-             round(prior.distance(tempo * f) + (f != 1) * OCTAVE_PENALTY, 9), f)
-            for f in (1.0, 0.5, 2.0))
+        near, exact, factor = min(_tempo_cost(prior.distance(tempo * f), f)
+                                  for f in (1.0, 0.5, 2.0))
         scored.append(((fit, near, prior.kinds, exact, prior.width, name), factor))
     (fit, *_, name), factor = min(scored)
     return StyleChoice(name, meter, float(tempo), _reason(name, meter, tempo, fit, factor))
+
+
+def _tempo_cost(octaves: float, factor: float) -> tuple[float, float, float]:
+    """(cost with a distance within :data:`TEMPO_TOLERANCE` counted as 0, exact cost,
+    ``factor``) of a tempo ``octaves`` from a style's range once multiplied by ``factor``
+    (half or double time cost :data:`OCTAVE_PENALTY`)."""
+    penalty = (factor != 1) * OCTAVE_PENALTY
+    near = 0.0 if octaves <= math.log2(TEMPO_TOLERANCE) else octaves
+    return round(near + penalty, 9), round(octaves + penalty, 9), factor
 
 
 def meter_kind(meter: str) -> tuple[bool, bool] | None:
