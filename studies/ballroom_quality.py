@@ -208,14 +208,15 @@ def resampled_fids(gen: list[Motion], gen_groups: list[str], real_f: dict[str, n
     from dancekit.metrics.fid import fid_unchecked
 
     gen_f = dict(zip(("fid_k", "fid_g"), motion_features(gen), strict=True))
-    gen_groups, real_groups = np.asarray(gen_groups), np.asarray(real_groups)
     names = sorted(set(real_groups))
+    gen_at, real_at = ({n: np.flatnonzero(np.asarray(groups) == n) for n in names}
+                       for groups in (gen_groups, real_groups))
     rng = np.random.default_rng(seed)
     values: dict[str, list[float]] = {"fid_k": [], "fid_g": []}
     for _ in range(draws):
         pick = rng.choice(names, len(names))
-        gi = np.concatenate([np.flatnonzero(gen_groups == n) for n in pick])
-        ri = np.concatenate([np.flatnonzero(real_groups == n) for n in pick])
+        gi = np.concatenate([gen_at[n] for n in pick])
+        ri = np.concatenate([real_at[n] for n in pick])
         for key, found in values.items():
             found.append(fid_unchecked(gen_f[key][gi].astype(np.float64),
                                        real_f[key][ri].astype(np.float64),
