@@ -142,11 +142,11 @@ def model_styles(system: str, checkpoint: str | None) -> list[str]:
 
 
 def generate(system: str, checkpoint: str | None, audio, seconds: float, style: str,
-             seed: int = 0, temperature: float | None = None) -> Motion:
+             seed: int = 0, temperature: float | None = None, travel: str | None = None) -> Motion:
     """A dance for ``audio`` as ``dancekit dance`` makes it, at 30 fps."""
     model = checkpoint or system
     return resample(dance(audio, model=model, style=style, seed=seed, seconds=seconds,
-                          temperature=temperature), FPS)
+                          temperature=temperature, travel=travel), FPS)
 
 
 def tokenizer_of(system: str, checkpoint: str | None):
@@ -260,7 +260,9 @@ def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tokens-checkpoint", default=None)
+    ap.add_argument("--tokens-checkpoint", default=None,
+                    help="weights scored as the dance-tokens row (a candidate for the default "
+                         "too: list dance-tokens in --systems)")
     ap.add_argument("--fact-checkpoint", default=None)
     ap.add_argument("--revolution-checkpoint", default=None)
     ap.add_argument("--d2m-checkpoint", default=None)
@@ -276,6 +278,10 @@ def main() -> None:
                          "(longest freeze over all); overrides --seed")
     ap.add_argument("--temperature", type=float, default=None,
                     help="sampling temperature of models that take one (default: the model's)")
+    ap.add_argument("--travel", default=None,
+                    help="where the generated dances' floor path comes from: model, learned "
+                         "or a travel checkpoint (dancekit dance --travel; default: as "
+                         "dancekit dance chooses)")
     ap.add_argument("--floor", action="store_true",
                     help="add a row per dance-tokens system for its tokenizer rebuilding the "
                          "real test dances: the best its code model could score")
@@ -298,6 +304,10 @@ def main() -> None:
                    "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
     systems = [s for s in args.systems.split(",") if s]
     seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    unused = [s for s, path in checkpoints.items() if path and s not in systems]
+    if unused:  # a candidate's checkpoint silently ignored would score the bundled weights
+        raise SystemExit(f"error: a checkpoint is given for {', '.join(unused)}, which "
+                         f"--systems does not list")
 
     held_out = TEST_SEQUENCES if args.split == "test" else validation_names()
     tests = {n: real_dance(n) for n in held_out}
@@ -357,7 +367,7 @@ def main() -> None:
                 seconds = min(span["end"] - span["start"], songs[n].duration)
                 style = genre(n) if genre(n) in styles and not args.style_auto else "auto"
                 motion = generate(system, checkpoints[system], songs[n], seconds, style, seed,
-                                  args.temperature)
+                                  args.temperature, args.travel)
                 if n in sheets and seed == seeds[0]:
                     sheets[n][f"{system}, style {motion.meta.get('style', style)}"] = motion
                 pieces = segments(motion, args.segment, counts[n])
@@ -368,7 +378,7 @@ def main() -> None:
             per_seed_gen.append((gen, gen_groups))
             if music:
                 clips = [generate(system, checkpoints[system], f, args.music_seconds, "auto",
-                                  seed, args.temperature) for f in music]
+                                  seed, args.temperature, args.travel) for f in music]
                 per_seed_exact.append(score([segments(c, args.music_seconds - START, 1)[0]
                                              for c in clips], real, truth)["bas"])
         if len(seeds) == 1:

@@ -53,6 +53,7 @@ def test_aistpp_recipe_refuses_a_root_it_cannot_use(tmp_path, make, message):
                                     "weights/dance_tokens_ballroom/train_config.yaml",
                                     "weights/dance_revolution/train_config.yaml",
                                     "weights/d2m/train_config.yaml",
+                                    "weights/travel/train_config.yaml",
                                     "weights/dancenet/vae_config.yaml",
                                     "weights/dancenet/train_config.yaml",
                                     "recipes/dancenet_no_music.yaml",

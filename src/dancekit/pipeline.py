@@ -20,11 +20,20 @@ if TYPE_CHECKING:
 #: both FIDs lower than the synthetic-trained ``dance-tokens``).
 DEFAULT_MODEL = "dance-tokens-ballroom"
 
+#: Where a dance's path over the floor may come from (:func:`dance`'s ``travel``), besides
+#: a path to ``travel`` weights of one's own (``dancekit train travel``).
+TRAVEL = ("model", "learned")
+#: The bundled weights that dance with learned travel unless told otherwise: their dancers
+#: move but hardly travel (0.06-0.1 m/s against real couples' 0.54), and with it both their
+#: FIDs against real ballroom dancers are lower (docs/results.md). Any other model, and
+#: these models with weights of one's own (``checkpoint`` or a path), keep their own travel.
+LEARNED_TRAVEL = ("fact", "dance-revolution")
+
 
 def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,
           checkpoint: str | os.PathLike | None = None, style: str | None = None, seed: int = 0,
           seconds: float | None = None, beat_warp: bool = True, beat_ease: bool = True,
-          temperature: float | None = None,
+          temperature: float | None = None, travel: str | None = None,
           stages: Callable[[str], None] | None = None) -> Motion | ImageDance:
     """Make a dance for ``audio`` with ``model``, re-timed onto its beats as ``dancekit
     dance`` does.
@@ -62,6 +71,15 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         ``temperature``: the dance-tokens family, ``dancenet``): below 1 likelier choices
         win more often (calmer, more typical dances), above 1 less often; default the
         model's own. Other models refuse it (:class:`~dancekit.errors.ParameterError`).
+    travel : "model", "learned" or path, optional
+        Where the dancer's path over the floor comes from: the model's own root (``model``),
+        or the travel real dancers' movement implies (``learned``: the bundled
+        :class:`~dancekit.models.travel.Travel` weights, trained on real ballroom capture; a
+        path: ``travel`` weights of one's own), which gives models whose dancers move but
+        hardly travel the floor path their movement calls for. Applied before the
+        re-timing, which then slows the travel with the rest of the body on the beats.
+        Default: ``learned`` for the bundled weights of :data:`LEARNED_TRAVEL`, else
+        ``model``.
     stages : callable, optional
         Hears one line per stage ("loading model ...", "generating ...") as it starts, for a
         front end that shows progress; nothing is printed otherwise.
@@ -80,10 +98,20 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     from dancekit.models.style_choice import AUTO, NONE, choose_style, known_styles
 
     say = stages or _silent
+    if travel is None:
+        travel = "learned" if model in LEARNED_TRAVEL and checkpoint is None else "model"
+    if travel not in TRAVEL and not os.path.isfile(travel):
+        raise ParameterError(f"travel must be one of {', '.join(TRAVEL)} or a travel "
+                             f"checkpoint file, got {travel!r}")
     music = Music.of(audio, seconds)
     length = music.length  # an unreadable file fails here, before the model loads
     say(f"loading model {model}")
     dancer = load_model(model, checkpoint)
+    mover = None
+    if travel != "model":
+        from dancekit.models.travel import Travel
+
+        mover = Travel.load_default() if travel == "learned" else Travel.from_checkpoint(travel)
     sampling = {} if temperature is None else {"temperature": sampling_temperature(
         dancer, model, temperature)}
     styles = known_styles(dancer, style, model)
@@ -100,11 +128,18 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         motion.meta["style_auto"] = auto.meta()
     if music.path is not None:
         motion.meta.setdefault("audio", str(music.path))
-    if beat_warp or beat_ease:
-        from dancekit.motion import Motion, time_to_beats
+    from dancekit.motion import Motion
 
-        if not isinstance(motion, Motion):
-            return motion
+    if not isinstance(motion, Motion):
+        if mover is not None:
+            raise ParameterError(f"model {model} makes pictures of a dancer, not joints: it "
+                                 "has no floor path to learn (leave --travel at model)")
+        return motion
+    if mover is not None:
+        say("travelling as real dancers do")
+        motion = mover.apply(motion)
+    if beat_warp or beat_ease:
+        from dancekit.motion import time_to_beats
 
         say("tracking beats")
         beats = music.features("beats")

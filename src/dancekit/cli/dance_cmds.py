@@ -78,6 +78,8 @@ def _retimed(meta: dict[str, Any]) -> str:
     strength = round(float(meta.get("beat_ease", {}).get("strength", 0.0)), 2)
     if strength > 0:
         parts.append(f"eased on the beat at {strength:.2f}")
+    if meta.get("travel") == "learned":
+        parts.append("travel learned from real dancers")
     return "".join(f", {p}" for p in parts)
 
 
@@ -95,7 +97,8 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
                   checkpoint: Path | None = None, seed: int = 0, style: str | None = None,
                   seconds: float | None = None, size: int = 512,
                   beat_warp: bool = True, beat_ease: bool = True,
-                  temperature: float | None = None, stages: Stages | None = None) -> str:
+                  temperature: float | None = None, travel: str | None = None,
+                  stages: Stages | None = None) -> str:
     """:func:`dancekit.pipeline.dance` for ``audio`` with the command's options, written to
     ``out`` (video with the music, or a motion file, by extension). ``stages`` hears what is
     being done. Returns a one-line summary."""
@@ -113,7 +116,7 @@ def dance_to_file(audio: Path, out: Path, *, model: str = DEFAULT_MODEL,
     with _soundtrack(audio, seconds, suffix) as track:
         motion = dance(audio, model=model, checkpoint=checkpoint, style=style, seed=seed,
                        seconds=seconds, beat_warp=beat_warp, beat_ease=beat_ease,
-                       temperature=temperature, stages=say)
+                       temperature=temperature, travel=travel, stages=say)
         from dancekit.render.images import ImageDance
 
         if isinstance(motion, ImageDance):
@@ -185,6 +188,12 @@ def dance(
             "Models that draw their dance from learned odds (dance-tokens, "
             "dance-tokens-ballroom, dancenet): below 1 calmer and more typical, above 1 more "
             "varied; default the model's own."))] = None,
+    travel: Annotated[str | None, typer.Option(
+        "--travel", help="Where the dancer's path over the floor comes from: model (the "
+        "model's own), learned (the travel real ballroom dancers' movement implies, for "
+        "models whose dancers move but hardly travel) or a travel checkpoint (dancekit "
+        "train travel). Default: learned for fact and dance-revolution's bundled weights, "
+        "model otherwise.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file. On a
@@ -193,7 +202,7 @@ def dance(
     typer.echo(dance_to_file(audio, out, model=model, checkpoint=checkpoint, seed=seed,
                              style=style, seconds=seconds, size=size,
                              beat_warp=beat_warp, beat_ease=beat_ease,
-                             temperature=temperature, stages=Stages(quiet)))
+                             temperature=temperature, travel=travel, stages=Stages(quiet)))
 
 
 @command("demo")

@@ -48,6 +48,7 @@ _BUILTIN = {
     "procedural": "dancekit.models.procedural",
     "fact": "dancekit.models.fact",
     "motion-vq": "dancekit.models.motion_vq",
+    "travel": "dancekit.models.travel",
     "dance-tokens": "dancekit.models.dance_tokens",
     "dance-tokens-ballroom": "dancekit.models.dance_tokens",
     "dance-revolution": "dancekit.models.dance_revolution",
