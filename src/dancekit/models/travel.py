@@ -40,6 +40,7 @@ from dancekit.models.common import (
     size,
 )
 from dancekit.motion import Motion, resample
+from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "travel"
 JOINTS = 24
@@ -149,10 +150,12 @@ class Travel(nn.Module):
         return self.net(x.transpose(1, 2)).transpose(1, 2)
 
     @torch.no_grad()
+    @single_threaded(torch=True)
     def apply(self, motion: Motion) -> Motion:
         """``motion`` with its root's floor path replaced by the one its movement implies
         (positions and ``root`` moved per frame; rotations, heights and turns unchanged; the
-        first frame stays where it was)."""
+        first frame stays where it was). One thread: the same dance whatever the machine's
+        thread count (a convolution split over threads rounds its sums differently)."""
         if motion.is_2d:
             raise ParameterError("learned travel needs 3D motion")
         if motion.num_frames < 2:
