@@ -57,6 +57,7 @@ from dancekit.models.representation import (
     from_heading_free,
     heading_free_features,
     joint_positions,
+    mirror_features,
     motion_to_features,
 )
 from dancekit.motion import Motion
@@ -104,6 +105,10 @@ class MotionVQConfig(ModelConfig):
     # forward kinematics) in the loss: the feature loss weighs a hip rotation like a wrist's,
     # so the feet, at the end of the longest chain, drift and slow most; 0 leaves them out
     position_weight: float = 0.0
+    # share of training crops seen as their mirror image (left for right): twice the poses
+    # to learn codes from, for a tokenizer that must rebuild dances it never saw; the code
+    # model still learns only the dances as danced
+    mirror: float = 0.0
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
@@ -111,7 +116,7 @@ class MotionVQConfig(ModelConfig):
         return 2 ** self.levels
 
     added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0,
-             "position_weight": 0.0}
+             "position_weight": 0.0, "mirror": 0.0}
 
     def validate(self) -> None:
         check_fields(self, "motion-vq", {
@@ -120,7 +125,7 @@ class MotionVQConfig(ModelConfig):
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT, "root_weight": WEIGHT,
             "position_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
-            "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100)})
+            "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100), "mirror": Range(0, 1)})
         if self.representation not in REPRESENTATIONS:
             raise ParameterError(f"motion-vq representation must be one of "
                                  f"{', '.join(REPRESENTATIONS)}, got {self.representation!r}")
@@ -260,6 +265,8 @@ class MotionVQ(nn.Module):
         """Normalisation statistics, and a codebook started at encodings of the data (random
         vectors would leave most codes unused from the start)."""
         feats = np.concatenate([s.motion for s in sequences])
+        if self.config.mirror > 0:  # the statistics of what training will see
+            feats = np.concatenate([feats, mirror_features(torch.from_numpy(feats)).numpy()])
         self.mean.copy_(torch.from_numpy(feats.mean(0)))
         self.std.copy_(torch.from_numpy(np.maximum(feats.std(0), 1e-3)))
         w = self.config.window_frames
@@ -283,7 +290,12 @@ class MotionVQ(nn.Module):
         the commitment of encodings to their codes; in training, the codebook's moving
         averages are updated (summed over DDP ranks: the global batch's statistics)."""
         c = self.config
-        x = (batch["motion"] - self.mean) / self.std  # (B, T, 147)
+        motion = batch["motion"]
+        if self.training and c.mirror > 0:
+            flip = torch.rand(len(motion), generator=generator) < c.mirror
+            motion = torch.where(flip.to(motion.device)[:, None, None],
+                                 mirror_features(motion), motion)
+        x = (motion - self.mean) / self.std  # (B, T, 147)
         z = self.encoder(x.transpose(1, 2)).transpose(1, 2)  # (B, N, latent)
         idx = self._nearest(z)
         q = self.codebook[idx]

@@ -118,6 +118,27 @@ def heading_free_features(feats: torch.Tensor) -> torch.Tensor:
     return out
 
 
+#: The sign each 6D number (a rotation matrix's first two columns) takes when the rotation is
+#: mirrored across the body's midplane: M R M with M = diag(-1, 1, 1) negates the entries
+#: with exactly one index 0.
+MIRROR_6D = (1.0, -1.0, -1.0, -1.0, 1.0, 1.0)
+
+
+def mirror_features(feats: torch.Tensor) -> torch.Tensor:
+    """(..., T, 147) features of a dance -> those of its mirror image (x -> -x, left for
+    right): the root's x (place or step) negated, each joint's rotation mirrored and given to
+    its twin. Valid for the world-axis, travel and heading-free layouts alike (mirroring
+    negates the heading, so it commutes with taking the heading out). The SMPL rest skeleton
+    is symmetric to within a centimetre, so the mirrored dance's joints are the original's
+    mirrored to about that."""
+    twin = torch.as_tensor(get_skeleton(SKELETON).mirror_indices, device=feats.device)
+    r6 = feats[..., 3:].reshape(*feats.shape[:-1], JOINTS, 6)[..., twin, :]
+    r6 = r6 * torch.tensor(MIRROR_6D, dtype=feats.dtype, device=feats.device)
+    root = feats[..., :3] * torch.tensor((-1.0, 1.0, 1.0), dtype=feats.dtype,
+                                         device=feats.device)
+    return torch.cat([root, r6.flatten(-2)], dim=-1)
+
+
 def from_heading_free(feats: torch.Tensor, yaw: float = 0.0,
                       start: tuple[float, float] = (0.0, 0.0)) -> torch.Tensor:
     """Inverse of :func:`heading_free_features`: the turns and steps integrated from heading
@@ -172,5 +193,6 @@ def pad_root(offset: torch.Tensor) -> torch.Tensor:
 
 __all__ = ["JOINTS", "MOTION_DIM", "SKELETON", "canonical_root", "canonical_root_t",
            "decode_matrices", "encode_motion", "features_to_motion", "from_heading_free",
-           "heading", "heading_free_features", "joint_positions", "motion_to_features",
+           "heading", "heading_free_features", "joint_positions", "mirror_features",
+           "motion_to_features",
            "pad_root", "root_offset", "turn_features", "yaw_matrix"]
