@@ -170,6 +170,13 @@ def root_speed(motions: list[Motion]) -> float:
                           .mean() * m.fps for m in motions]))
 
 
+def reach(motions: list[Motion]) -> float:
+    """Mean straight-line distance (m) from where each clip's root starts to where it ends:
+    with root speed, whether a dancer travels round a floor (as couples do) or walks away."""
+    return float(np.mean([np.linalg.norm(m.positions[-1, 0, [0, 2]] - m.positions[0, 0, [0, 2]])
+                          for m in motions]))
+
+
 def longest_freeze(motions: list[Motion]) -> float:
     """Longest stretch (s) with mean joint speed under FREEZE_SPEED, over all clips."""
     worst = 0
@@ -193,6 +200,7 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     out = {k: res[k]["value"] for k in ("fid_k", "fid_g", "foot_skating", "bas")
            if k in res}
     out["root_speed"] = root_speed(gen)
+    out["reach"] = reach(gen)
     out["freeze_s"] = longest_freeze(gen)
     return out
 
@@ -256,6 +264,33 @@ def contact_sheet(rows: dict[str, Motion], out: Path, times=(4.0, 12.0, 20.0, 28
         frames = list(render_frames(motion, size=size, fps=1.0, titles=[title]))
         lines.append(np.concatenate([frames[min(int(t), len(frames) - 1)] for t in times], 1))
     write_png(np.concatenate(lines, 0), out)
+
+
+def floor_paths(sheets: dict[str, dict[str, Motion]], out: Path, seconds: float = 30.0) -> None:
+    """Seen from above: each row's root path over its first ``seconds`` (started at the
+    origin), one panel per genre, the real couple in black: how far each one travels."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(sheets), figsize=(5 * len(sheets), 5.4), squeeze=False)
+    for ax, (name, rows) in zip(axes[0], sheets.items(), strict=True):
+        for title, motion in rows.items():
+            xz = motion.positions[:int(seconds * motion.fps), 0][:, [0, 2]]
+            xz = xz - xz[0]
+            real = title.startswith("real")
+            ax.plot(xz[:, 0], xz[:, 1], color="black" if real else None,
+                    lw=2.5 if real else 1.2, label=title.split(",")[0])
+        ax.set_title(f"{genre(name)} ({name}), first {seconds:g} s")
+        ax.set_aspect("equal", "datalim")
+        ax.set_xlabel("x (m)")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("z (m)")
+    axes[0][-1].legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    fig.savefig(out, dpi=80)
+    plt.close(fig)
 
 
 def main() -> None:
@@ -334,7 +369,7 @@ def main() -> None:
         base_groups += [n] * len(pieces)
     rows["real vs real (other sequences, same genres)"] = score(base, real, base_beats)
     scored["real vs real (other sequences, same genres)"] = (base, base_groups)
-    rows["real test set itself"] = {"root_speed": root_speed(real),
+    rows["real test set itself"] = {"root_speed": root_speed(real), "reach": reach(real),
                                     "freeze_s": longest_freeze(real),
                                     **{k: v for k, v in score(real, real, beats).items()
                                        if k in ("foot_skating", "bas")}}
@@ -395,8 +430,8 @@ def main() -> None:
             exact[system] = float(np.mean(per_seed_exact))
         print(f"{system}: done", flush=True)
 
-    cols: tuple[str, ...] = ("fid_k", "fid_g", "root_speed", "freeze_s", "foot_skating",
-                             "bas")
+    cols: tuple[str, ...] = ("fid_k", "fid_g", "root_speed", "reach", "freeze_s",
+                             "foot_skating", "bas")
     if args.intervals > 0:
         lead = systems[0] if systems else None  # its first row is what the others face
         first = next((n for n in scored if n.split(",")[0] == lead), None)
@@ -424,6 +459,7 @@ def main() -> None:
     if args.pictures:
         for n, sheet in sheets.items():
             contact_sheet(sheet, args.pictures / f"ballroom_{genre(n)}.png")
+        floor_paths(sheets, args.pictures / "ballroom_floor_paths.png")
 
 
 if __name__ == "__main__":
