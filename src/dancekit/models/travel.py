@@ -125,8 +125,9 @@ def _smpl24(motion: Motion) -> Motion:
 
 @register_model("travel")
 class Travel(nn.Module):
-    """Floor velocity from body movement: ``predict`` (T, 144) :func:`body_motion` -> (T, 2)
-    m/s in the dancer's frame; :meth:`apply` gives a dance the travel its movement implies."""
+    """Floor velocity from body movement: calling it maps (B, T, 144) :func:`body_motion` to
+    (B, T, 2) m/s in the dancer's frame; :meth:`apply` gives a dance the travel its movement
+    implies."""
 
     config_class = TravelConfig
     dances = False  # it moves dances made by others: `dancekit dance --travel learned`
