@@ -20,6 +20,11 @@ The rule, written before any model was scored (issue 21):
   joint speed under 0.05 m/s; foot skating at most the real test set's; beat alignment (BAS
   against the tracked beats of the song span) above the real baseline's.
 
+Beside the goals the table gives each system's 10 s reach (how far its root gets in a segment,
+start to end in a straight line: couples circle, a dancer walking off reaches further at the
+same speed), and ``--pictures`` draws every root path seen from above
+(``ballroom_floor_paths.png``).
+
 Beat alignment on music with exact beats is the second table: every system dances to the
 songs of ``../shared/data/music`` (their first ``--music-seconds``), BAS against the true
 beats, with real test dances laid over the same songs as the music-ignoring baseline.

@@ -153,15 +153,18 @@ def test_train_travel_then_dance_with_it(tmp_path, monkeypatch):
     assert "travel learned from real dancers" in res.stdout
 
 
-@pytest.mark.parametrize("travel, message", [("walk", "travel must be one of"),
-                                             ("{missing}", "travel must be one of")])
-def test_bad_travel_is_one_line_and_exit_2(tmp_path, travel, message):
+@pytest.mark.parametrize("travel, model, message", [
+    ("walk", "procedural", "travel must be one of"),
+    ("{missing}", "procedural", "travel must be one of"),
+    ("learned", "dancenet", "no floor path"),  # refused before any dancing
+])
+def test_bad_travel_is_one_line_and_exit_2(tmp_path, travel, model, message):
     song = tmp_path / "song.wav"
     import soundfile as sf
 
     sf.write(song, np.zeros(22050 * 2, np.float32), 22050)
     out = tmp_path / "d.npz"
-    res = CliRunner().invoke(app, ["dance", str(song), "-o", str(out), "--model", "procedural",
+    res = CliRunner().invoke(app, ["dance", str(song), "-o", str(out), "--model", model,
                                    "--travel", travel.format(missing=tmp_path / "no.safetensors"),
                                    "--quiet"])
     assert res.exit_code == 2 and message in res.stderr, res.output

@@ -112,6 +112,9 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
         from dancekit.models.travel import Travel
 
         mover = Travel.load_default() if travel == "learned" else Travel.from_checkpoint(travel)
+        if getattr(dancer, "output", None) == "images":
+            raise ParameterError(f"model {model} makes pictures of a dancer, not joints: it "
+                                 "has no floor path to learn (leave --travel at model)")
     sampling = {} if temperature is None else {"temperature": sampling_temperature(
         dancer, model, temperature)}
     styles = known_styles(dancer, style, model)
@@ -131,9 +134,6 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     from dancekit.motion import Motion
 
     if not isinstance(motion, Motion):
-        if mover is not None:
-            raise ParameterError(f"model {model} makes pictures of a dancer, not joints: it "
-                                 "has no floor path to learn (leave --travel at model)")
         return motion
     if mover is not None:
         say("travelling as real dancers do")
