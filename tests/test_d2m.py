@@ -363,7 +363,7 @@ def test_validation_composes_with_each_dances_own_style(monkeypatch):
         seen.append(style)
         return real(net_, music, start, style, generator)
 
-    monkeypatch.setattr(sampling, "compose_units", spy)
+    monkeypatch.setattr(training, "compose_units", spy)
     width = net.config.unit_frames * 147 + 1
     rng = np.random.default_rng(0)
     rows = np.zeros((6, width), np.float32)

@@ -39,13 +39,13 @@ from dancekit.models.common import (
     rebuild,
     size,
 )
-from dancekit.motion import Motion, resample
+from dancekit.motion import Motion, get_skeleton, resample
+from dancekit.motion.processing import hip_angles
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights" / "travel"
 JOINTS = 24
 BODY_DIM = 2 * JOINTS * 3  # places and speeds of the 24 joints in the dancer's frame
-LEFT_HIP, RIGHT_HIP = 1, 2  # SMPL-24
 
 
 @dataclass
@@ -77,9 +77,9 @@ class TravelConfig(ModelConfig):
 
 
 def headings(positions: np.ndarray) -> np.ndarray:
-    """(T,) angle (radians, about +y) of the right-to-left hip vector: the dancer's facing."""
-    across = positions[:, LEFT_HIP] - positions[:, RIGHT_HIP]
-    return np.arctan2(across[:, 2], across[:, 0])
+    """(T,) angle (radians, about +y) of the right-to-left hip vector of SMPL-24 positions:
+    the dancer's facing."""
+    return hip_angles(positions, get_skeleton("smpl24"))
 
 
 def _turn(v: np.ndarray, angle: np.ndarray) -> np.ndarray:

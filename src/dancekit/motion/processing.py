@@ -8,6 +8,7 @@ from dancekit.errors import ParameterError
 from dancekit.motion.core import Motion
 from dancekit.motion.kinematics import forward_kinematics
 from dancekit.motion.rotations import slerp_axis_angle
+from dancekit.motion.skeletons import Skeleton
 
 
 def resample(motion: Motion, fps: float) -> Motion:
@@ -91,14 +92,20 @@ def normalize_root(motion: Motion, *, floor: bool = True, face_forward: bool = F
     return motion.replace(positions=new_pos, root=root, rotations=rot)
 
 
+def hip_angles(positions: np.ndarray, skeleton: Skeleton) -> np.ndarray:
+    """(T,) angle (radians, about +y) of each frame's right-to-left hip vector from +x: 0
+    when the dancer faces +z (left hip at +x, as in the SMPL rest pose)."""
+    if not (skeleton.has("left_hip") and skeleton.has("right_hip")):
+        raise ParameterError(f"skeleton {skeleton.name!r} has no hips to find the facing "
+                             "direction")
+    across = positions[:, skeleton.index("left_hip")] - positions[:, skeleton.index("right_hip")]
+    return np.arctan2(across[:, 2], across[:, 0])
+
+
 def _facing_yaw(motion: Motion) -> np.ndarray:
     """Rotation about y that turns the first frame's right-to-left hip vector onto +x, i.e.
-    the dancer faces +z (left hip at +x, as in the SMPL rest pose)."""
-    sk = motion.skeleton
-    if not (sk.has("left_hip") and sk.has("right_hip")):
-        raise ParameterError(f"skeleton {sk.name!r} has no hips to find the facing direction")
-    across = motion.positions[0, sk.index("left_hip")] - motion.positions[0, sk.index("right_hip")]
-    angle = np.arctan2(across[2], across[0])  # current angle of the right->left vector
+    the dancer faces +z."""
+    angle = hip_angles(motion.positions[:1], motion.skeleton)[0]
     c, s = np.cos(angle), np.sin(angle)
     return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
 

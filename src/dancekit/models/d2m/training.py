@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from dancekit.data.windows import Sequence
 from dancekit.errors import ParameterError
 from dancekit.models.d2m.network import D2MNetwork, decode_with
+from dancekit.models.d2m.sampling import TRAVEL, compose_units
 from dancekit.models.representation import MOTION_DIM, joint_positions
 
 
@@ -155,10 +156,7 @@ def validation_metrics(net: D2MNetwork, sequences: list[Sequence], seconds: floa
     means), and, for dances composed to their music (from their first unit's pose, with the
     dance's own style label where the model knows it, as ``dancekit dance`` asks for a
     style), the ratio of their mean joint speed to the real ones' (near 0: freezing) and of
-    the distance each unit's root travels (far above 1: a dancer flying off; a run composed
-    only without a label once hid 2.8 m per unit against real couples' 0.2-0.6)."""
-    from dancekit.models.d2m.sampling import TRAVEL, compose_units
-
+    the distance each unit's root travels (far above 1: a dancer flying off)."""
     c = net.config
     chosen = [s for s in sequences if len(s.motion) >= 2][:count]
     if not chosen:
@@ -177,17 +175,16 @@ def validation_metrics(net: D2MNetwork, sequences: list[Sequence], seconds: floa
             made = compose_units(net, torch.from_numpy(s.audio[:keep]), raw[0, 0], style,
                                  torch.Generator().manual_seed(0))
             speeds.append((unit_speed(made, lengths), unit_speed(raw, lengths)))
-            travels.append((unit_travel(made, TRAVEL), unit_travel(raw, TRAVEL)))
+            travels.append((unit_travel(made), unit_travel(raw)))
     gen, real = np.mean([g for g, _ in speeds]), np.mean([r for _, r in speeds])
     far, near = np.mean([g for g, _ in travels]), np.mean([r for _, r in travels])
     return {"recon_l1": float(np.mean(errors)), "speed_ratio": float(gen / max(real, 1e-9)),
             "travel_ratio": float(far / max(near, 1e-9))}
 
 
-def unit_travel(units: torch.Tensor, travel: list[int]) -> float:
-    """Mean straight-line distance (m) the root covers within each of raw units (U, F, 147)
-    (``travel``: the root's x and z channels)."""
-    return float((units[:, -1, travel] - units[:, 0, travel]).norm(dim=-1).mean())
+def unit_travel(units: torch.Tensor) -> float:
+    """Mean straight-line distance (m) the root covers within each of raw units (U, F, 147)."""
+    return float((units[:, -1, TRAVEL] - units[:, 0, TRAVEL]).norm(dim=-1).mean())
 
 
 def unit_speed(units: torch.Tensor, seconds: torch.Tensor) -> float:
