@@ -4,20 +4,19 @@ back from their movement alone, training through `dancekit train travel`, and `-
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 import yaml
 from typer.testing import CliRunner
 
+from conftest import DATA
 from dancekit.cli import app
 from dancekit.errors import ParameterError
 from dancekit.models.travel import Travel, TravelConfig, body_motion, floor_velocity
 from dancekit.motion import Motion, resample
 
-BALLROOM = Path(__file__).resolve().parents[2] / "shared" / "data" / "ballroom"
+BALLROOM = DATA / "ballroom"
 
 
 def _speed(positions: np.ndarray, fps: float) -> float:

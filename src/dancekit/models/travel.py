@@ -157,11 +157,10 @@ class Travel(nn.Module):
         (positions and ``root`` moved per frame; rotations, heights and turns unchanged; the
         first frame stays where it was). One thread: the same dance whatever the machine's
         thread count (a convolution split over threads rounds its sums differently)."""
-        if motion.is_2d:
-            raise ParameterError("learned travel needs 3D motion")
+        smpl = _smpl24(motion)  # refuses 2D motion
         if motion.num_frames < 2:
             return motion
-        at_rate = resample(_smpl24(motion), self.config.fps)
+        at_rate = resample(smpl, self.config.fps)
         pos = at_rate.positions.astype(np.float64)
         body = torch.from_numpy(body_motion(pos, self.config.fps))[None]
         velocity = self(body)[0].double().numpy()
@@ -175,9 +174,8 @@ class Travel(nn.Module):
         shift[:, [0, 2]] = own - motion.positions[:, 0, [0, 2]]
         shift[:, [0, 2]] -= shift[0, [0, 2]]
         root = None if motion.root is None else motion.root + shift
-        moved = motion.replace(positions=motion.positions + shift[:, None], root=root)
-        moved.meta = {**motion.meta, "travel": "learned"}
-        return moved
+        return motion.replace(positions=motion.positions + shift[:, None], root=root,
+                              meta={**motion.meta, "travel": "learned"})
 
     # --- the Trainer's side ------------------------------------------------------------------
     def encode(self, pair: Any) -> Sequence:
