@@ -7,7 +7,7 @@ import pytest
 
 from dancekit import DataFormatError
 from dancekit.audio import track_beats
-from dancekit.data.ballroom import ballroom_pair, beat_lock, timing_table
+from dancekit.data.ballroom import ballroom_pair, ballroom_sequence, beat_lock, timing_table
 from dancekit.io import load_ballroom
 
 
@@ -67,7 +67,6 @@ def test_every_sequence_gets_a_clock_and_says_where_it_came_from(ballroom_dir):
 def test_on_their_clocks_waltz_and_latin_move_alike(ballroom_dir):
     """The reason for waltz's clock: at the stated 25 fps its joints move 2.7x faster than
     any rumba's; on its config clock the genres' mean joint speeds agree within 1.6x."""
-    from dancekit.data.ballroom import ballroom_sequence
 
     def joint_speed(motion):
         return float(np.linalg.norm(np.diff(motion.positions, axis=0), axis=-1).mean()
@@ -126,3 +125,25 @@ def test_training_pairs_start_where_the_dance_does_with_a_bounded_retarget_error
     assert all(p.motion.skeleton.name == "smpl24" and p.motion.rotations is not None
                for p in pairs.values())
     assert 0.05 < np.mean(errors) and max(errors) < 0.13
+
+
+def test_every_sequence_stands_on_a_level_floor(ballroom_dir):
+    """The capture's floor rises up to 0.47 m within a sequence; on its clock each sequence
+    has that taken out: the lowest joint's low heights are the same in every fifth of the
+    dance (within 2 cm, against up to 0.45 m as read), and the body's height over its
+    lowest joint is untouched."""
+    drifts = []
+    for folder in sorted(ballroom_dir.glob("DANCE_*")):
+        if not (folder / "audio.mp3").is_file():
+            continue
+        levelled = ballroom_sequence(folder).motion
+        raw = load_ballroom(folder)
+        drifts.append(levelled.meta["floor_drift_m"])
+        lowest = levelled.positions[..., 1].min(axis=1)
+        fifths = [np.percentile(part, 5) for part in np.array_split(lowest, 5)]
+        assert np.ptp(fifths) < 0.02, folder.name
+        assert abs(np.median(fifths)) < 0.01, folder.name
+        np.testing.assert_allclose(
+            levelled.positions[..., 1] - lowest[:, None],
+            raw.positions[..., 1] - raw.positions[..., 1].min(axis=1)[:, None], atol=1e-6)
+    assert len(drifts) >= 36 and max(drifts) > 0.3

@@ -11,6 +11,11 @@ module): per sequence a verdict (``config``, ``search`` or ``drop``), the ``rate
 Training needs every sequence on a plausible clock, measured or not; :func:`sequence_clock`
 gives each one the best map there is and says where it came from (``measured``, ``config``,
 ``stated``). :data:`TEST_SEQUENCES` is the held-out split every ballroom number is reported on.
+
+The capture's floor drifts: a whole sequence rises 0.1-0.4 m over its minute or two, the
+pelvis keeping its height above the feet. Every sequence on its clock has that drift taken
+out (:func:`dancekit.motion.processing.level_floor`, over 3 s of its true time), and
+``motion.meta["floor_drift_m"]`` says how much was taken.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import numpy as np
 
 from dancekit.errors import DataFormatError
 from dancekit.motion import Motion
-from dancekit.motion.processing import resample
+from dancekit.motion.processing import level_floor, resample
 
 TABLE = Path(__file__).with_name("ballroom_timing.json")
 USABLE = ("config", "search")
@@ -148,6 +153,8 @@ def _on_clock(motion: Motion, rate: float, offset: float, timing: dict) -> Ballr
     ``timing`` (and the source frame rate) recorded in ``meta["timing"]``."""
     true = motion.replace(fps=motion.fps / rate, meta={
         **motion.meta, "timing": {**timing, "source_fps": motion.fps}})
+    true, floor = level_floor(true)
+    true = true.replace(meta={**true.meta, "floor_drift_m": float(np.ptp(floor))})
     return BallroomPair(true, Path(motion.meta["audio"]), offset, offset + true.duration)
 
 

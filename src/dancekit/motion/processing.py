@@ -92,6 +92,37 @@ def normalize_root(motion: Motion, *, floor: bool = True, face_forward: bool = F
     return motion.replace(positions=new_pos, root=root, rotations=rot)
 
 
+def level_floor(motion: Motion, *, window_seconds: float = 3.0,
+                percentile: float = 10.0) -> tuple[Motion, np.ndarray]:
+    """Take out a floor that drifts: each frame is moved up or down so that the lowest
+    joint's ``percentile`` over the ``window_seconds`` around it sits at y = 0.
+
+    Why: motion capture whose calibration drifts (the ballroom capture rises 0.2-0.4 m within
+    a minute while the pelvis keeps its height above the feet) shows dancers floating off the
+    floor, hides planted feet from contact tests, and makes a model spend its capacity on
+    the drift (a motion tokenizer codes the same step at every height it was captured at).
+    A dancer's own rise and fall stays: within a few seconds some foot is on the floor, and
+    the window's low percentile of the lowest joint is that foot's height. Only heights
+    change (positions and root alike); rotations are untouched.
+
+    Returns the levelled motion and the (T,) heights taken off.
+    """
+    if motion.is_2d:
+        raise ParameterError("level_floor needs 3D motion")
+    from scipy.ndimage import gaussian_filter1d, percentile_filter
+
+    pos = motion.positions.astype(np.float64)
+    size = max(1, int(round(window_seconds * motion.fps)))
+    floor = percentile_filter(pos[..., 1].min(axis=1), percentile, size=size, mode="nearest")
+    floor = gaussian_filter1d(floor, size / 4, mode="nearest")
+    pos[..., 1] -= floor[:, None]
+    root = None
+    if motion.root is not None:
+        root = motion.root.astype(np.float64).copy()
+        root[:, 1] -= floor
+    return motion.replace(positions=pos, root=root), floor
+
+
 def hip_angles(positions: np.ndarray, skeleton: Skeleton) -> np.ndarray:
     """(T,) angle (radians, about +y) of each frame's right-to-left hip vector from +x: 0
     when the dancer faces +z (left hip at +x, as in the SMPL rest pose)."""

@@ -140,7 +140,8 @@ def open_motion(job: Job, say: Callable[[str], None], songs: Songs) -> None:
     """Read the job's motion file or folder and keep it as ``dance.npz`` for the viewer and
     the downloads; an upload is removed once read, whatever the outcome. A ballroom sequence
     with music comes on its clock (:func:`dancekit.data.ballroom.ballroom_sequence`: the
-    speed and the moment of its song it was danced to), with that part of the song."""
+    speed and the moment of its song it was danced to, its floor levelled), with that part
+    of the song."""
     from dancekit.io import save_motion
 
     opening = job.request
