@@ -287,6 +287,51 @@ def test_generates_any_length_deterministically(tokenizer_path):
     assert len(d) == 4
 
 
+def test_longest_runs_counts_each_codes_most_times_in_a_row():
+    from dancekit.models.dance_tokens.sampling import longest_runs
+
+    runs = longest_runs([np.array([2, 2, 2, 0, 2, 1, 1]), np.array([1, 1, 1, 1]),
+                         np.array([], int)], 4)
+    assert runs.tolist() == [1, 4, 3, 0]
+
+
+def test_cap_runs_stops_a_code_that_would_follow_itself_for_ever(tokenizer_path, tmp_path):
+    """A network whose odds always favour one code stands on it for the whole dance; with
+    ``cap_runs`` it holds it at most as many times in a row as its training data did, and
+    the cap travels in the checkpoint."""
+    from dancekit.checkpoint import save_model
+    from dancekit.models.dance_tokens.sampling import longest_runs
+
+    capped = tiny_tokens(tokenizer_path, cap_runs=True)
+    seqs = token_sequences(capped, 3)
+    capped.prepare(seqs)
+    runs = longest_runs([s.motion[1:-1, 0] for s in seqs], capped.bos)
+    assert torch.equal(capped.longest_run, torch.from_numpy(np.maximum(runs, 1)))
+    free = tiny_tokens(tokenizer_path)
+    free.load_state_dict({k: v for k, v in capped.state_dict().items() if k != "longest_run"})
+    sticky = 7
+    for model in (capped, free):
+        with torch.no_grad():
+            model.head.weight.zero_()
+            model.head.bias.fill_(0.0)
+            model.head.bias[sticky] = 30.0
+    capped.longest_run[sticky] = 3
+    music = torch.randn(40, 2 * capped.per_code * 37)
+    for generator in (None, torch.Generator().manual_seed(0)):
+        assert free.generate_codes(music, 0, generator).tolist() == [sticky] * 40
+        codes = capped.generate_codes(music, 0, generator).tolist()
+        held = max(longest_runs([np.array(codes)], capped.bos)[sticky], 0)
+        assert held == 3 and codes.count(sticky) >= 30
+    prompt = torch.tensor([sticky] * 3)  # the prompt's run counts too
+    assert capped.generate_codes(music[:1], 0, None, prompt=prompt)[0] != sticky
+    path = tmp_path / "capped.safetensors"
+    save_model(path, "dance-tokens", capped.config.to_dict(), capped.state_dict(), {})
+    again = DanceTokens.from_checkpoint(path)
+    assert again.config.cap_runs and torch.equal(again.longest_run, capped.longest_run)
+    old = {k: v for k, v in capped.config.to_dict().items() if k != "cap_runs"}
+    assert DanceTokensConfig.from_dict(old).cap_runs is False  # checkpoints from before it
+
+
 @pytest.mark.slow
 def test_checkpoint_stands_alone_and_resume_is_exact(tokenizer_path, tmp_path):
     """Trained with the Trainer, the checkpoint rebuilds the model without the tokenizer

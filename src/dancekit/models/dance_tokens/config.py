@@ -49,17 +49,22 @@ class DanceTokensConfig(ModelConfig):
     # after a dance are not dancing, and a code model that learns them as such can fall into
     # drawing its standing code again and again
     trim_still: bool = False
+    # generation: no code is drawn more times in a row than its longest run in the training
+    # data (kept in the checkpoint). A still code that follows itself is always the likeliest
+    # next code, so a sampler can stand on it for seconds where no real dancer stood
+    cap_runs: bool = False
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    added = {"phases": 1, "trim_still": False}
+    added = {"phases": 1, "trim_still": False, "cap_runs": False}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
             "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
             "style_dropout": Range(0, 1),
-            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS}, flags=("trim_still",))
+            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS},
+            flags=("trim_still", "cap_runs"))
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "
                                  f"heads ({self.heads})")

@@ -24,7 +24,7 @@ from dancekit.models.common import (
     requested_frames,
 )
 from dancekit.models.dance_tokens.config import MUSIC_DIM, DanceTokensConfig
-from dancekit.models.dance_tokens.sampling import draw_codes
+from dancekit.models.dance_tokens.sampling import draw_codes, longest_runs
 from dancekit.models.layers import Transformer
 from dancekit.models.motion_vq import MotionVQ, MotionVQConfig
 from dancekit.models.music import fact_music_features
@@ -79,6 +79,8 @@ class DanceTokens(TrainedModel, nn.Module):
         self.head = nn.Linear(c.hidden, self.bos)
         self.register_buffer("music_mean", torch.zeros(music_in))
         self.register_buffer("music_std", torch.ones(music_in))
+        if c.cap_runs:  # per code, the most times in a row its training data holds it
+            self.register_buffer("longest_run", torch.ones(self.bos, dtype=torch.long))
 
     def train(self, mode: bool = True) -> DanceTokens:
         super().train(mode)
@@ -173,6 +175,10 @@ class DanceTokens(TrainedModel, nn.Module):
                                for s in sequences for k in range(self.config.phases)])  # not BOS
         self.music_mean.copy_(torch.from_numpy(rows.mean(0)))
         self.music_std.copy_(torch.from_numpy(np.maximum(rows.std(0), 1e-3)))
+        if self.config.cap_runs:
+            runs = longest_runs([s.motion[1:-1, k] for s in sequences
+                                 for k in range(self.config.phases)], self.bos)
+            self.longest_run.copy_(torch.from_numpy(np.maximum(runs, 1)))
 
     @staticmethod
     def _paired(rows: np.ndarray | torch.Tensor) -> Any:

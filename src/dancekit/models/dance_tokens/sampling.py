@@ -15,8 +15,9 @@ from dancekit.utils import single_threaded
 class CodeNetwork(Protocol):
     """What the loop needs of the network (:class:`~dancekit.models.dance_tokens.model.
     DanceTokens`): its config, the start code, the music/style read-in, the code embedding,
-    the causal transformer (with ``extend``) and the head. A protocol, so the sampler does
-    not import the model that calls it."""
+    the causal transformer (with ``extend``) and the head; with ``config.cap_runs``, also a
+    ``longest_run`` per code (:func:`longest_runs`). A protocol, so the sampler does not
+    import the model that calls it."""
 
     config: DanceTokensConfig
     bos: int
@@ -32,6 +33,20 @@ class CodeNetwork(Protocol):
     def train(self, mode: bool = True) -> Any: ...
 
 
+def longest_runs(sequences: list[np.ndarray], codes: int) -> np.ndarray:
+    """(codes,) int64: per code, the most times in a row it occurs in any of ``sequences``
+    (1-D arrays of codes); 0 for a code that never occurs."""
+    longest = np.zeros(codes, np.int64)
+    for seq in sequences:
+        seq = np.asarray(seq).astype(np.int64)
+        if not len(seq):
+            continue
+        starts = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
+        lengths = np.diff(np.r_[starts, len(seq)])
+        np.maximum.at(longest, seq[starts], lengths)
+    return longest
+
+
 @torch.no_grad()
 @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
 def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | None,
@@ -45,7 +60,9 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
     Incremental: each new position reuses the keys and values of the ones before it, so a
     code costs one position of the transformer, not a whole context. The context holds
     ``context_codes`` positions at most; when it is full, it restarts from its last
-    ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once."""
+    ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once. With
+    ``config.cap_runs``, a code drawn as many times in a row as the training data ever held
+    it is not drawn again next."""
     was_training = net.training
     net.eval()
     c = net.config
@@ -61,6 +78,12 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
     def inputs(a: int, b: int) -> torch.Tensor:  # positions a .. b - 1 -> (1, b - a, C)
         return (net.code_embed(torch.tensor(history[a:b])) + heard[a:b])[None]
 
+    cap = net.longest_run.tolist() if c.cap_runs else None
+    run = 0  # how many times in a row the last code has been drawn (or given)
+    for code in reversed(history[1:]):
+        if code != history[-1]:
+            break
+        run += 1
     keep = c.context_codes - max(1, c.context_codes // 6)
     lo, cache = 0, None  # the context starts at history[lo]; cache: positions lo .. t - 1
     try:
@@ -72,11 +95,15 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
             else:
                 out, cache = net.body.extend(inputs(t, t + 1), t - lo, cache)
             logits = net.head(out[0, -1])
+            if cap is not None and run and run >= cap[history[-1]]:
+                logits[history[-1]] = -torch.inf
             if generator is None:
-                history.append(int(logits.argmax()))
+                code = int(logits.argmax())
             else:
                 odds = (logits / temperature).softmax(dim=0)
-                history.append(int(torch.multinomial(odds, 1, generator=generator)))
+                code = int(torch.multinomial(odds, 1, generator=generator))
+            run = run + 1 if run and code == history[-1] else 1
+            history.append(code)
     finally:
         net.train(was_training)
     return torch.tensor(history[start + 1:])
