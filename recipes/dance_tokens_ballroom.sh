@@ -4,10 +4,11 @@
 # 20x in its loss and the joints' places and speeds in it too, then the code model on it
 # (each window reading the dance tokenized from one of its first 8 frames: `phases: 8`; the
 # couple standing before and after each dance left out: `trim_still`; checkpoints holding
-# the moving average of its weights: `ema`), both trained on the real ballroom motion
-# capture (its held-out test sequences excluded by the configs) mixed with 60 synthetic
-# pairs of the styles the capture lacks; the code model's checkpoint of lowest validation
-# cross-entropy, stored as float16. No smoothing of the decoded motion
+# the moving average of its weights: `ema`; no code drawn more times in a row than its
+# training data holds it: `cap_runs`), both trained on the real ballroom motion capture
+# (levelled: docs/ballroom_data.md; its held-out test sequences excluded by the configs)
+# mixed with 60 synthetic pairs of the styles the capture lacks; the code model's
+# checkpoint of lowest validation cross-entropy, stored as float16. No smoothing of the decoded motion
 # (studies/tokenizer_smoothing.py chooses 0 for this tokenizer). Data card:
 # weights/dance_tokens_ballroom/README.md.
 #   bash recipes/dance_tokens_ballroom.sh [BALLROOM_DIR]   (default ../shared/data/ballroom)
