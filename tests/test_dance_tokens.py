@@ -550,7 +550,8 @@ def test_ballroom_weights_dance_a_real_waltz_in_hold_and_travel(ballroom_dir, tm
     """``--model dance-tokens-ballroom``: the weights trained on real ballroom capture know
     the four ballroom genres beside the synthetic styles, pick waltz for a 3/4 ballroom song,
     travel across the floor (at least 0.1 m/s; the synthetic-trained weights: 0.09 m/s on
-    the held-out ballroom songs) and are not a separate model to train."""
+    the held-out ballroom songs), never hold a code longer than their training data did,
+    and are not a separate model to train."""
     from dancekit import dance
     from dancekit.models import load_model, trainable_models
 
@@ -561,6 +562,7 @@ def test_ballroom_weights_dance_a_real_waltz_in_hold_and_travel(ballroom_dir, tm
     assert model.tokenizer.config.representation == "heading-free"
     assert model.tokenizer.config.root_weight == 20.0
     assert "dance-tokens-ballroom" not in trainable_models()
+    assert model.config.cap_runs and 1 <= int(model.longest_run.max()) <= 12
     motion = dance(ballroom_dir / "DANCE_W_1" / "audio.mp3", model="dance-tokens-ballroom",
                    seconds=20.0, seed=0)
     assert motion.meta["style"] == "waltz"
