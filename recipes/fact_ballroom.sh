@@ -4,9 +4,10 @@
 # capture lacks, then the generation-time settings set in its stored config:
 # choice_temperature 0.7 and anchor_seconds 2 (chosen on the validation songs,
 # docs/results.md): runs/fact_ballroom.safetensors. Not bundled: on the held-out ballroom
-# split it poses closer to real than the synthetic-trained FACT but travels 0.15 m/s, 0.24
-# with learned travel (`dancekit dance --model runs/fact_ballroom.safetensors --travel
-# learned`; real 0.54). 1000 steps, 25-77 min on the 2 cores.
+# split (levelled) it poses closer to real than the synthetic-trained FACT and, with learned
+# travel (`dancekit dance --model runs/fact_ballroom.safetensors --travel learned`), travels
+# 0.29 m/s (real 0.54), but its FID_k is higher (136 against 94.3 over dance seeds 0-2).
+# 1000 steps, 25-77 min on the 2 cores.
 #   bash recipes/fact_ballroom.sh [BALLROOM_DIR]   (default ../shared/data/ballroom)
 set -euo pipefail
 cd "$(dirname "$0")/.."
