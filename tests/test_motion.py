@@ -198,6 +198,8 @@ def test_level_floor_takes_out_a_drift_and_keeps_the_dancers_own_rise_and_fall(r
                                atol=1e-5)
     with pytest.raises(ParameterError, match="3D"):
         level_floor(Motion(np.zeros((10, 17, 2)), 30.0, "coco17"))
+    with pytest.raises(ParameterError, match="percentile"):
+        level_floor(captured, percentile=150)
 
 
 def test_smooth_reduces_jitter(rng):

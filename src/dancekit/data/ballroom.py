@@ -12,7 +12,7 @@ Training needs every sequence on a plausible clock, measured or not; :func:`sequ
 gives each one the best map there is and says where it came from (``measured``, ``config``,
 ``stated``). :data:`TEST_SEQUENCES` is the held-out split every ballroom number is reported on.
 
-The capture's floor drifts: a whole sequence rises 0.1-0.4 m over its minute or two, the
+The capture's floor drifts: a whole sequence rises 0.06-0.47 m over its minute or two, the
 pelvis keeping its height above the feet. Every sequence on its clock has that drift taken
 out (:func:`dancekit.motion.processing.level_floor`, over 3 s of its true time), and
 ``motion.meta["floor_drift_m"]`` says how much was taken.

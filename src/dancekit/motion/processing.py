@@ -97,8 +97,8 @@ def level_floor(motion: Motion, *, window_seconds: float = 3.0,
     """Take out a floor that drifts: each frame is moved up or down so that the lowest
     joint's ``percentile`` over the ``window_seconds`` around it sits at y = 0.
 
-    Why: motion capture whose calibration drifts (the ballroom capture rises 0.2-0.4 m within
-    a minute while the pelvis keeps its height above the feet) shows dancers floating off the
+    Why: motion capture whose calibration drifts (the ballroom capture rises up to 0.47 m
+    within a sequence while the pelvis keeps its height above the feet) shows dancers floating off the
     floor, hides planted feet from contact tests, and makes a model spend its capacity on
     the drift (a motion tokenizer codes the same step at every height it was captured at).
     A dancer's own rise and fall stays: within a few seconds some foot is on the floor, and
@@ -109,6 +109,9 @@ def level_floor(motion: Motion, *, window_seconds: float = 3.0,
     """
     if motion.is_2d:
         raise ParameterError("level_floor needs 3D motion")
+    if not (window_seconds > 0 and 0 <= percentile <= 100):
+        raise ParameterError(f"level_floor needs window_seconds > 0 and a percentile in "
+                             f"0..100, got {window_seconds} and {percentile}")
     from scipy.ndimage import gaussian_filter1d, percentile_filter
 
     pos = motion.positions.astype(np.float64)
