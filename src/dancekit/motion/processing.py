@@ -98,9 +98,10 @@ def level_floor(motion: Motion, *, window_seconds: float = 3.0,
     joint's ``percentile`` over the ``window_seconds`` around it sits at y = 0.
 
     Why: motion capture whose calibration drifts (the ballroom capture rises up to 0.47 m
-    within a sequence while the pelvis keeps its height above the feet) shows dancers floating off the
-    floor, hides planted feet from contact tests, and makes a model spend its capacity on
-    the drift (a motion tokenizer codes the same step at every height it was captured at).
+    within a sequence while the pelvis keeps its height above the feet) shows dancers
+    floating off the floor, hides planted feet from contact tests, and makes a model spend
+    its capacity on the drift (a motion tokenizer codes the same step at every height it was
+    captured at).
     A dancer's own rise and fall stays: within a few seconds some foot is on the floor, and
     the window's low percentile of the lowest joint is that foot's height. Only heights
     change (positions and root alike); rotations are untouched.
