@@ -95,6 +95,21 @@ def test_a_ballroom_sequence_opens_with_its_music_and_downloads_as_bvh(
     assert np.abs(back.positions[:, 0, 1] - real.positions[:, 0, 1]).max() > 0.1  # levelled
 
 
+def test_a_ballroom_sequence_without_music_opens_levelled(client: TestClient,
+                                                         ballroom_dir: Path) -> None:
+    """DANCE_W_13 has no song: it opens as captured (25 fps), its drifting floor levelled
+    all the same, so the dancer does not rise off the floor."""
+    job = _finish(client, client.post("/api/library/open", json={"entry": "ballroom/DANCE_W_13"}))
+    assert job["state"] == "done", job
+    shown = _positions(client, job) / 1000
+    raw = load_motion(ballroom_dir / "DANCE_W_13")
+    assert shown.shape == raw.positions.shape
+    lowest = [np.percentile(part[..., 1].min(axis=1), 5) for part in np.array_split(shown, 5)]
+    as_read = [np.percentile(part[..., 1].min(axis=1), 5)
+               for part in np.array_split(raw.positions, 5)]
+    assert np.ptp(as_read) > 0.2 and np.ptp(lowest) < 0.08
+
+
 @pytest.mark.parametrize("entry", ["../../etc/passwd", "/etc/passwd", "ballroom/../bvh",
                                    "ballroom", "", None, 7])
 def test_entries_outside_the_listing_are_refused(client: TestClient, entry) -> None:

@@ -107,12 +107,19 @@ class DataFolder:
 
 def _read(path: Path, job: Job, songs: Songs) -> Motion:
     """The motion at ``path``; for a ballroom folder with music, on its clock, with
-    ``job.music`` set to the part of the song it goes with."""
+    ``job.music`` set to the part of the song it goes with. Every ballroom folder's floor is
+    levelled (its capture drifts up; ``docs/ballroom_data.md``)."""
     from dancekit.data.ballroom import ballroom_sequence
     from dancekit.io import load_motion
+    from dancekit.motion.processing import level_floor
 
     if not (path.is_dir() and (path / "audio.mp3").is_file()):
-        return load_motion(path)
+        motion = load_motion(path)
+        if path.is_dir() and motion.meta.get("format") == "ballroom":
+            motion, floor = level_floor(motion)
+            motion = motion.replace(meta={**motion.meta,
+                                          "floor_drift_m": float(floor.max() - floor.min())})
+        return motion
     pair = ballroom_sequence(path)
     try:
         job.music = songs.excerpt(pair.audio, pair.start, pair.end, f"{path.name} music")
