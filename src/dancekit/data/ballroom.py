@@ -153,8 +153,7 @@ def _on_clock(motion: Motion, rate: float, offset: float, timing: dict) -> Ballr
     ``timing`` (and the source frame rate) recorded in ``meta["timing"]``."""
     true = motion.replace(fps=motion.fps / rate, meta={
         **motion.meta, "timing": {**timing, "source_fps": motion.fps}})
-    true, floor = level_floor(true)
-    true = true.replace(meta={**true.meta, "floor_drift_m": float(np.ptp(floor))})
+    true = level_floor(true)
     return BallroomPair(true, Path(motion.meta["audio"]), offset, offset + true.duration)
 
 

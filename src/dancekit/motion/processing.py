@@ -93,7 +93,7 @@ def normalize_root(motion: Motion, *, floor: bool = True, face_forward: bool = F
 
 
 def level_floor(motion: Motion, *, window_seconds: float = 3.0,
-                percentile: float = 10.0) -> tuple[Motion, np.ndarray]:
+                percentile: float = 10.0) -> Motion:
     """Take out a floor that drifts: each frame is moved up or down so that the lowest
     joint's ``percentile`` over the ``window_seconds`` around it sits at y = 0.
 
@@ -106,7 +106,8 @@ def level_floor(motion: Motion, *, window_seconds: float = 3.0,
     the window's low percentile of the lowest joint is that foot's height. Only heights
     change (positions and root alike); rotations are untouched.
 
-    Returns the levelled motion and the (T,) heights taken off.
+    Returns the levelled motion, with the span of the heights taken off (metres) in
+    ``meta["floor_drift_m"]``.
     """
     if motion.is_2d:
         raise ParameterError("level_floor needs 3D motion")
@@ -124,7 +125,8 @@ def level_floor(motion: Motion, *, window_seconds: float = 3.0,
     if motion.root is not None:
         root = motion.root.astype(np.float64).copy()
         root[:, 1] -= floor
-    return motion.replace(positions=pos, root=root), floor
+    return motion.replace(positions=pos, root=root,
+                          meta={**motion.meta, "floor_drift_m": float(np.ptp(floor))})
 
 
 def hip_angles(positions: np.ndarray, skeleton: Skeleton) -> np.ndarray:

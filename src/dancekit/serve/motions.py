@@ -116,9 +116,7 @@ def _read(path: Path, job: Job, songs: Songs) -> Motion:
     if not (path.is_dir() and (path / "audio.mp3").is_file()):
         motion = load_motion(path)
         if path.is_dir() and motion.meta.get("format") == "ballroom":
-            motion, floor = level_floor(motion)
-            motion = motion.replace(meta={**motion.meta,
-                                          "floor_drift_m": float(floor.max() - floor.min())})
+            motion = level_floor(motion)
         return motion
     pair = ballroom_sequence(path)
     try:
