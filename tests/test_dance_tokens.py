@@ -115,34 +115,65 @@ def test_tokenizer_learns_to_reconstruct():
     assert parts["pose"] < 0.2 * first
 
 
-def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
-    """position_weight adds the joints' places and speeds (forward kinematics of the decoded
-    features, root's horizontal place at 0) to the loss, and nothing else changes."""
+def real_crop_tokenizer(ballroom_dir: Path, **over):
+    """A tiny untrained tokenizer (``over`` in its config) prepared on the first 64 frames of a
+    real cha-cha, those frames' motion, and the frames in its features, normalised."""
     from dancekit.data.sources import smpl_with_rotations
     from dancekit.io import load_ballroom
-    from dancekit.models.motion_vq import SPEED_SHARE
     from dancekit.models.representation import motion_to_features
     from dancekit.motion import resample
 
     motion = resample(smpl_with_rotations(load_ballroom(ballroom_dir / "DANCE_C_4")), 30.0)
     feats = travel_features(motion_to_features(motion))[:64]
     torch.manual_seed(0)
-    vq = MotionVQ(MotionVQConfig.from_dict({**TINY_VQ, "position_weight": 5.0},
-                                           complete=False)).eval()
+    vq = MotionVQ(MotionVQConfig.from_dict({**TINY_VQ, **over}, complete=False)).eval()
     vq.prepare([Sequence("c4", feats, np.zeros((64, 0), np.float32), None)])
-    x = (torch.from_numpy(feats)[None] - vq.mean) / vq.std
-    body = motion.positions[:64] - motion.root[:64, None] * np.array([1.0, 0.0, 1.0])
-    assert np.allclose(vq._body_joints(x)[0].detach().numpy(), body, atol=1e-3)
-    batch = {"motion": torch.from_numpy(feats)[None]}
+    return vq, motion[:64], (torch.from_numpy(feats)[None] - vq.mean) / vq.std
+
+
+def added_loss(vq: MotionVQ, x: torch.Tensor, key: str) -> tuple[float, dict, dict]:
+    """What ``vq``'s loss on ``x`` adds to the same network's with config ``key`` at 0, and
+    both losses' parts; the added loss's gradient reaches the encoder."""
+    batch = {"motion": x * vq.std + vq.mean}
     loss, parts = vq.loss(batch)
-    plain = MotionVQ(dataclasses.replace(vq.config, position_weight=0.0)).eval()
+    plain = MotionVQ(dataclasses.replace(vq.config, **{key: 0.0})).eval()
     plain.load_state_dict(vq.state_dict())
     base, base_parts = plain.loss(batch)
-    assert "joint_place" not in base_parts and parts["joint_place"] > 0
-    extra = 5.0 * (parts["joint_place"] + SPEED_SHARE * parts["joint_speed"])
-    assert float((loss - base).detach()) == pytest.approx(extra, rel=1e-4)
     loss.backward()
     assert vq.encoder[0].weight.grad.abs().sum() > 0
+    return float((loss - base).detach()), parts, base_parts
+
+
+def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
+    """position_weight adds the joints' places and speeds (forward kinematics of the decoded
+    features, root's horizontal place at 0) to the loss, and nothing else changes."""
+    from dancekit.models.motion_vq import SPEED_SHARE
+
+    vq, motion, x = real_crop_tokenizer(ballroom_dir, position_weight=5.0)
+    body = motion.positions - motion.root[:, None] * np.array([1.0, 0.0, 1.0])
+    assert np.allclose(vq._body_joints(x)[0].detach().numpy(), body, atol=1e-3)
+    extra, parts, base_parts = added_loss(vq, x, "position_weight")
+    assert "joint_place" not in base_parts and parts["joint_place"] > 0
+    assert extra == pytest.approx(5.0 * (parts["joint_place"] + SPEED_SHARE * parts["joint_speed"]),
+                                  rel=1e-4)
+
+
+def test_speed_loss_matches_each_joints_mean_speed_in_metres_per_second(ballroom_dir):
+    """speed_weight adds the squared error of each joint's mean speed (the body's joints in its
+    own frame and the root's horizontal travel, m/s, read off a real dance) to the loss."""
+    vq, motion, x = real_crop_tokenizer(ballroom_dir, speed_weight=4.0)
+    body = motion.positions - motion.root[:, None] * np.array([1.0, 0.0, 1.0])
+    root = np.linalg.norm(np.diff(motion.root[:, [0, 2]], axis=0), axis=-1) * 30.0
+    speeds = vq._mean_speeds(x)[0].detach().numpy()
+    assert np.allclose(speeds[:24], np.linalg.norm(np.diff(body, axis=0), axis=-1).mean(0) * 30,
+                       atol=2e-3)
+    assert speeds[24] == pytest.approx(root.sum() / 64, abs=2e-3)  # steps: first is 0
+    assert float(vq._speed_loss(x, x)) == 0.0
+    extra, parts, base_parts = added_loss(vq, x, "speed_weight")
+    assert "mean_speed" not in base_parts and parts["mean_speed"] > 0
+    assert extra == pytest.approx(4.0 * parts["mean_speed"], rel=1e-4)
+    old = {k: v for k, v in vq.config.to_dict().items() if k != "speed_weight"}
+    assert MotionVQConfig.from_dict(old).speed_weight == 0.0  # checkpoints from before it
 
 
 def test_tokenizer_config_is_checked():
@@ -330,6 +361,38 @@ def test_cap_runs_stops_a_code_that_would_follow_itself_for_ever(tokenizer_path,
     assert again.config.cap_runs and torch.equal(again.longest_run, capped.longest_run)
     old = {k: v for k, v in capped.config.to_dict().items() if k != "cap_runs"}
     assert DanceTokensConfig.from_dict(old).cap_runs is False  # checkpoints from before it
+
+
+def test_nucleus_keeps_the_fewest_likeliest_codes_that_reach_the_share():
+    from dancekit.models.dance_tokens.sampling import nucleus
+
+    odds = torch.tensor([0.05, 0.5, 0.3, 0.15])
+    assert nucleus(odds, 0.8).tolist() == pytest.approx([0.0, 0.5, 0.3, 0.0])
+    assert nucleus(odds, 0.81).tolist() == pytest.approx([0.0, 0.5, 0.3, 0.15])
+    assert nucleus(odds, 0.1).tolist() == pytest.approx([0.0, 0.5, 0.0, 0.0])  # likeliest kept
+    assert nucleus(odds, 1.0).tolist() == pytest.approx(odds.tolist())
+
+
+def test_top_p_draws_only_from_the_nucleus_and_old_checkpoints_draw_from_all(tokenizer_path):
+    """With ``top_p`` a network whose odds split 0.65 / 0.32 / a long tail never draws from the
+    tail; without it (checkpoints from before the key) the tail is drawn."""
+    model = tiny_tokens(tokenizer_path, top_p=0.8, temperature=1.0)
+    with torch.no_grad():
+        model.head.weight.zero_()
+        logits = torch.full((model.head.bias.numel(),), -2.0)
+        logits[3], logits[5] = 4.0, 3.3
+        model.head.bias.copy_(logits)
+    music = torch.randn(200, 2 * model.per_code * 37)
+    drawn = set(model.generate_codes(music, 0, torch.Generator().manual_seed(0)).tolist())
+    assert drawn == {3, 5}
+    old = {k: v for k, v in model.config.to_dict().items() if k != "top_p"}
+    assert DanceTokensConfig.from_dict(old).top_p == 1.0
+    model.config = dataclasses.replace(model.config, top_p=1.0)
+    drawn = set(model.generate_codes(music, 0, torch.Generator().manual_seed(0)).tolist())
+    assert {3, 5} < drawn
+    with pytest.raises(ParameterError):
+        DanceTokensConfig.from_dict({**old, "top_p": 0.0})
+
 
 
 @pytest.mark.slow

@@ -39,6 +39,10 @@ class DanceTokensConfig(ModelConfig):
     dropout: float = 0.2
     style_dropout: float = 0.3  # share of training windows that see no style label
     temperature: float = 0.8  # generation: the next code's odds are sharpened by this
+    # generation: each code is drawn from the likeliest codes that together hold this share
+    # of the odds (nucleus sampling); the rare codes left out are where a drawn dance jumps
+    # to a move that does not follow. 1 draws from all codes
+    top_p: float = 1.0
     # training: each dance is tokenized from this many first frames (0, 1, ...), and every
     # window reads one of those code sequences at random. A dance is one code sequence per
     # frame offset, so 1 lets the model learn a single sequence by heart (what the code
@@ -56,14 +60,15 @@ class DanceTokensConfig(ModelConfig):
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    added = {"phases": 1, "trim_still": False, "cap_runs": False}
+    added = {"phases": 1, "trim_still": False, "cap_runs": False, "top_p": 1.0}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
             "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
             "style_dropout": Range(0, 1),
-            "temperature": Range(0, 1e6, lo_open=True), "fps": FPS},
+            "temperature": Range(0, 1e6, lo_open=True), "top_p": Range(0, 1, lo_open=True),
+            "fps": FPS},
             flags=("trim_still", "cap_runs"))
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "

@@ -47,6 +47,18 @@ def longest_runs(sequences: list[np.ndarray], codes: int) -> np.ndarray:
     return longest
 
 
+def nucleus(odds: torch.Tensor, share: float) -> torch.Tensor:
+    """``odds`` (codes,) with all but the fewest likeliest codes whose odds reach ``share``
+    set to 0 (the likeliest always kept); not renormalised (``torch.multinomial`` takes
+    weights)."""
+    ranked, order = odds.sort(descending=True)
+    before = ranked.cumsum(0) - ranked  # odds of the codes likelier than each
+    kept = torch.zeros_like(odds)
+    keep = before < share
+    kept[order[keep]] = ranked[keep]
+    return kept
+
+
 @torch.no_grad()
 @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
 def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | None,
@@ -62,7 +74,8 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
     ``context_codes`` positions at most; when it is full, it restarts from its last
     ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once. With
     ``config.cap_runs``, a code drawn as many times in a row as the training data ever held
-    it is not drawn again next."""
+    it is not drawn again next. With ``config.top_p`` below 1, each code is drawn from the
+    fewest likeliest codes whose odds reach that share (nucleus sampling)."""
     was_training = net.training
     net.eval()
     c = net.config
@@ -101,6 +114,8 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
                 code = int(logits.argmax())
             else:
                 odds = (logits / temperature).softmax(dim=0)
+                if c.top_p < 1.0:
+                    odds = nucleus(odds, c.top_p)
                 code = int(torch.multinomial(odds, 1, generator=generator))
             run = run + 1 if run and code == history[-1] else 1
             history.append(code)
