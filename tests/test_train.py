@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -107,6 +108,37 @@ def test_short_run_writes_checkpoint_log_and_validation(tmp_path):
     # an existing run is never overwritten silently
     with pytest.raises(ParameterError, match="--resume"):
         Trainer(tiny_model(), "fact", train, val, cfg, run, show_progress=False)
+
+
+def test_init_starts_from_another_runs_weights_with_its_own_statistics(tmp_path):
+    """``init`` copies a trained checkpoint's parameters (a style table row by style name: a
+    style the source lacks starts fresh), keeps what ``prepare`` fits on the run's own data,
+    and refuses a source of another model or shape."""
+    train, val = split_by_sequence(make_sequences(), 0.2)
+    cfg = TrainConfig(steps=4, batch_size=4, val_samples=0, warmup_steps=1)
+    Trainer(tiny_model(), "fact", train, val, cfg, tmp_path / "a", show_progress=False).fit()
+    source = tmp_path / "a" / "model.safetensors"
+    donor = FACT.from_checkpoint(source)
+    other = [dataclasses.replace(s, motion=s.motion * 1.5, style="c" if s.style == "b" else "a")
+             for s in make_sequences(seed=1)]
+    fresh = tiny_model(styles=["a", "c"])
+    fine = tiny_model(styles=["a", "c"])
+    Trainer(fine, "fact", other, [], dataclasses.replace(cfg, init=str(source)),
+            tmp_path / "b", show_progress=False)  # prepare and init, no step taken
+    for name, value in donor.named_parameters():
+        if name != "style_emb.weight":
+            assert torch.equal(dict(fine.named_parameters())[name], value), name
+    rows, given = fine.style_emb.weight, donor.style_emb.weight
+    assert torch.equal(rows[0], given[0]) and torch.equal(rows[2], given[2])  # a, none
+    assert torch.equal(rows[1], fresh.style_emb.weight[1])  # c: unknown to the source
+    assert not torch.equal(fine.motion_std, donor.motion_std)  # the new data's statistics
+    with pytest.raises(ParameterError, match="config differs"):
+        Trainer(tiny_model(hidden=16), "fact", train, val,
+                dataclasses.replace(cfg, init=str(source)), tmp_path / "c",
+                show_progress=False)
+    with pytest.raises(ParameterError, match="not the FACT"):
+        Trainer(tiny_model(), "fact", train, val, dataclasses.replace(cfg, init="procedural"),
+                tmp_path / "d", show_progress=False)
 
 
 def test_keep_checkpoints_leaves_every_step_chosen_by_validation(tmp_path):

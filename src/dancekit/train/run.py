@@ -151,7 +151,7 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
 
     Returns the final validation results (held-out loss and metrics on generated dances).
     """
-    from dancekit.models import model_class, trainable_models
+    from dancekit.models import load_model, model_class, trainable_models
 
     trainable = trainable_models()
     if model_name not in trainable:
@@ -164,7 +164,9 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
     train_over = {**getattr(cls, "train_defaults", {}), **train_over}
     if not resume:  # fail before reading data
         cls.config_class.from_dict(model_over, complete=False)
-        TrainConfig.from_dict(train_over)
+        init = TrainConfig.from_dict(train_over).init
+        if init:
+            load_model(init)  # a bad name or checkpoint to start from, too
     on_video = getattr(cls, "data_kind", "pairs") == "video"
     if on_video != (video is not None):
         raise ParameterError(f"{model_name} trains on " + (

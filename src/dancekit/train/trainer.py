@@ -60,6 +60,7 @@ from dancekit.models.common import (
     check_memory,
     size,
 )
+from dancekit.train.init_weights import start_from
 from dancekit.train.state import (
     LEGACY_STATE,
     load_trainer_state,
@@ -105,6 +106,9 @@ class TrainConfig:
     val_seconds: float = 10.0
     # pairs left out of the run, by name or by its last part (glob patterns): a test split
     exclude: list[str] = field(default_factory=list)
+    # a bundled model's name or a checkpoint whose trained weights the run starts from
+    # (fine-tuning: dancekit.train.init_weights); "" starts from fresh weights
+    init: str = ""
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
@@ -127,6 +131,9 @@ class TrainConfig:
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
                                  f"{self.exclude!r}")
+        if not isinstance(self.init, str) or len(self.init) > 4096:
+            raise ParameterError(f"train config init must be a model name or checkpoint path, "
+                                 f"got {self.init!r}")
         if self.split_seed is not None:  # null: the split follows seed
             check_fields(self, "train config", {"split_seed": seed})
         if self.amp not in ("auto", "bf16", "off"):
@@ -219,6 +226,8 @@ class Trainer:
         if state is None:
             torch.manual_seed(config.seed)  # whatever prepare() draws follows the seed
             model.prepare(train)
+            if config.init:
+                start_from(model, config.init)
         self.model = model.to(self.device)
         decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
         no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
