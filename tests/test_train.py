@@ -378,6 +378,8 @@ def test_train_command_end_to_end(tmp_path, monkeypatch):
     (["train", "fact", "--data", "{missing}", "--out", "{out}"], "does not exist"),
     (["train", "fact", "--data", "{data}", "--out", "{out}", "--config", "{badcfg}"],
      "unknown FACT config keys: hiden"),
+    (["train", "fact", "--data", "{data}", "--out", "{out}", "--config", "{badinit}"],
+     "unknown model 'nope'"),
 ])
 def test_train_command_bad_input(tmp_path, argv, message):
     from typer.testing import CliRunner
@@ -387,8 +389,10 @@ def test_train_command_bad_input(tmp_path, argv, message):
     (tmp_path / "data").mkdir()
     badcfg = tmp_path / "bad.yaml"
     badcfg.write_text("model:\n  hiden: 3\n")
+    badinit = tmp_path / "badinit.yaml"
+    badinit.write_text("train:\n  init: nope\n")
     names = dict(data=tmp_path / "data", out=tmp_path / "out", missing=tmp_path / "missing",
-                 badcfg=badcfg)
+                 badcfg=badcfg, badinit=badinit)
     res = CliRunner().invoke(app, [a.format(**names) for a in argv])
     assert res.exit_code == 2, res.output
     assert message in res.stderr and not (tmp_path / "out").exists()
