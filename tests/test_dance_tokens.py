@@ -160,20 +160,25 @@ def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
 
 def test_speed_loss_matches_each_joints_mean_speed_in_metres_per_second(ballroom_dir):
     """speed_weight adds the squared error of each joint's mean speed (the body's joints in its
-    own frame and the root's horizontal travel, m/s, read off a real dance) to the loss."""
-    vq, motion, x = real_crop_tokenizer(ballroom_dir, speed_weight=4.0)
-    body = motion.positions - motion.root[:, None] * np.array([1.0, 0.0, 1.0])
-    root = np.linalg.norm(np.diff(motion.root[:, [0, 2]], axis=0), axis=-1) * 30.0
-    speeds = vq._mean_speeds(x)[0].detach().numpy()
-    assert np.allclose(speeds[:24], np.linalg.norm(np.diff(body, axis=0), axis=-1).mean(0) * 30,
-                       atol=2e-3)
-    assert speeds[24] == pytest.approx(root.sum() / 64, abs=2e-3)  # steps: first is 0
-    assert float(vq._speed_loss(x, x)) == 0.0
+    own frame and the root's horizontal travel, m/s, read off a real dance, over steps of
+    speed_frames) to the loss."""
+    for k in (1, 8):  # speeds over k-frame steps
+        vq, motion, x = real_crop_tokenizer(ballroom_dir, speed_weight=4.0, speed_frames=k)
+        body = motion.positions - motion.root[:, None] * np.array([1.0, 0.0, 1.0])
+        speeds = vq._mean_speeds(x)[0].detach().numpy()
+        expect = np.linalg.norm(body[k:] - body[:-k], axis=-1).mean(0) * 30 / k
+        assert np.allclose(speeds[:24], expect, atol=2e-3)
+        root = np.linalg.norm(motion.root[k:, [0, 2]] - motion.root[:-k, [0, 2]], axis=-1)
+        assert speeds[24] == pytest.approx(root.mean() * 30 / k, abs=2e-3)
+        assert float(vq._speed_loss(x, x)) == 0.0
     extra, parts, base_parts = added_loss(vq, x, "speed_weight")
     assert "mean_speed" not in base_parts and parts["mean_speed"] > 0
     assert extra == pytest.approx(4.0 * parts["mean_speed"], rel=1e-4)
-    old = {k: v for k, v in vq.config.to_dict().items() if k != "speed_weight"}
-    assert MotionVQConfig.from_dict(old).speed_weight == 0.0  # checkpoints from before it
+    old = {k: v for k, v in vq.config.to_dict().items() if not k.startswith("speed_")}
+    before = MotionVQConfig.from_dict(old)  # checkpoints from before the keys
+    assert before.speed_weight == 0.0 and before.speed_frames == 1
+    with pytest.raises(ParameterError, match="speed_frames"):
+        MotionVQConfig.from_dict({**TINY_VQ, "speed_frames": 16}, complete=False)
 
 
 def test_tokenizer_config_is_checked():
