@@ -109,14 +109,6 @@ class MotionVQConfig(ModelConfig):
     # to learn codes from, for a tokenizer that must rebuild dances it never saw; the code
     # model still learns only the dances as danced
     mirror: float = 0.0
-    # weight of each joint's mean speed over a crop (m/s, the body's joints through forward
-    # kinematics and the root's horizontal speed from its steps) in the loss: squared errors
-    # of frame-to-frame changes reward a decoder that moves less where it is unsure, so the
-    # rebuilt dance is slower than the one it encodes; matching mean speeds does not
-    speed_weight: float = 0.0
-    # the speeds of speed_weight are over steps of this many frames: a decoder can match
-    # frame-to-frame speeds by shaking, not the distance a joint covers over a few frames
-    speed_frames: int = 1
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
 
     @property
@@ -124,15 +116,14 @@ class MotionVQConfig(ModelConfig):
         return 2 ** self.levels
 
     added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0,
-             "position_weight": 0.0, "mirror": 0.0, "speed_weight": 0.0,
-             "speed_frames": 1}
+             "position_weight": 0.0, "mirror": 0.0}
 
     def validate(self) -> None:
         check_fields(self, "motion-vq", {
             "codes": size(), "latent": size(), "width": size(), "levels": size(MAX_LEVELS),
             "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT, "root_weight": WEIGHT,
-            "position_weight": WEIGHT, "speed_weight": WEIGHT, "speed_frames": size(),
+            "position_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
             "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100), "mirror": Range(0, 1)})
         if self.representation not in REPRESENTATIONS:
@@ -141,9 +132,6 @@ class MotionVQConfig(ModelConfig):
         if self.window_frames % self.frames_per_code:
             raise ParameterError(f"motion-vq window_frames ({self.window_frames}) must be a "
                                  f"multiple of {self.frames_per_code} frames per code")
-        if self.speed_frames >= self.window_frames:
-            raise ParameterError(f"motion-vq speed_frames ({self.speed_frames}) must be under "
-                                 f"window_frames ({self.window_frames})")
         check_memory("motion-vq", self.size_estimate())
 
     def size_estimate(self) -> tuple[int, int]:
@@ -331,30 +319,7 @@ class MotionVQ(nn.Module):
             speed = F.mse_loss(joints.diff(dim=1) * c.fps, real.diff(dim=1) * c.fps)
             total = total + c.position_weight * (place + SPEED_SHARE * speed)
             parts.update(joint_place=float(place.detach()), joint_speed=float(speed.detach()))
-        if c.speed_weight > 0:
-            mean_speed = self._speed_loss(rec, x)
-            total = total + c.speed_weight * mean_speed
-            parts["mean_speed"] = float(mean_speed.detach())
         return total, parts
-
-    def _speed_loss(self, rec: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """Squared error (m/s)^2 of each joint's mean speed over the crop between (B, T, 147)
-        rebuilt and real normalised features."""
-        with torch.no_grad():
-            real = self._mean_speeds(x)
-        return F.mse_loss(self._mean_speeds(rec), real)
-
-    def _mean_speeds(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, 147) normalised features -> (B, 25) mean speeds over T (m/s): the body's 24
-        joints in its own frame (:meth:`_body_joints`), then the root's horizontal speed from
-        its steps."""
-        k = self.config.speed_frames
-        rate = self.config.fps / k
-        joints = self._body_joints(x)
-        body = (joints[:, k:] - joints[:, :-k]).norm(dim=-1).mean(dim=1) * rate
-        steps = (x * self.std + self.mean)[..., ROOT_XZ].cumsum(dim=1)  # the root's path
-        root = (steps[:, k:] - steps[:, :-k]).norm(dim=-1).mean(dim=1, keepdim=True) * rate
-        return torch.cat([body, root], dim=-1)
 
     def _body_joints(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, 147) normalised tokenizer features -> (B, T, 24, 3) joint positions with the
