@@ -1,11 +1,12 @@
 """``train: init:``: start a run from another checkpoint's trained weights (fine-tuning).
 
 A model pretrained on plentiful data (the bundled weights learned hours of synthetic dance)
-can start a run on a little real data. Only the trained parameters are copied: what
+can start a run on a little real data. Only the parameters the run trains are copied: what
 ``prepare`` fits on the run's own data (normalisation statistics, a closed-form base, seed
-clips) stays the new data's. A style table is copied row by row by style name, so a run may
-know styles the source did not (their rows start fresh) or drop some; every other
-parameter must have the source's shape.
+clips) stays the new data's, and so does a frozen part (dance-tokens' tokenizer, dancenet's
+VAE), which the run's data was already encoded with. A style table is copied row by row by
+style name, so a run may know styles the source did not (their rows start fresh) or drop
+some; every other parameter must have the source's shape.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dancekit.errors import ParameterError
 
 def start_from(model: nn.Module, source: str) -> None:
     """Copy the trained parameters of ``source`` (a bundled model's name or a checkpoint
-    path) into ``model`` in place; raises ParameterError when they do not fit."""
+    path) into those ``model`` trains, in place; raises ParameterError when they do not
+    fit."""
     from dancekit.models import load_model
 
     donor = load_model(source)
@@ -29,6 +31,8 @@ def start_from(model: nn.Module, source: str) -> None:
     styles, donor_styles = list(model.config.styles), list(donor.config.styles)
     with torch.no_grad():
         for name, param in model.named_parameters():
+            if not param.requires_grad:  # a frozen part: the run's data is encoded with it
+                continue
             if name not in given:
                 raise ParameterError(f"train config init {source!r} has no {name}: its "
                                      "config differs from this run's")
