@@ -69,7 +69,7 @@ def test_dance_to_motion_files(suffix: str, tmp_path: Path) -> None:
 
 def test_dance_temperature_changes_the_draw_and_is_recorded(tmp_path: Path) -> None:
     """Cooler draws favour the likelier codes: same seed, another dance, and the file and
-    the summary say which temperature made it."""
+    the summary say which temperature made it (and the file the nucleus share drawn from)."""
     dances = {}
     for temp in (None, "0.5"):
         out = tmp_path / f"t{temp}.npz"
@@ -79,7 +79,8 @@ def test_dance_temperature_changes_the_draw_and_is_recorded(tmp_path: Path) -> N
         assert ("temperature 0.5" in res.stdout) == bool(temp)
         dances[temp] = load_motion(out)
     assert dances["0.5"].meta["temperature"] == 0.5
-    assert dances[None].meta["temperature"] == 0.8  # the bundled weights' own
+    assert dances[None].meta["temperature"] == 1.0  # the bundled weights' own
+    assert dances[None].meta["top_p"] == dances["0.5"].meta["top_p"] == 0.8
     assert not np.array_equal(dances[None].positions, dances["0.5"].positions)
 
 

@@ -267,7 +267,8 @@ class DanceTokens(TrainedModel, nn.Module):
             prompt = vq.tokenize(vq.features(feats))[-(c.context_codes - 1):]
         codes = self.generate_codes(self.code_music(music, frames), style_idx,
                                     torch.Generator().manual_seed(seed), prompt, temp)
-        meta = {**dance_meta(self.dance_name, audio, seed, style), "temperature": temp}
+        meta = {**dance_meta(self.dance_name, audio, seed, style), "temperature": temp,
+                "top_p": c.top_p}
         return self.tokenizer.to_motion(codes, meta)[:frames]
 
     # --- checkpoints -------------------------------------------------------------------------
