@@ -395,6 +395,28 @@ def test_checkpoint_stands_alone_and_resume_is_exact(tokenizer_path, tmp_path):
     assert len(loaded.generate_codes(music, 0, torch.Generator().manual_seed(0))) == 8
 
 
+def test_a_dance_tokens_checkpoint_lends_its_tokenizer_to_fine_tune(tokenizer_path, tmp_path):
+    """``tokenizer`` may name a dance-tokens checkpoint (or bundled model): its tokenizer is
+    taken, so a run that also starts from its weights (``init``) fine-tunes it on new dances;
+    a model without a tokenizer is refused."""
+    from dancekit.checkpoint import save_model
+
+    first = tiny_tokens(tokenizer_path)
+    path = tmp_path / "first.safetensors"
+    save_model(path, "dance-tokens", first.config.to_dict(), first.state_dict(), {})
+    second = tiny_tokens(path)
+    assert second.config.tokenizer_config == first.config.tokenizer_config
+    given = first.tokenizer.state_dict()
+    assert all(torch.equal(v, given[k]) for k, v in second.tokenizer.state_dict().items())
+    seqs = token_sequences(second, 4)
+    cfg = TrainConfig(steps=1, batch_size=4, val_samples=0, init=str(path))
+    Trainer(second, "dance-tokens", seqs[:3], seqs[3:], cfg, tmp_path / "run",
+            show_progress=False)  # prepare and init
+    assert torch.equal(second.code_embed.weight, first.code_embed.weight)
+    with pytest.raises(ParameterError, match="neither a motion-vq"):
+        tiny_tokens("procedural")
+
+
 def test_needs_a_tokenizer(tmp_path):
     with pytest.raises(ParameterError, match="needs a tokenizer"):
         DanceTokensConfig.from_dict({}, complete=False)

@@ -24,7 +24,7 @@ def start_from(model: nn.Module, source: str) -> None:
     from dancekit.models import load_model
 
     donor = load_model(source)
-    if type(donor) is not type(model):
+    if not isinstance(donor, type(model)):  # a bundled name may be a subclass (its weights)
         raise ParameterError(f"train config init {source!r} is a {type(donor).__name__}, not "
                              f"the {type(model).__name__} being trained")
     given = dict(donor.named_parameters())

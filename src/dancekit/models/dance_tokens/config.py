@@ -29,7 +29,9 @@ class DanceTokensConfig(ModelConfig):
 
     label = "dance-tokens"
 
-    tokenizer: str = ""  # motion-vq checkpoint to start from (read when training starts)
+    # motion-vq checkpoint to start from (read when training starts), or a dance-tokens
+    # checkpoint or bundled model whose tokenizer to take
+    tokenizer: str = ""
     tokenizer_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
     context_codes: int = 48
     hidden: int = 256
