@@ -262,6 +262,21 @@ def test_video_silhouettes_frame_the_dancer(data_dir):
 
 
 # --- the bundled weights and the command ----------------------------------------------------
+def test_a_dancenet_checkpoint_lends_its_vae(tmp_path):
+    """``vae`` may name a dancenet checkpoint (or bundled model): its VAE is taken, so a run can
+    keep a trained model's pictures and start from its network (``train: init:``)."""
+    from dancekit.checkpoint import save_model
+
+    first = tiny_dancenet()
+    path = tmp_path / "first.safetensors"
+    save_model(path, "dancenet", first.config.to_dict(), first.state_dict(), {})
+    second = tiny_dancenet(vae=str(path), vae_config=None)
+    given = first.vae.state_dict()
+    assert all(torch.equal(v, given[k]) for k, v in second.vae.state_dict().items())
+    with pytest.raises(ParameterError, match="neither a dancenet-vae"):
+        tiny_dancenet(vae="procedural", vae_config=None)
+
+
 def bundled_available() -> bool:
     from dancekit.models.dancenet import WEIGHTS_DIR
 

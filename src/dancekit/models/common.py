@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import torch
 
 C = TypeVar("C")
+T = TypeVar("T")
 
 
 M = TypeVar("M", bound="ModelConfig")
@@ -260,6 +261,23 @@ def rebuild(path: str | Path, name: str, build: Callable[[dict[str, Any]], Any])
         raise CheckpointError(f"checkpoint {path} does not match its config: "
                               f"{str(err).splitlines()[0]}") from None
     return model.eval()
+
+
+def named_part(source: str, part: str, cls: type[T], label: str) -> T:
+    """The frozen part (a ``cls``, registered as ``label``) a config names by ``source``: a
+    checkpoint of the part itself, or the part (attribute ``part``) inside a checkpoint or
+    bundled model that holds one, so that a run keeps a trained model's part and can start
+    from its weights too (``train: init:``)."""
+    from dancekit.checkpoint import read_header
+    from dancekit.models import load_model
+
+    if Path(source).is_file() and read_header(source).get("model") == label:
+        return cls.from_checkpoint(source)  # type: ignore[attr-defined]
+    found = getattr(load_model(source), part, None)
+    if not isinstance(found, cls):
+        raise ParameterError(f"{part} {source!r} is neither a {label} checkpoint nor a model "
+                             f"holding one")
+    return found
 
 
 def bank_entry(bank: torch.Tensor, ready: torch.Tensor, seed: int, lacks: str) -> torch.Tensor:

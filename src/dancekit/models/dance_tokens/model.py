@@ -21,6 +21,7 @@ from dancekit.models.common import (
     check_temperature,
     dance_meta,
     music_at_start,
+    named_part,
     requested_frames,
 )
 from dancekit.models.dance_tokens.config import MUSIC_DIM, DanceTokensConfig
@@ -39,22 +40,6 @@ WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "dance_tokens"
 BALLROOM_WEIGHTS_DIR = WEIGHTS_DIR.with_name("dance_tokens_ballroom")
 
 
-def named_tokenizer(source: str) -> MotionVQ:
-    """The motion tokenizer a config's ``tokenizer`` names: a motion-vq checkpoint, or the one
-    inside a dance-tokens checkpoint or bundled model (``tokenizer: dance-tokens-ballroom``
-    with ``train: init: dance-tokens-ballroom`` fine-tunes the default on new dances)."""
-    from dancekit.checkpoint import read_header
-    from dancekit.models import load_model
-
-    if Path(source).is_file() and read_header(source).get("model") == "motion-vq":
-        return MotionVQ.from_checkpoint(source)
-    tokenizer = getattr(load_model(source), "tokenizer", None)
-    if not isinstance(tokenizer, MotionVQ):
-        raise ParameterError(f"dance-tokens tokenizer {source!r} is neither a motion-vq "
-                             "checkpoint nor a dance-tokens model holding one")
-    return tokenizer
-
-
 @register_model("dance-tokens")
 class DanceTokens(TrainedModel, nn.Module):
     """Music and style -> motion codes -> dance. See :mod:`dancekit.models.dance_tokens`."""
@@ -71,7 +56,7 @@ class DanceTokens(TrainedModel, nn.Module):
         config.validate()
         self.config = c = config
         if c.tokenizer_config is None or (read_tokenizer and Path(c.tokenizer).is_file()):
-            source = named_tokenizer(c.tokenizer)
+            source = named_part(c.tokenizer, "tokenizer", MotionVQ, "motion-vq")
             if c.tokenizer_config not in (None, source.config.to_dict()):
                 raise CheckpointError(f"tokenizer {c.tokenizer} is not the one this model "
                                       "was trained with")

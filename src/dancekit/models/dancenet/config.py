@@ -109,7 +109,9 @@ class DanceNetConfig(ModelConfig):
 
     label = "dancenet"
 
-    vae: str = ""  # dancenet-vae checkpoint to start from (read when training starts)
+    # dancenet-vae checkpoint to start from (read when training starts), or a dancenet
+    # checkpoint or bundled model whose VAE to take
+    vae: str = ""
     vae_config: dict[str, Any] | None = None  # filled from it: checkpoints stand alone
     hidden: int = 128
     layers: int = 2

@@ -20,6 +20,7 @@ from dancekit.models.common import (
     check_temperature,
     dance_meta,
     music_at_start,
+    named_part,
     rebuild,
     requested_frames,
     style_index,
@@ -123,7 +124,7 @@ class DanceNet(TrainedModel, nn.Module):
         config.validate()
         c = self.config = config
         if c.vae_config is None or (read_vae and Path(c.vae).is_file()):
-            vae = DanceNetVAE.from_checkpoint(c.vae)
+            vae = named_part(c.vae, "vae", DanceNetVAE, "dancenet-vae")
             if c.vae_config not in (None, vae.config.to_dict()):
                 raise CheckpointError(f"VAE {c.vae} is not the one this model was trained "
                                       "with")
