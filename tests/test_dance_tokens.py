@@ -415,6 +415,8 @@ def test_a_dance_tokens_checkpoint_lends_its_tokenizer_to_fine_tune(tokenizer_pa
     assert torch.equal(second.code_embed.weight, first.code_embed.weight)
     with pytest.raises(ParameterError, match="neither a motion-vq"):
         tiny_tokens("procedural")
+    with pytest.raises(CheckpointError, match="tokenizer .*missing.safetensors.*not found"):
+        tiny_tokens(tmp_path / "missing.safetensors")
 
 
 def test_needs_a_tokenizer(tmp_path):

@@ -273,7 +273,10 @@ def named_part(source: str, part: str, cls: type[T], label: str) -> T:
 
     if Path(source).is_file() and read_header(source).get("model") == label:
         return cls.from_checkpoint(source)  # type: ignore[attr-defined]
-    found = getattr(load_model(source), part, None)
+    try:
+        found = getattr(load_model(source), part, None)
+    except (ParameterError, CheckpointError) as err:  # say which setting named it
+        raise type(err)(f"{part} {source!r}: {err}") from None
     if not isinstance(found, cls):
         raise ParameterError(f"{part} {source!r} is neither a {label} checkpoint nor a model "
                              f"holding one")
