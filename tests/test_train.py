@@ -403,6 +403,26 @@ def test_train_command_bad_input(tmp_path, argv, message):
     assert message in res.stderr and not (tmp_path / "out").exists()
 
 
+def test_a_run_that_fails_before_writing_leaves_no_folder(tmp_path, monkeypatch):
+    """A run refused after its folder was made (here: the exclude patterns leave no data)
+    takes the folder away again; a folder that was there before stays."""
+    from typer.testing import CliRunner
+
+    from dancekit.cli import app
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    data = tiny_synth_set(tmp_path / "synth")
+    cfg = tmp_path / "none.yaml"
+    cfg.write_text("train:\n  exclude: ['*']\n")
+    for out in (tmp_path / "new" / "run", tmp_path / "there"):
+        if out.name == "there":
+            out.mkdir()
+        res = CliRunner().invoke(app, ["train", "fact", "--data", str(data), "--out", str(out),
+                                       "--config", str(cfg)])
+        assert res.exit_code == 2 and "leaves no data" in res.stderr
+        assert out.exists() == (out.name == "there")
+
+
 def test_exclude_patterns_leave_out_pairs_by_name_or_last_part(tmp_path):
     from dancekit.data import Pair
     from dancekit.train.run import excluded

@@ -30,7 +30,7 @@ from dancekit.data.sources import Pair, load_sources
 from dancekit.data.video_target import POSES_FILE, detected_poses, read_poses, target_clips
 from dancekit.data.windows import split_by_sequence
 from dancekit.errors import AudioDecodeError, DataFormatError, ParameterError
-from dancekit.train.run_lock import run_lock
+from dancekit.train.run_lock import LOCK_FILE, run_lock
 from dancekit.train.state import load_trainer_state, refuse_legacy_state
 from dancekit.train.trainer import STATE_FILE, TrainConfig, Trainer, split_seed
 from dancekit.utils import existing_file, progress
@@ -186,15 +186,29 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
                 mediapipe()  # the detector must run: DetectorMissing says how to install it
         else:
             target_clips(video, given)  # the poses are this video's
+    fresh = not Path(out).exists()
     out = make_run_folder(out)
-    lock = run_lock(out) if int(os.environ.get("RANK", "0")) == 0 else contextlib.nullcontext()
-    with lock:
-        if video is not None:
-            pairs = target_clips(video, given if given is not None else
-                                 detected_poses(video, out))
-            data = [video]
-        return _train_locked(cls, model_name, pairs, data, out, model_over, train_over,
-                             steps=steps, resume=resume, show_progress=show_progress)
+    first = int(os.environ.get("RANK", "0")) == 0
+    with run_lock(out) if first else contextlib.nullcontext():
+        try:
+            if video is not None:
+                pairs = target_clips(video, given if given is not None else
+                                     detected_poses(video, out))
+                data = [video]
+            return _train_locked(cls, model_name, pairs, data, out, model_over, train_over,
+                                 steps=steps, resume=resume, show_progress=show_progress)
+        except BaseException:
+            if fresh and first:
+                remove_if_unused(out)
+            raise
+
+
+def remove_if_unused(out: Path) -> None:
+    """Take away a run folder this run made when it failed before writing anything into it
+    but its lock (a failed run leaves nothing behind), while the lock is still held."""
+    if {p.name for p in out.iterdir()} == {LOCK_FILE}:
+        (out / LOCK_FILE).unlink()
+        out.rmdir()
 
 
 def _train_locked(cls: type, model_name: str, pairs: list[Any], data: list[str | Path],
