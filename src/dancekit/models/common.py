@@ -268,15 +268,13 @@ def named_part(source: str, part: str, cls: type[T], label: str) -> T:
     checkpoint of the part itself, or the part (attribute ``part``) inside a checkpoint or
     bundled model that holds one, so that a run keeps a trained model's part and can start
     from its weights too (``train: init:``)."""
-    from dancekit.checkpoint import read_header
     from dancekit.models import load_model
 
-    if Path(source).is_file() and read_header(source).get("model") == label:
-        return cls.from_checkpoint(source)  # type: ignore[attr-defined]
     try:
-        found = getattr(load_model(source), part, None)
+        loaded = load_model(source)  # the file is read once, whichever it holds
     except (ParameterError, CheckpointError) as err:  # say which setting named it
         raise type(err)(f"{part} {source!r}: {err}") from None
+    found = loaded if isinstance(loaded, cls) else getattr(loaded, part, None)
     if not isinstance(found, cls):
         raise ParameterError(f"{part} {source!r} is neither a {label} checkpoint nor a model "
                              f"holding one")
