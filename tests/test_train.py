@@ -423,6 +423,41 @@ def test_a_run_that_fails_before_writing_leaves_no_folder(tmp_path, monkeypatch)
         assert out.exists() == (out.name == "there")
 
 
+def test_tempo_copies_are_learned_beside_the_training_pairs_only(tmp_path, monkeypatch):
+    """``train: {tempo: [...]}`` adds each training pair at each rate (the dance re-timed
+    with its music: a copy at 0.8 lasts 1.25x as many frames); the validation pairs stay as
+    recorded and none of them is learned at another tempo."""
+    import dancekit.train.run as run
+
+    held: dict[str, list] = {}
+
+    class Capture:
+        def __init__(self, model, name, train, val, cfg, out, **kwargs) -> None:
+            held["train"], held["val"] = train, val
+
+        def fit(self) -> dict[str, float]:
+            return {}
+
+    monkeypatch.setattr(run, "Trainer", Capture)
+    data = tiny_synth_set(tmp_path / "synth", n=6, seconds=4.0)
+    model = {k: v for k, v in TINY.items() if k != "styles"}
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"model": model, "train": {
+        "val_fraction": 0.3, "tempo": [0.8, 1.25]}}))
+    run.train("fact", [data], tmp_path / "run", config=cfg, show_progress=False)
+    train = {s.name: len(s.motion) for s in held["train"]}
+    val = [s.name for s in held["val"]]
+    real = [n for n in train if "@" not in n]
+    assert val and real and all("@" not in n for n in val)
+    assert sorted(train) == sorted(real + [f"{n}@{r}x" for n in real for r in (0.8, 1.25)])
+    for n in real:
+        assert train[f"{n}@0.8x"] == pytest.approx(train[n] / 0.8, abs=2)
+        assert train[f"{n}@1.25x"] == pytest.approx(train[n] / 1.25, abs=2)
+    for bad in ([1.0], [0.9, 0.9], [3], "fast"):
+        with pytest.raises(ParameterError, match="tempo"):
+            TrainConfig.from_dict({"tempo": bad})
+
+
 def test_exclude_patterns_leave_out_pairs_by_name_or_last_part(tmp_path):
     from dancekit.data import Pair
     from dancekit.train.run import excluded

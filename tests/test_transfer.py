@@ -224,7 +224,12 @@ def test_train_transfer_wants_a_video_and_matching_poses(tiny_target, tmp_path):
     not_video = _cli("train", "transfer", "--video", tiny_target["poses"], "--poses",
                      tiny_target["poses"], "--out", tmp_path / "d")
     assert not_video.exit_code == 2 and "as a video" in not_video.output
-    assert not any((tmp_path / name).exists() for name in "abcd")  # refused before any folder
+    (tmp_path / "tempo.yaml").write_text("train: {tempo: [0.9]}\n")
+    tempo = _cli("train", "transfer", "--video", tiny_target["video"], "--poses",
+                 tiny_target["poses"], "--out", tmp_path / "e", "--config",
+                 tmp_path / "tempo.yaml")
+    assert tempo.exit_code == 2 and "tempo re-times music-motion pairs" in tempo.output
+    assert not any((tmp_path / name).exists() for name in "abcde")  # refused before any folder
 
 
 @pytest.fixture(scope="module")

@@ -30,11 +30,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dancekit.errors import DataFormatError, ParameterError
 from dancekit.motion import Motion
+
+if TYPE_CHECKING:
+    from dancekit.audio.loading import Audio
 
 AUDIO_SUFFIXES = (".wav", ".ogg", ".mp3", ".flac", ".m4a", ".aac", ".webm")
 MOTION_SUFFIXES = (".npz", ".bvh")
@@ -50,7 +54,7 @@ class Pair:
 
     name: str
     motion: Motion
-    audio: Path
+    audio: Path | Audio  # a file, or music held in memory (a tempo-stretched copy)
     style: str | None = None
     start: float = 0.0  # seconds into the audio where the motion's first frame falls
     split: str | None = None  # "train" or "val" where the dataset's official split says

@@ -20,6 +20,7 @@ import dataclasses
 import fnmatch
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,9 @@ def train(model_name: str, data: list[str | Path], out: str | Path, *,
             else "music-motion folders: pass --data DIR, not --video"))
     if on_video and data:
         raise ParameterError(f"{model_name} trains on --video alone, not --data")
+    if on_video and train_over.get("tempo"):
+        raise ParameterError(f"train config tempo re-times music-motion pairs; {model_name} "
+                             "trains on a video")
     if poses is not None and not on_video:
         raise ParameterError("--poses goes with --video")
     pairs = [] if on_video else load_sources(list(data))
@@ -238,6 +242,14 @@ def _train_locked(cls: type, model_name: str, pairs: list[Any], data: list[str |
     train_seqs, val_seqs = split_by_sequence(sequences, train_cfg.val_fraction,
                                              split_seed(train_cfg),
                                              fixed={p.name: p.split for p in pairs if p.split})
+    if train_cfg.tempo:  # after the split: no validation dance is learned at another tempo
+        from dancekit.data.tempo import tempo_copies
+
+        learned = {s.name for s in train_seqs}
+        chosen = [p for p in pairs if p.name in learned]
+        train_seqs += encode_pairs(model, tempo_copies(chosen, train_cfg.tempo),
+                                   show_progress, total=len(chosen) * len(train_cfg.tempo),
+                                   description="tempo copies")
     trainer = Trainer(model, model_name, train_seqs, val_seqs, train_cfg, out, resume=resume,
                       show_progress=show_progress, data_sources=[str(d) for d in data])
     return trainer.fit()
@@ -254,17 +266,20 @@ def excluded(pairs: list[Pair], patterns: list[str]) -> list[Pair]:
     return kept
 
 
-def encode_pairs(model: Any, pairs: list[Pair], show_progress: bool) -> list[Any]:
+def encode_pairs(model: Any, pairs: Iterable[Pair], show_progress: bool, *,
+                 total: int | None = None, description: str = "music features") -> list[Any]:
     """Each pair as the model's training sequence. A pair whose music cannot be decoded is
     left out with a warning naming it (one damaged file should not end a run over many);
     all of them failing is an error."""
+    pairs = pairs if total is not None else list(pairs)
+    total = len(pairs) if total is None else total
     sequences = []
-    for pair in progress(pairs, total=len(pairs), description="music features",
+    for pair in progress(pairs, total=total, description=description,
                          disable=not show_progress):
         try:
             sequences.append(model.encode(pair))
         except AudioDecodeError as err:
             print(f"warning: {pair.name} left out: {err}", file=sys.stderr)
     if not sequences:
-        raise DataFormatError(f"none of the {len(pairs)} pairs has music that decodes")
+        raise DataFormatError(f"none of the {total} pairs has music that decodes")
     return sequences

@@ -109,6 +109,10 @@ class TrainConfig:
     # a bundled model's name or a checkpoint whose trained weights the run starts from
     # (fine-tuning: dancekit.train.init_weights); "" starts from fresh weights
     init: str = ""
+    # tempo augmentation: every training pair is also learned played at each of these rates
+    # (music time-stretched, dance re-timed alike: dancekit.data.tempo); validation pairs
+    # stay as recorded. [] = off
+    tempo: list[float] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
@@ -131,6 +135,11 @@ class TrainConfig:
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
                                  f"{self.exclude!r}")
+        if not isinstance(self.tempo, list) or len(self.tempo) > 16 or not all(
+                isinstance(r, int | float) and not isinstance(r, bool) and 0.5 <= r <= 2
+                and r != 1 for r in self.tempo) or len(set(self.tempo)) != len(self.tempo):
+            raise ParameterError("train config tempo must be a list of at most 16 different "
+                                 f"rates in 0.5-2 other than 1, got {self.tempo!r}")
         if not isinstance(self.init, str) or len(self.init) > 4096:
             raise ParameterError(f"train config init must be a model name or checkpoint path, "
                                  f"got {self.init!r}")
