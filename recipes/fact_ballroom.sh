@@ -6,7 +6,8 @@
 # docs/results.md): runs/fact_ballroom.safetensors. Not bundled: on the held-out ballroom
 # split (levelled) it poses closer to real than the synthetic-trained FACT and, with learned
 # travel (`dancekit dance --model runs/fact_ballroom.safetensors --travel learned`), travels
-# 0.29 m/s (real 0.54), but its FID_k is higher (136 against 94.3 over dance seeds 0-2).
+# within the goal (0.32 m/s at dance seed 0, real 0.54), but its FID_k is higher (127
+# against 102 at seed 0); runs with Trainer seeds 1 and 2 did not pass either (results.md).
 # 1000 steps, 25-77 min on the 2 cores.
 #   bash recipes/fact_ballroom.sh [BALLROOM_DIR]   (default ../shared/data/ballroom)
 set -euo pipefail

@@ -106,6 +106,43 @@ def test_apply_moves_the_dancer_its_own_way_and_changes_nothing_else():
     assert np.mean(np.sum(step * ahead, axis=1) / np.linalg.norm(step, axis=1)) > 0.99
 
 
+def test_speed_scale_is_fitted_so_training_dances_travel_their_own_distance():
+    """``fit_speed_scale`` on real couples gives the number that, set as ``speed_scale``,
+    makes the network's floor speed over those dances sum to theirs; the scale multiplies
+    every velocity and checkpoints written before it read as 1. The bundled weights carry
+    the scale fitted on all their training dances, two of which are these."""
+    from dancekit.models.travel import WEIGHTS_DIR
+
+    assert Travel.load_default().config.speed_scale == pytest.approx(1.1194)
+    travel = Travel.load_default()
+    travel.config.speed_scale = 1.0  # the network as trained
+    couples = [_real(name)[:900] for name in ("DANCE_C_4", "DANCE_W_1")]
+    scale = travel.fit_speed_scale(couples)
+    assert 1.0 < scale < 1.5  # a regressor's speed falls short; by a fraction, not a factor
+
+    def total(model: Travel, motion: Motion) -> tuple[float, float]:
+        pos = motion.positions
+        with torch.no_grad():
+            pred = model(torch.from_numpy(body_motion(pos, 30.0))[None])[0, 1:].numpy()
+        return (float(np.linalg.norm(pred, axis=1).sum()),
+                float(np.linalg.norm(floor_velocity(pos, 30.0)[1:], axis=1).sum()))
+
+    fitted = Travel.from_checkpoint(WEIGHTS_DIR / "model.safetensors")
+    fitted.config.speed_scale = scale
+    sums = np.array([total(fitted, m) for m in couples]).sum(0)
+    assert sums[0] == pytest.approx(sums[1], rel=1e-4)
+    assert fitted.fit_speed_scale(couples) == pytest.approx(fitted.config.speed_scale,
+                                                            rel=1e-4)
+    moved = _constant((0.3, 0.4))
+    moved.config.speed_scale = 2.0
+    out = moved(torch.zeros(1, 5, 144)).detach()
+    np.testing.assert_allclose(out.numpy(), np.tile([0.6, 0.8], (1, 5, 1)), rtol=1e-6)
+    assert TravelConfig.from_dict({k: v for k, v in TravelConfig().to_dict().items()
+                                   if k != "speed_scale"}).speed_scale == 1.0
+    with pytest.raises(ParameterError, match="speed_scale"):
+        TravelConfig(speed_scale=0.0).validate()
+
+
 def test_refuses_2d_motion():
     flat = Motion(np.zeros((5, 17, 2), np.float32), 30.0, "coco17")
     with pytest.raises(ParameterError, match="3D"):

@@ -9,7 +9,10 @@ the hips), so a small network learns it from real capture: from the joints' plac
 speeds in the dancer's own frame (root-relative, turned to face +z) over about half a second
 (17 frames), it predicts the root's horizontal velocity in that frame. :meth:`Travel.apply`
 replaces a dance's floor path with the integral of those velocities, turned by the dancer's
-own heading in each frame; poses, heights and turns stay the model's.
+own heading in each frame; poses, heights and turns stay the model's. A regressor of velocity
+falls short of the speed where the direction is uncertain, so after training one number,
+``speed_scale``, is fitted on the training dances (:meth:`Travel.fit_speed_scale`) to make
+them cover their own distance.
 
 Trained with ``dancekit train travel --data BALLROOM_DIR --out RUN`` (the shared Trainer) on
 real motion; the bundled weights (``weights/travel``, data card there) learned from the real
@@ -33,6 +36,7 @@ from dancekit.models import register_model
 from dancekit.models.common import (
     FPS,
     ModelConfig,
+    Range,
     bundled_weights,
     check_fields,
     check_memory,
@@ -59,11 +63,19 @@ class TravelConfig(ModelConfig):
     kernel: int = 9  # frames each convolution sees; two layers: 17 frames, about 0.55 s
     fps: float = 30.0
     window_frames: int = 120  # training crop
+    # every predicted velocity times this (1: as trained). A velocity regressor shrinks the
+    # speed where the direction is uncertain: the bundled weights moved their own training
+    # couples at 0.89x real speed, so :meth:`Travel.fit_speed_scale` fits the number that
+    # restores it
+    speed_scale: float = 1.0
     styles: list[str] = field(default_factory=list)  # unused; the Trainer reads it
+
+    added = {"speed_scale": 1.0}
 
     def validate(self) -> None:
         check_fields(self, "travel", {"width": size(), "layers": size(16), "kernel": size(64),
-                                      "fps": FPS, "window_frames": size()})
+                                      "fps": FPS, "window_frames": size(),
+                                      "speed_scale": Range(0.1, 10)})
         if self.kernel % 2 == 0:
             raise ParameterError(f"travel kernel must be odd (centred on its frame), got "
                                  f"{self.kernel}")
@@ -148,7 +160,7 @@ class Travel(nn.Module):
     def forward(self, body: torch.Tensor) -> torch.Tensor:
         """(B, T, 144) body movement -> (B, T, 2) floor velocity, m/s, dancer's frame."""
         x = (body - self.mean) / self.std
-        return self.net(x.transpose(1, 2)).transpose(1, 2)
+        return self.net(x.transpose(1, 2)).transpose(1, 2) * self.config.speed_scale
 
     @torch.no_grad()
     @single_threaded(torch=True)
@@ -221,6 +233,22 @@ class Travel(nn.Module):
             ratio.append(float(np.linalg.norm(pred, axis=1).mean()
                                / max(np.linalg.norm(real, axis=1).mean(), 1e-9)))
         return {"velocity_error": float(np.mean(error)), "speed_ratio": float(np.median(ratio))}
+
+    @torch.no_grad()
+    @single_threaded(torch=True)
+    def fit_speed_scale(self, motions: list[Motion]) -> float:
+        """The ``speed_scale`` that makes the network, as it stands, move ``motions`` (real
+        dances, whole) as far over the floor as they moved: their summed floor speed over
+        the summed predicted speed. Fit it on training dances, after training."""
+        real = predicted = 0.0
+        for motion in motions:
+            pos = resample(_smpl24(motion), self.config.fps).positions
+            body = torch.from_numpy(body_motion(pos, self.config.fps))[None]
+            predicted += float(self(body)[0, 1:].norm(dim=-1).sum())
+            real += float(np.linalg.norm(floor_velocity(pos, self.config.fps)[1:], axis=1).sum())
+        if predicted <= 0 or real <= 0:
+            raise ParameterError("speed_scale needs dances that travel")
+        return self.config.speed_scale * real / predicted
 
     # --- checkpoints -------------------------------------------------------------------------
     @classmethod
