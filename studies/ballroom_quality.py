@@ -308,7 +308,7 @@ def main() -> None:
     ap.add_argument("--revolution-checkpoint", default=None)
     ap.add_argument("--d2m-checkpoint", default=None)
     ap.add_argument("--systems", default="dance-tokens,dance-tokens-ballroom,fact,"
-                    "dance-revolution,d2m,procedural")
+                    "fact-ballroom,dance-revolution,d2m,procedural")
     ap.add_argument("--segment", type=float, default=10.0)
     ap.add_argument("--music-seconds", type=float, default=30.0,
                     help="exact-beat table: seconds of each song (0: no such table)")
@@ -342,7 +342,8 @@ def main() -> None:
         args.pictures.mkdir(parents=True, exist_ok=True)
     checkpoints = {"dance-tokens": args.tokens_checkpoint, "fact": args.fact_checkpoint,
                    "dance-revolution": args.revolution_checkpoint, "procedural": None,
-                   "dance-tokens-ballroom": None, "d2m": args.d2m_checkpoint}
+                   "dance-tokens-ballroom": None, "fact-ballroom": None,
+                   "d2m": args.d2m_checkpoint}
     systems = [s for s in args.systems.split(",") if s]
     seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     unused = [s for s, path in checkpoints.items() if path and s not in systems]

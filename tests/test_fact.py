@@ -545,3 +545,32 @@ def test_bundled_model_joins_whole_windows_smoothly(tmp_path, monkeypatch):
 
     assert boundary_jump(20) < 4.0
     assert boundary_jump(10) < 4.0
+
+
+def test_ballroom_weights_dance_a_real_waltz_with_learned_travel(ballroom_dir, tmp_path,
+                                                                  monkeypatch):
+    """``--model fact-ballroom``: FACT's weights trained on real ballroom capture know the four
+    ballroom genres beside the synthetic styles, pick waltz for a 3/4 ballroom song, dance
+    with learned travel by default and cover the floor (at least 0.15 m/s; real couples
+    0.54), name themselves in the dance's meta, and are not a separate model to train."""
+    from dancekit import dance
+    from dancekit.models import trainable_models
+    from dancekit.models.fact.model import BALLROOM_WEIGHTS_DIR
+
+    monkeypatch.setenv("DANCEKIT_CACHE", str(tmp_path / "cache"))
+    assert (BALLROOM_WEIGHTS_DIR / "README.md").is_file()  # the data card
+    assert (BALLROOM_WEIGHTS_DIR / "model.safetensors").stat().st_size <= 12 * 2**20
+    model = load_model("fact-ballroom")
+    assert isinstance(model, FACT) and bool(model.seeds_ready)
+    assert {"chacha", "rumba", "tango", "waltz"} <= set(model.styles)
+    assert "fact-ballroom" not in trainable_models()
+    song = ballroom_dir / "DANCE_W_1" / "audio.mp3"
+    motion = dance(song, model="fact-ballroom", seconds=20.0, seed=0)
+    assert motion.meta["model"] == "fact-ballroom" and motion.meta["style"] == "waltz"
+    assert motion.meta["travel"] == "learned"
+    root = motion.positions[:, 0, [0, 2]]
+    assert np.linalg.norm(np.diff(root, axis=0), axis=-1).mean() * motion.fps > 0.15
+    feet = motion.positions[:, list(motion.skeleton.feet[0] + motion.skeleton.feet[1]), 1]
+    assert -0.15 < feet.min() and feet.min(axis=1).max() < 0.3  # stands on the floor
+    again = dance(song, model="fact-ballroom", seconds=20.0, seed=0)
+    np.testing.assert_array_equal(again.positions, motion.positions)

@@ -54,11 +54,11 @@ def test_aistpp_recipe_refuses_a_root_it_cannot_use(tmp_path, make, message):
                                     "weights/dance_revolution/train_config.yaml",
                                     "weights/d2m/train_config.yaml",
                                     "weights/travel/train_config.yaml",
+                                    "weights/fact_ballroom/train_config.yaml",
                                     "weights/dancenet/vae_config.yaml",
                                     "weights/dancenet/train_config.yaml",
                                     "recipes/dancenet_no_music.yaml",
-                                    "recipes/dancenet_one_frame.yaml",
-                                    "recipes/fact_ballroom.yaml"])
+                                    "recipes/dancenet_one_frame.yaml"])
 def test_ballroom_weights_never_saw_the_ballroom_test_split(config):
     """Every config a weight was trained with on ballroom capture leaves out exactly the
     held-out sequences its quality table is reported on."""

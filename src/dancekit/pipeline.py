@@ -27,7 +27,7 @@ TRAVEL = ("model", "learned")
 #: move but hardly travel (0.06-0.1 m/s against real couples' 0.54), and with it both their
 #: FIDs against real ballroom dancers are lower (docs/results.md). Any other model, and
 #: these models with weights of one's own (``checkpoint`` or a path), keep their own travel.
-LEARNED_TRAVEL = ("fact", "dance-revolution")
+LEARNED_TRAVEL = ("fact", "fact-ballroom", "dance-revolution")
 
 
 def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODEL,

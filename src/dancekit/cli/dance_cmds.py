@@ -156,6 +156,7 @@ def dance(
     model: Annotated[str, typer.Option("--model", help="Model name (dance-tokens-ballroom: "
                                        "the default, trained on real ballroom capture; "
                                        "dance-tokens: trained on synthetic dances; fact; "
+                                       "fact-ballroom: FACT trained on real ballroom capture; "
                                        "dance-revolution; d2m; procedural; dancenet: a video "
                                        "of generated dancer silhouettes, .mp4/.gif/.png/.npz) "
                                        "or a checkpoint path.")]
@@ -192,8 +193,8 @@ def dance(
         "--travel", help="Where the dancer's path over the floor comes from: model (the "
         "model's own), learned (the travel real ballroom dancers' movement implies, for "
         "models whose dancers move but hardly travel) or a travel checkpoint (dancekit "
-        "train travel). Default: learned for fact and dance-revolution's bundled weights, "
-        "model otherwise.", show_default=False)] = None,
+        "train travel). Default: learned for the bundled weights of fact, fact-ballroom and "
+        "dance-revolution, model otherwise.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file. On a

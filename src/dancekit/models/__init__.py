@@ -47,6 +47,7 @@ _REGISTRY: dict[str, type] = {}
 _BUILTIN = {
     "procedural": "dancekit.models.procedural",
     "fact": "dancekit.models.fact",
+    "fact-ballroom": "dancekit.models.fact",
     "motion-vq": "dancekit.models.motion_vq",
     "travel": "dancekit.models.travel",
     "dance-tokens": "dancekit.models.dance_tokens",

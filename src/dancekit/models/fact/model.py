@@ -15,6 +15,7 @@ from dancekit.errors import ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
     bank_entry,
+    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
@@ -31,6 +32,7 @@ from dancekit.motion.processing import resample
 from dancekit.utils import single_threaded
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights" / "fact"
+BALLROOM_WEIGHTS_DIR = WEIGHTS_DIR.with_name("fact_ballroom")
 
 
 @register_model("fact")
@@ -38,6 +40,8 @@ class FACT(TrainedModel, FACTNetwork):
     """FACT as a dance model: music (and a style) in, a :class:`Motion` out."""
 
     checkpoint_name = "fact"
+    #: the model name a dance's meta records (bundled weights of another name say theirs)
+    dance_name = "fact"
     config_class = FACTConfig
     weights_dir = WEIGHTS_DIR
     training_module = training
@@ -61,7 +65,7 @@ class FACT(TrainedModel, FACTNetwork):
         draws = torch.Generator().manual_seed(seed)
         out = self.generate_features(torch.from_numpy(feats[None]), frames, clip[None],
                                      style_idx, draws)[0]
-        return features_to_motion(out, c.fps, dance_meta("fact", audio, seed, style))
+        return features_to_motion(out, c.fps, dance_meta(self.dance_name, audio, seed, style))
 
     def generate_features(self, audio: torch.Tensor, frames: int, seed: torch.Tensor,
                           style: torch.Tensor | None = None,
@@ -104,6 +108,23 @@ class FACT(TrainedModel, FACTNetwork):
         c = self.config
         hops = (c.rollout_passes - 1) * c.generate_step
         return c.motion_frames + hops + c.future_frames, c.audio_frames + hops
+
+
+@register_model("fact-ballroom")
+class FACTBallroom(FACT):
+    """FACT with the weights trained on real ballroom motion capture (cha-cha, rumba, tango,
+    waltz) beside synthetic styles: ``--model fact-ballroom``. The same network as ``fact``;
+    only the bundled file differs, so it is not a separate thing to train (``dancekit train
+    fact`` makes either)."""
+
+    trainable = False
+    dance_name = "fact-ballroom"
+    weights_dir = BALLROOM_WEIGHTS_DIR
+
+    @classmethod
+    def load_default(cls) -> FACT:
+        """``weights/fact_ballroom`` (see its README.md)."""
+        return cls.from_checkpoint(bundled_weights(cls.weights_dir, "fact-ballroom"))
 
 
 def describe(model: FACT) -> str:
