@@ -80,5 +80,8 @@ class TrainedModel:
 
     @classmethod
     def load_default(cls) -> Any:
-        """The weights bundled with dancekit (see the data card beside them)."""
-        return cls.from_checkpoint(bundled_weights(cls.weights_dir, cls.checkpoint_name))
+        """The weights bundled with dancekit (see the data card beside them), named in an
+        error by the name the model dances under (bundled weights of another name, such as
+        ``fact-ballroom``, are a subclass with their own ``weights_dir`` and ``dance_name``)."""
+        label = getattr(cls, "dance_name", cls.checkpoint_name)
+        return cls.from_checkpoint(bundled_weights(cls.weights_dir, label))

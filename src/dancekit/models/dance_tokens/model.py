@@ -16,7 +16,6 @@ from dancekit.data.windows import Sequence
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
-    bundled_weights,
     check_seed,
     check_temperature,
     dance_meta,
@@ -292,9 +291,4 @@ class DanceTokensBallroom(DanceTokens):
 
     trainable = False
     dance_name = "dance-tokens-ballroom"
-
-    @classmethod
-    def load_default(cls) -> DanceTokens:
-        """``weights/dance_tokens_ballroom`` (see its README.md)."""
-        return cls.from_checkpoint(bundled_weights(BALLROOM_WEIGHTS_DIR,
-                                                   "dance-tokens-ballroom"))
+    weights_dir = BALLROOM_WEIGHTS_DIR  # (see its README.md)

@@ -15,7 +15,6 @@ from dancekit.errors import ParameterError
 from dancekit.models import register_model
 from dancekit.models.common import (
     bank_entry,
-    bundled_weights,
     check_seed,
     dance_meta,
     music_at_start,
@@ -119,12 +118,7 @@ class FACTBallroom(FACT):
 
     trainable = False
     dance_name = "fact-ballroom"
-    weights_dir = BALLROOM_WEIGHTS_DIR
-
-    @classmethod
-    def load_default(cls) -> FACT:
-        """``weights/fact_ballroom`` (see its README.md)."""
-        return cls.from_checkpoint(bundled_weights(cls.weights_dir, "fact-ballroom"))
+    weights_dir = BALLROOM_WEIGHTS_DIR  # (see its README.md)
 
 
 def describe(model: FACT) -> str:
