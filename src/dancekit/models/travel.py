@@ -193,11 +193,15 @@ class Travel(nn.Module):
     def encode(self, pair: Any) -> Sequence:
         """A music-motion pair -> (T, 146): body movement and the floor velocity it learns
         (the music is not used)."""
-        motion = resample(_smpl24(pair.motion), self.config.fps)
-        pos = motion.positions
-        both = np.concatenate([body_motion(pos, self.config.fps),
-                               floor_velocity(pos, self.config.fps)], axis=1)
+        both = self._movement(pair.motion)
         return Sequence(pair.name, both, np.zeros((len(both), 0), np.float32), pair.style)
+
+    def _movement(self, motion: Motion) -> np.ndarray:
+        """(T, 146) at ``config.fps``: :func:`body_motion` and then :func:`floor_velocity`,
+        what the network reads and what it learns to say."""
+        pos = resample(_smpl24(motion), self.config.fps).positions
+        return np.concatenate([body_motion(pos, self.config.fps),
+                               floor_velocity(pos, self.config.fps)], axis=1)
 
     def window_lengths(self) -> tuple[int, int]:
         return self.config.window_frames, self.config.window_frames
@@ -242,10 +246,10 @@ class Travel(nn.Module):
         the summed predicted speed. Fit it on training dances, after training."""
         real = predicted = 0.0
         for motion in motions:
-            pos = resample(_smpl24(motion), self.config.fps).positions
-            body = torch.from_numpy(body_motion(pos, self.config.fps))[None]
+            both = self._movement(motion)
+            body = torch.from_numpy(both[None, :, :BODY_DIM])
             predicted += float(self(body)[0, 1:].norm(dim=-1).sum())
-            real += float(np.linalg.norm(floor_velocity(pos, self.config.fps)[1:], axis=1).sum())
+            real += float(np.linalg.norm(both[1:, BODY_DIM:], axis=1).sum())
         if predicted <= 0 or real <= 0:
             raise ParameterError("speed_scale needs dances that travel")
         return self.config.speed_scale * real / predicted
