@@ -16,28 +16,20 @@ dancekit train travel --data "$BALLROOM" --out runs/travel --config "$W/train_co
 python - "$BALLROOM" "$W" <<'PY'
 import sys
 
-import numpy as np
-
 from dancekit.checkpoint import half_precision, read_model, save_model
-from dancekit.data import Sequence, split_by_sequence
 from dancekit.data.sources import load_sources
 from dancekit.models.travel import Travel
 from dancekit.train import TrainConfig
 from dancekit.train.run import excluded, load_run_config
-from dancekit.train.trainer import split_seed
 
 ballroom, weights = sys.argv[1], sys.argv[2]
 cfg = TrainConfig.from_dict(load_run_config(f"{weights}/train_config.yaml")[1])
-pairs = excluded(load_sources([ballroom]), cfg.exclude)
-empty = np.zeros((1, 0), np.float32)
-train, _ = split_by_sequence([Sequence(p.name, empty, empty, None) for p in pairs],
-                             cfg.val_fraction, split_seed(cfg),
-                             fixed={p.name: p.split for p in pairs if p.split})
-learned = {s.name for s in train}
 run = "runs/travel/model.safetensors"
-scale = Travel.from_checkpoint(run).fit_speed_scale([p.motion for p in pairs
-                                                     if p.name in learned])
 header, state = read_model(run)
+held = set(header["meta"]["val_names"])  # the run's validation sequences
+learned = [p.motion for p in excluded(load_sources([ballroom]), cfg.exclude)
+           if p.name not in held]
+scale = Travel.from_checkpoint(run).fit_speed_scale(learned)
 save_model(run, header["model"], {**header["config"], "speed_scale": round(scale, 4)}, state,
            header["meta"])
 half_precision(run, f"{weights}/model.safetensors")

@@ -133,6 +133,8 @@ def test_train_fact_on_the_official_layout(roots, layout, tmp_path, monkeypatch)
     header = read_header(run / "model.safetensors")
     # the official lists decide, not val_fraction: 2 train, 1 val
     assert (header["meta"]["train_sequences"], header["meta"]["val_sequences"]) == (2, 1)
+    assert [n.split("/")[1] for n in header["meta"]["val_names"]] == [
+        n for n, (_, s) in SEQUENCES.items() if s == "val"]
     assert header["config"]["styles"] == ["break", "lock", "pop"]
     assert header["meta"]["step"] == 3
 

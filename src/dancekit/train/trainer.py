@@ -363,6 +363,8 @@ class Trainer:
         weights = self.average if self.average is not None else self.model.state_dict()
         meta = {"step": self.step, "data": self.data_sources,
                 "train_sequences": len(self.train_seqs), "val_sequences": len(self.val_seqs),
+                # which sequences the run held out, so a later step can tell what it learned
+                "val_names": sorted(s.name for s in self.val_seqs),
                 "train_config": dataclasses.asdict(self.cfg)}
         names = ["model.safetensors"]
         if self.cfg.keep_checkpoints:
