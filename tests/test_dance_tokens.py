@@ -226,49 +226,6 @@ def test_phases_tokenize_each_dance_from_every_first_frame(tokenizer_path, tmp_p
     assert DanceTokensConfig.from_dict(old).phases == 1
 
 
-def test_corrupt_swaps_the_codes_read_in_training_only(tokenizer_path):
-    """``corrupt`` replaces that share of the codes the network reads (never the start
-    token) with random codes while training; validation and generation read the true ones."""
-    model = tiny_tokens(tokenizer_path, corrupt=0.5)
-    seqs = token_sequences(model, 2)
-    model.prepare(seqs)
-    codes = torch.from_numpy(np.stack([seqs[0].motion[:, 0]] * 64)).long()
-    g = torch.Generator().manual_seed(0)
-    model.train()
-    read = model._corrupted(codes, g)
-    changed = (read != codes).float()
-    assert (read[codes == model.bos] == model.bos).all()
-    assert ((read >= 0) & (read < model.bos))[codes != model.bos].all()
-    # half are drawn anew; a draw equal to the code it replaces leaves it unchanged
-    share = changed[codes != model.bos].mean().item()
-    assert abs(share - 0.5 * (1 - 1 / model.bos)) < 0.03
-    # the same generator draws the same swaps: same seed, same training
-    assert torch.equal(model._corrupted(codes, torch.Generator().manual_seed(0)), read)
-    model.eval()
-    assert torch.equal(model._corrupted(codes, g), codes)
-    n = model.window_lengths()[0]
-    batch = {"motion": torch.from_numpy(np.stack([s.motion[:n] for s in seqs])),
-             "audio": torch.from_numpy(np.stack([s.audio[:n] for s in seqs])),
-             "style": torch.tensor([0, 1])}
-    clean = tiny_tokens(tokenizer_path)
-    clean.load_state_dict(model.state_dict())
-    clean.eval()
-    with torch.no_grad():
-        assert model.loss(batch)[0].item() == pytest.approx(clean.loss(batch)[0].item())
-        # in training the loss reads the swapped codes (dropout drawn alike for both)
-        model.train(), clean.train()
-        losses = []
-        for net in (model, clean):
-            torch.manual_seed(1)
-            losses.append(net.loss(batch, torch.Generator().manual_seed(2))[0].item())
-        assert losses[0] != pytest.approx(losses[1])
-    # a checkpoint config from before corrupt existed trains on the true codes
-    old = {k: v for k, v in model.config.to_dict().items() if k != "corrupt"}
-    assert DanceTokensConfig.from_dict(old).corrupt == 0.0
-    with pytest.raises(ParameterError, match="corrupt"):
-        tiny_tokens(tokenizer_path, corrupt=1.5)
-
-
 def test_trim_still_drops_the_couple_standing_after_a_real_waltz(ballroom_dir,
                                                                  tokenizer_path):
     """DANCE_W_28 ends with the couple standing still for about 1.8 s: ``trim_still`` cuts

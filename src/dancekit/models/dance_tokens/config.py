@@ -59,22 +59,16 @@ class DanceTokensConfig(ModelConfig):
     # data (kept in the checkpoint). A still code that follows itself is always the likeliest
     # next code, so a sampler can stand on it for seconds where no real dancer stood
     cap_runs: bool = False
-    # training: this share of the codes the network reads (not those it predicts) is
-    # replaced by random codes, as T2M-GPT does, so that it learns to go on from codes that
-    # do not follow, as its own drawn codes at generation sometimes do; validation reads
-    # the true codes
-    corrupt: float = 0.0
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    added = {"phases": 1, "trim_still": False, "cap_runs": False, "top_p": 1.0,
-             "corrupt": 0.0}
+    added = {"phases": 1, "trim_still": False, "cap_runs": False, "top_p": 1.0}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
             "context_codes": size(), "hidden": size(), "layers": size(MAX_LAYERS),
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
-            "style_dropout": Range(0, 1), "corrupt": Range(0, 1),
+            "style_dropout": Range(0, 1),
             "temperature": Range(0, 1e6, lo_open=True), "top_p": Range(0, 1, lo_open=True),
             "fps": FPS},
             flags=("trim_still", "cap_runs"))

@@ -202,21 +202,10 @@ class DanceTokens(TrainedModel, nn.Module):
             drop = torch.rand(style.shape, generator=generator) < self.config.style_dropout
             style[drop.to(style.device)] = len(self.config.styles)
         target = codes[:, 1:-1]
-        logits = self(self._corrupted(codes[:, :-2], generator), music, style)
+        logits = self(codes[:, :-2], music, style)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1))
         top1 = float((logits.argmax(-1) == target).float().mean())
         return loss, {"top1": top1}
-
-    def _corrupted(self, codes: torch.Tensor, generator: torch.Generator | None
-                   ) -> torch.Tensor:
-        """``codes`` (B, N) with the share ``corrupt`` of them, never the start token,
-        replaced by random codes while training; as they are otherwise."""
-        if not (self.training and self.config.corrupt > 0):
-            return codes
-        swap = (torch.rand(codes.shape, generator=generator) < self.config.corrupt).to(
-            codes.device) & (codes != self.bos)
-        noise = torch.randint(self.bos, codes.shape, generator=generator).to(codes.device)
-        return torch.where(swap, noise, codes)
 
     def validation_metrics(self, sequences: list[Sequence], seconds: float,
                            count: int) -> dict[str, float]:
