@@ -111,10 +111,8 @@ def test_speed_scale_is_fitted_so_training_dances_travel_their_own_distance():
     makes the network's floor speed over those dances sum to theirs; the scale multiplies
     every velocity and checkpoints written before it read as 1. The bundled weights carry
     the scale fitted on all their training dances, two of which are these."""
-    from dancekit.models.travel import WEIGHTS_DIR
-
-    assert Travel.load_default().config.speed_scale == pytest.approx(1.1194)
     travel = Travel.load_default()
+    assert travel.config.speed_scale == pytest.approx(1.1194)
     travel.config.speed_scale = 1.0  # the network as trained
     couples = [_real(name)[:900] for name in ("DANCE_C_4", "DANCE_W_1")]
     scale = travel.fit_speed_scale(couples)
@@ -127,7 +125,7 @@ def test_speed_scale_is_fitted_so_training_dances_travel_their_own_distance():
         return (float(np.linalg.norm(pred, axis=1).sum()),
                 float(np.linalg.norm(floor_velocity(pos, 30.0)[1:], axis=1).sum()))
 
-    fitted = Travel.from_checkpoint(WEIGHTS_DIR / "model.safetensors")
+    fitted = travel  # the same network, now with the fitted scale
     fitted.config.speed_scale = scale
     sums = np.array([total(fitted, m) for m in couples]).sum(0)
     assert sums[0] == pytest.approx(sums[1], rel=1e-4)

@@ -12,7 +12,7 @@ from dancekit.cli.app import command
 from dancekit.cli.bounds import SECONDS, SEED, SIZE, TEMPERATURE, check_all
 from dancekit.cli.stages import Stages
 from dancekit.errors import ParameterError
-from dancekit.pipeline import DEFAULT_MODEL
+from dancekit.pipeline import DEFAULT_MODEL, LEARNED_TRAVEL
 from dancekit.utils import check_output_path
 
 VIDEO_SUFFIXES = (".mp4", ".gif", ".png")
@@ -193,8 +193,9 @@ def dance(
         "--travel", help="Where the dancer's path over the floor comes from: model (the "
         "model's own), learned (the travel real ballroom dancers' movement implies, for "
         "models whose dancers move but hardly travel) or a travel checkpoint (dancekit "
-        "train travel). Default: learned for the bundled weights of fact, fact-ballroom and "
-        "dance-revolution, model otherwise.", show_default=False)] = None,
+        "train travel). Default: learned for the bundled weights of "
+        f"{', '.join(LEARNED_TRAVEL[:-1])} and {LEARNED_TRAVEL[-1]}, model otherwise.",
+        show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Make a dance for a piece of music and save it as a video or a motion file. On a
