@@ -458,6 +458,40 @@ def test_tempo_copies_are_learned_beside_the_training_pairs_only(tmp_path, monke
             TrainConfig.from_dict({"tempo": bad})
 
 
+def test_drop_end_leaves_the_last_seconds_of_every_dance_out(tmp_path, monkeypatch):
+    """``train: {drop_end: S}`` trains on every dance less its last S seconds (the music is
+    read for the frames danced), in training and validation alike; a cut that leaves no
+    dance is refused."""
+    import dancekit.train.run as run
+
+    held: dict[str, dict[str, int]] = {}
+
+    class Capture:
+        def __init__(self, model, name, train, val, cfg, out, **kwargs) -> None:
+            held[out.name] = {s.name: len(s.motion) for s in train + val}
+
+        def fit(self) -> dict[str, float]:
+            return {}
+
+    monkeypatch.setattr(run, "Trainer", Capture)
+    data = tiny_synth_set(tmp_path / "synth", n=4, seconds=6.0)
+    model = {k: v for k, v in TINY.items() if k != "styles"}
+    for name, cut in (("whole", 0.0), ("cut", 2.0), ("none", 6.0)):
+        cfg = tmp_path / f"{name}.yaml"
+        cfg.write_text(yaml.safe_dump({"model": model, "train": {
+            "val_fraction": 0.3, "drop_end": cut}}))
+        if name == "none":
+            with pytest.raises(ParameterError, match="drop_end .* leaves no data"):
+                run.train("fact", [data], tmp_path / name, config=cfg, show_progress=False)
+        else:
+            run.train("fact", [data], tmp_path / name, config=cfg, show_progress=False)
+    assert sorted(held["cut"]) == sorted(held["whole"]) and len(held["whole"]) == 4
+    for seq, frames in held["whole"].items():
+        assert held["cut"][seq] == frames - 60
+    with pytest.raises(ParameterError, match="drop_end"):
+        TrainConfig.from_dict({"drop_end": -1})
+
+
 def test_exclude_patterns_leave_out_pairs_by_name_or_last_part(tmp_path):
     from dancekit.data import Pair
     from dancekit.train.run import excluded

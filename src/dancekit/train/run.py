@@ -235,7 +235,7 @@ def _train_locked(cls: type, model_name: str, pairs: list[Any], data: list[str |
     if steps is not None:
         train_dict["steps"] = steps
     train_cfg = TrainConfig.from_dict(train_dict)
-    pairs = excluded(pairs, train_cfg.exclude)
+    pairs = without_end(excluded(pairs, train_cfg.exclude), train_cfg.drop_end)
     torch.manual_seed(train_cfg.seed)  # the initial weights follow the seed
     model = cls(model_cfg)
     sequences = encode_pairs(model, pairs, show_progress)
@@ -263,6 +263,22 @@ def excluded(pairs: list[Pair], patterns: list[str]) -> list[Pair]:
                                         for n in (p.name, p.name.rsplit("/", 1)[-1]))]
     if not kept:
         raise ParameterError(f"train config exclude leaves no data ({len(pairs)} pairs)")
+    return kept
+
+
+def without_end(pairs: list[Pair], seconds: float) -> list[Pair]:
+    """``pairs`` with the last ``seconds`` of each dance cut (the music stays whole: a model
+    reads it for the frames it dances); a pair left with nothing is left out."""
+    if seconds <= 0:
+        return pairs
+    kept = []
+    for pair in pairs:
+        frames = pair.motion.num_frames - int(round(seconds * pair.motion.fps))
+        if frames > 0:
+            kept.append(dataclasses.replace(pair, motion=pair.motion[:frames]))
+    if not kept:
+        raise ParameterError(f"train config drop_end ({seconds:g} s) leaves no data: every "
+                             "dance is that short")
     return kept
 
 

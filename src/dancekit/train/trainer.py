@@ -113,6 +113,10 @@ class TrainConfig:
     # (music time-stretched, dance re-timed alike: dancekit.data.tempo); validation pairs
     # stay as recorded. [] = off
     tempo: list[float] = field(default_factory=list)
+    # seconds left out at the end of every training pair's dance (0: none). A capture that
+    # ends in a closing figure (every ballroom rumba and cha-cha ends in a deep lunge) teaches
+    # a model that does not know the time left to draw that figure anywhere, mid-song
+    drop_end: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
@@ -130,7 +134,7 @@ class TrainConfig:
             "val_fraction": FRACTION, "checkpoint_every": count, "val_every": count,
             "log_every": count, "val_batches": size(),
             "val_samples": Range(0, MAX_SIZE, integer=True),
-            "val_seconds": Range(0, 1e4, lo_open=True)})
+            "val_seconds": Range(0, 1e4, lo_open=True), "drop_end": Range(0, 1e4)})
         if not isinstance(self.exclude, list) or not all(
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
