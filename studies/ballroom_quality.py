@@ -21,7 +21,9 @@ The rule, written before any model was scored (issue 21):
   joint speed under 0.05 m/s; foot skating at most the real test set's; beat alignment (BAS
   against the tracked beats of the song span) above the real baseline's.
 
-Beside the goals the table gives each system's 10 s reach (how far its root gets in a segment,
+Beside the goals the table gives each system's longest crouch (``crouch_s``: seconds in a row
+with the pelvis nearer the feet than anywhere in the real test dances: a lunge or squat drawn
+where no held-out couple makes one), its 10 s reach (how far its root gets in a segment,
 start to end in a straight line: couples circle, a dancer walking off reaches further at the
 same speed), and ``--pictures`` draws every root path seen from above
 (``ballroom_floor_paths.png``).
@@ -80,6 +82,7 @@ MUSIC = SHARED / "music"
 FPS = 30.0
 START = 2.0  # seconds skipped at the start of every clip (FACT's seed)
 FREEZE_SPEED = 0.05  # m/s: mean joint speed under which a dancer counts as frozen
+FEET = [7, 8, 10, 11]  # SMPL-24 ankles and toes
 
 
 def genre(name: str) -> str:
@@ -195,6 +198,24 @@ def longest_freeze(motions: list[Motion]) -> float:
     return float(worst)
 
 
+def pelvis_height(motion: Motion) -> np.ndarray:
+    """(T,) metres from the lowest foot joint (ankles, toes) up to the pelvis."""
+    return motion.positions[:, 0, 1] - motion.positions[:, FEET, 1].min(1)
+
+
+def longest_crouch(motions: list[Motion], lowest: float) -> float:
+    """Longest stretch (s) with the pelvis nearer the feet than ``lowest`` m (the real test
+    dances' lowest), over all clips: a dancer dropping into a lunge or squat no couple of the
+    held-out set makes (the capture's closing lunge drawn mid-song)."""
+    worst = 0.0
+    for m in motions:
+        run = 0
+        for low in pelvis_height(m) < lowest:
+            run = run + 1 if low else 0
+            worst = max(worst, run / m.fps)
+    return worst
+
+
 def tracked_beats(audio) -> np.ndarray:
     from dancekit.audio import track_beats
 
@@ -208,6 +229,7 @@ def score(gen: list[Motion], real: list[Motion], beats: list[np.ndarray]) -> dic
     out["root_speed"] = root_speed(gen)
     out["reach"] = reach(gen)
     out["freeze_s"] = longest_freeze(gen)
+    out["crouch_s"] = longest_crouch(gen, min(float(pelvis_height(m).min()) for m in real))
     return out
 
 
@@ -431,8 +453,9 @@ def main() -> None:
             for seed, row, made in zip(seeds, per_seed, per_seed_gen, strict=True):
                 rows[f"{system}, seed {seed}"] = row
                 scored[f"{system}, seed {seed}"] = made
-            rows[f"{system}, mean of seeds {','.join(map(str, seeds))} (freeze: longest)"] = {
-                k: (max if k == "freeze_s" else np.mean)([r[k] for r in per_seed])
+            label = f"{system}, mean of seeds {','.join(map(str, seeds))}"
+            rows[f"{label} (freeze, crouch: longest)"] = {
+                k: (max if k in ("freeze_s", "crouch_s") else np.mean)([r[k] for r in per_seed])
                 for k in per_seed[0]}
             # every seed's segments against the real ones at once: one draw that falls into
             # an odd dance moves this less than the mean of per-seed FIDs on a few segments
@@ -444,7 +467,7 @@ def main() -> None:
         print(f"{system}: done", flush=True)
 
     cols: tuple[str, ...] = ("fid_k", "fid_g", "root_speed", "reach", "freeze_s",
-                             "foot_skating", "bas")
+                             "crouch_s", "foot_skating", "bas")
     if args.intervals > 0:
         lead = systems[0] if systems else None  # its first row is what the others face
         first = next((n for n in scored if n.split(",")[0] == lead), None)
