@@ -164,3 +164,22 @@ def test_meter_decides_three_beat_styles_on_songs_with_exact_meters(music_dir: P
         three = row["meter"] in ("3/4", "9/8")
         hits += (choice.style == "waltz") == three
     assert len(rows) == 16 and hits >= 14, hits
+
+
+def test_a_model_that_never_dropped_its_style_refuses_none_and_falls_back_to_a_style() -> None:
+    """A model trained with every window labelled (``style_dropout`` 0) has no dance without
+    a style: ``--style none`` is a one-line error, and ``auto`` with no beat to read dances
+    its first style instead of an untrained unlabelled dance. Models that dropped labels keep
+    both (the bundled fact: 0.3)."""
+    from types import SimpleNamespace
+
+    from dancekit.models.style_choice import fallback_style
+
+    labelled = SimpleNamespace(styles=BALLROOM_MODEL, config=SimpleNamespace(style_dropout=0.0))
+    with pytest.raises(ParameterError, match="never learned to dance without a style"):
+        known_styles(labelled, "none", "tokens")
+    assert known_styles(labelled, "waltz", "tokens") == BALLROOM_MODEL
+    assert fallback_style(labelled, BALLROOM_MODEL) == "ballet"
+    fact = load_model("fact")
+    assert known_styles(fact, "none", "fact") == list(fact.styles)
+    assert fallback_style(fact, fact.styles) is None

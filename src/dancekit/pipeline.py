@@ -95,7 +95,13 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     """
     from dancekit.audio.features import Music
     from dancekit.models import load_model
-    from dancekit.models.style_choice import AUTO, NONE, choose_style, known_styles
+    from dancekit.models.style_choice import (
+        AUTO,
+        NONE,
+        choose_style,
+        fallback_style,
+        known_styles,
+    )
 
     say = stages or _silent
     if travel is None:
@@ -124,7 +130,8 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     if style in (None, AUTO):
         say("choosing a style")
         auto = choose_style(music, styles)
-    label = auto.style if auto else None if style in (None, AUTO, NONE) else style
+    label = auto.style if auto else fallback_style(dancer, styles) if style in (None, AUTO) \
+        else None if style == NONE else style
     say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
     motion = dancer.generate(music, seconds=seconds, seed=seed, style=label, **sampling)
     if auto is not None:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dancekit.errors import ParameterError
 from dancekit.models.common import style_index
 from dancekit.synth.styles import STYLES
 
@@ -104,7 +105,23 @@ def known_styles(model: Any, style: str | None, label: str) -> list[str]:
     styles = list(getattr(model, "styles", []))
     if style not in (None, AUTO, NONE):
         style_index(styles, str(style), f"{label} model")
+    if style == NONE and styles and not dances_without_style(model):
+        raise ParameterError(f"{label} model never learned to dance without a style (its "
+                             f"training always named one): choose one of {', '.join(styles)} "
+                             f"or {AUTO}")
     return styles
+
+
+def dances_without_style(model: Any) -> bool:
+    """Whether ``model`` learned a dance with no style label: a model that names styles
+    learns one only from the training windows whose label it drops (``style_dropout``)."""
+    return getattr(getattr(model, "config", None), "style_dropout", 1.0) > 0
+
+
+def fallback_style(model: Any, styles: Sequence[str]) -> str | None:
+    """The style a model dances when ``auto`` finds none (no beat in the music): none for a
+    model that learned to dance without one, else the first it knows."""
+    return None if not styles or dances_without_style(model) else sorted(styles)[0]
 
 
 def choose_style(music: Music, styles: Sequence[str]) -> StyleChoice | None:
