@@ -130,8 +130,12 @@ def dance(audio: str | os.PathLike | Audio | Music, *, model: str = DEFAULT_MODE
     if style in (None, AUTO):
         say("choosing a style")
         auto = choose_style(music, styles)
-    label = auto.style if auto else fallback_style(dancer, styles) if style in (None, AUTO) \
-        else None if style == NONE else style
+    if auto is not None:
+        label = auto.style
+    elif style in (None, AUTO):  # auto found none (no beat, or no style with a prior)
+        label = fallback_style(dancer, styles)
+    else:
+        label = None if style == NONE else style
     say("generating" + (f" {clock(seconds)} of dance" if seconds else ""))
     motion = dancer.generate(music, seconds=seconds, seed=seed, style=label, **sampling)
     if auto is not None:
