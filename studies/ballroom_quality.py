@@ -82,7 +82,6 @@ MUSIC = SHARED / "music"
 FPS = 30.0
 START = 2.0  # seconds skipped at the start of every clip (FACT's seed)
 FREEZE_SPEED = 0.05  # m/s: mean joint speed under which a dancer counts as frozen
-FEET = [7, 8, 10, 11]  # SMPL-24 ankles and toes
 
 
 def genre(name: str) -> str:
@@ -186,34 +185,36 @@ def reach(motions: list[Motion]) -> float:
                           for m in motions]))
 
 
+def longest_stretch(motions: list[Motion], flagged) -> float:
+    """Longest run (s) of consecutive frames that ``flagged(motion)`` (a boolean array per
+    frame) marks, over all clips."""
+    worst = 0.0
+    for m in motions:
+        run = 0
+        for hit in flagged(m):
+            run = run + 1 if hit else 0
+            worst = max(worst, run / m.fps)
+    return worst
+
+
 def longest_freeze(motions: list[Motion]) -> float:
     """Longest stretch (s) with mean joint speed under FREEZE_SPEED, over all clips."""
-    worst = 0
-    for m in motions:
-        speed = np.linalg.norm(np.diff(m.positions, axis=0), axis=-1).mean(1) * m.fps
-        run = 0
-        for slow in speed < FREEZE_SPEED:
-            run = run + 1 if slow else 0
-            worst = max(worst, run / m.fps)
-    return float(worst)
+    return longest_stretch(motions, lambda m: np.linalg.norm(
+        np.diff(m.positions, axis=0), axis=-1).mean(1) * m.fps < FREEZE_SPEED)
 
 
 def pelvis_height(motion: Motion) -> np.ndarray:
-    """(T,) metres from the lowest foot joint (ankles, toes) up to the pelvis."""
-    return motion.positions[:, 0, 1] - motion.positions[:, FEET, 1].min(1)
+    """(T,) metres from the lowest foot joint (the skeleton's ankles, feet, toes, heels) up
+    to the pelvis."""
+    left, right = motion.skeleton.feet
+    return motion.positions[:, 0, 1] - motion.positions[:, left + right, 1].min(1)
 
 
 def longest_crouch(motions: list[Motion], lowest: float) -> float:
     """Longest stretch (s) with the pelvis nearer the feet than ``lowest`` m (the real test
     dances' lowest), over all clips: a dancer dropping into a lunge or squat no couple of the
     held-out set makes (the capture's closing lunge drawn mid-song)."""
-    worst = 0.0
-    for m in motions:
-        run = 0
-        for low in pelvis_height(m) < lowest:
-            run = run + 1 if low else 0
-            worst = max(worst, run / m.fps)
-    return worst
+    return longest_stretch(motions, lambda m: pelvis_height(m) < lowest)
 
 
 def tracked_beats(audio) -> np.ndarray:
