@@ -145,6 +145,41 @@ def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
     assert vq.encoder[0].weight.grad.abs().sum() > 0
 
 
+
+@pytest.mark.parametrize("representation", ["travel", "heading-free"])
+def test_foot_loss_sees_the_feet_travel_over_the_floor(ballroom_dir, representation):
+    """foot_weight adds the foot joints' speeds over the floor (the crop's steps and turns
+    integrated) to the loss: the real dance's own feet, to within float error, and nothing
+    else changes."""
+    from dancekit.data.sources import smpl_with_rotations
+    from dancekit.io import load_ballroom
+    from dancekit.models.representation import motion_to_features
+    from dancekit.motion import resample
+
+    motion = resample(smpl_with_rotations(load_ballroom(ballroom_dir / "DANCE_C_4")), 30.0)
+    torch.manual_seed(0)
+    vq = MotionVQ(MotionVQConfig.from_dict({**TINY_VQ, "foot_weight": 0.5,
+                                            "representation": representation},
+                                           complete=False)).eval()
+    feats = vq.features(motion_to_features(motion))[:64]
+    vq.prepare([Sequence("c4", feats, np.zeros((64, 0), np.float32), None)])
+    x = (torch.from_numpy(feats)[None] - vq.mean) / vq.std
+    left, right = motion.skeleton.feet
+    real = motion.positions[:64, left + right]
+    ours = vq._feet_on_floor(x)[0].detach().numpy()
+    speed = lambda p: np.linalg.norm(np.diff(p, axis=0), axis=-1) * 30.0  # noqa: E731
+    assert real.shape == ours.shape and speed(real).mean() > 0.1
+    assert np.abs(speed(ours) - speed(real)).max() < 1e-3
+    batch = {"motion": torch.from_numpy(feats)[None]}
+    loss, parts = vq.loss(batch)
+    plain = MotionVQ(dataclasses.replace(vq.config, foot_weight=0.0)).eval()
+    plain.load_state_dict(vq.state_dict())
+    base, base_parts = plain.loss(batch)
+    assert "foot_speed" not in base_parts and parts["foot_speed"] > 0
+    assert float((loss - base).detach()) == pytest.approx(0.5 * parts["foot_speed"], rel=1e-4)
+    loss.backward()
+    assert vq.encoder[0].weight.grad.abs().sum() > 0
+
 def test_tokenizer_config_is_checked():
     with pytest.raises(ParameterError, match="multiple of 8"):
         MotionVQConfig.from_dict({"window_frames": 60}, complete=False)

@@ -53,6 +53,7 @@ from dancekit.models.common import (
 )
 from dancekit.models.representation import (
     MOTION_DIM,
+    SKELETON,
     features_to_motion,
     from_heading_free,
     heading_free_features,
@@ -60,7 +61,7 @@ from dancekit.models.representation import (
     mirror_features,
     motion_to_features,
 )
-from dancekit.motion import Motion
+from dancekit.motion import Motion, get_skeleton
 from dancekit.motion.filters import gaussian_smooth
 from dancekit.motion.processing import resample
 
@@ -105,6 +106,11 @@ class MotionVQConfig(ModelConfig):
     # forward kinematics) in the loss: the feature loss weighs a hip rotation like a wrist's,
     # so the feet, at the end of the longest chain, drift and slow most; 0 leaves them out
     position_weight: float = 0.0
+    # weight of the feet's speed over the floor (m/s, the root's steps and turns integrated
+    # over the crop) in the loss: the position loss holds the body still at the origin, so a
+    # rebuilt foot can slide under a travelling body while the real one stands planted; 0
+    # leaves it out
+    foot_weight: float = 0.0
     # share of training crops seen as their mirror image (left for right): twice the poses
     # to learn codes from, for a tokenizer that must rebuild dances it never saw; the code
     # model still learns only the dances as danced
@@ -116,14 +122,14 @@ class MotionVQConfig(ModelConfig):
         return 2 ** self.levels
 
     added = {"smooth_frames": 0.0, "representation": "travel", "root_weight": 1.0,
-             "position_weight": 0.0, "mirror": 0.0}
+             "position_weight": 0.0, "mirror": 0.0, "foot_weight": 0.0}
 
     def validate(self) -> None:
         check_fields(self, "motion-vq", {
             "codes": size(), "latent": size(), "width": size(), "levels": size(MAX_LEVELS),
             "fps": FPS, "window_frames": size(), "velocity_weight": WEIGHT,
             "acceleration_weight": WEIGHT, "commit_weight": WEIGHT, "root_weight": WEIGHT,
-            "position_weight": WEIGHT,
+            "position_weight": WEIGHT, "foot_weight": WEIGHT,
             "ema_decay": Range(0, 1, lo_open=True, hi_open=True),
             "dead_usage": Range(0, 1), "smooth_frames": Range(0, 100), "mirror": Range(0, 1)})
         if self.representation not in REPRESENTATIONS:
@@ -319,7 +325,21 @@ class MotionVQ(nn.Module):
             speed = F.mse_loss(joints.diff(dim=1) * c.fps, real.diff(dim=1) * c.fps)
             total = total + c.position_weight * (place + SPEED_SHARE * speed)
             parts.update(joint_place=float(place.detach()), joint_speed=float(speed.detach()))
+        if c.foot_weight > 0:
+            feet = self._feet_on_floor(rec)
+            with torch.no_grad():
+                real = self._feet_on_floor(x)
+            slide = F.mse_loss(feet.diff(dim=1) * c.fps, real.diff(dim=1) * c.fps)
+            total = total + c.foot_weight * slide
+            parts.update(foot_speed=float(slide.detach()))
         return total, parts
+
+    def _feet_on_floor(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, 147) normalised tokenizer features -> (B, T, F, 3) the foot joints' places
+        on the floor, the crop's travel and turns integrated from its first frame
+        (differentiable)."""
+        left, right = get_skeleton(SKELETON).feet
+        return joint_positions(self.world(x * self.std + self.mean))[..., left + right, :]
 
     def _body_joints(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, 147) normalised tokenizer features -> (B, T, 24, 3) joint positions with the
