@@ -91,6 +91,33 @@ def test_windows_cover_each_epoch_once():
         make_windows(seqs, 41, 5)
 
 
+
+def test_style_balance_repeats_the_rarer_styles_windows(tmp_path):
+    """``style_balance`` repeats each style's windows round((largest / its own) ** a) times:
+    a style with a ninth of the data is seen 3x as often at a = 0.5, 9x at a = 1, and the
+    Trainer trains on those windows; 0 changes nothing."""
+    from dancekit.data.windows import balanced_windows
+
+    base = make_sequences(11, 40)
+    seqs = [dataclasses.replace(s, style=st) for s, st in
+            zip(base, ["waltz"] * 9 + ["rumba", None], strict=True)]
+    w = make_windows(seqs, 20, 5)  # 5 windows per sequence: waltz 45, rumba 5, none 5
+    np.testing.assert_array_equal(balanced_windows(seqs, w, 0.0), w)
+    for power, times in ((0.5, 3), (1.0, 9)):
+        got = balanced_windows(seqs, w, power)
+        per_seq = np.bincount(got[:, 0], minlength=11)
+        assert list(per_seq) == [5] * 9 + [5 * times] * 2
+        assert {tuple(r) for r in got} == {tuple(r) for r in w}  # repeats, nothing new
+    cfg = TrainConfig(steps=1, batch_size=4, val_samples=0, warmup_steps=0, window_stride=5,
+                      style_balance=0.5)
+    trainer = Trainer(tiny_model(styles=["rumba", "waltz"]), "fact", seqs, [], cfg,
+                      tmp_path / "run", show_progress=False)
+    plain = make_windows(seqs, max(trainer.m_len, trainer.a_len), 5)
+    np.testing.assert_array_equal(trainer.windows, balanced_windows(seqs, plain, 0.5))
+    assert len(trainer.windows) > len(plain)
+    with pytest.raises(ParameterError, match="style_balance"):
+        TrainConfig.from_dict({"style_balance": 1.5})
+
 def test_short_run_writes_checkpoint_log_and_validation(tmp_path):
     seqs = make_sequences()
     train, val = split_by_sequence(seqs, 0.2)

@@ -82,6 +82,21 @@ def make_windows(sequences: list[Sequence], length: int, stride: int) -> np.ndar
     return np.asarray(rows, dtype=np.int64)
 
 
+
+def balanced_windows(sequences: list[Sequence], windows: np.ndarray,
+                     power: float) -> np.ndarray:
+    """``windows`` with those of each style repeated round((largest style's windows / this
+    style's) ** power) times: 0 leaves them as they are, 1 shows every style about as often
+    as the largest. A style a small share of the data (one genre of capture beside many
+    minutes of another) is otherwise danced like the majority. Unlabelled sequences count as
+    one more style."""
+    if power == 0:
+        return windows
+    styles = np.array([str(sequences[i].style) for i in windows[:, 0]])
+    names, inverse, counts = np.unique(styles, return_inverse=True, return_counts=True)
+    repeat = np.maximum(1, np.rint((counts.max() / counts) ** power)).astype(np.int64)
+    return np.repeat(windows, repeat[inverse], axis=0)
+
 def window_order(n: int, position: int, count: int, seed: int) -> np.ndarray:
     """Indices of windows ``position .. position + count - 1`` of an endless stream that
     visits all ``n`` windows in a fresh seeded permutation every epoch."""

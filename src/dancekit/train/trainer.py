@@ -49,7 +49,13 @@ import torch.distributed as dist
 from torch import nn
 
 from dancekit.checkpoint import save_model
-from dancekit.data.windows import Sequence, collate, make_windows, window_order
+from dancekit.data.windows import (
+    Sequence,
+    balanced_windows,
+    collate,
+    make_windows,
+    window_order,
+)
 from dancekit.errors import CheckpointError, ParameterError
 from dancekit.models.common import (
     FRACTION,
@@ -117,6 +123,9 @@ class TrainConfig:
     # ends in a closing figure (every ballroom rumba and cha-cha ends in a deep lunge) teaches
     # a model that does not know the time left to draw that figure anywhere, mid-song
     drop_end: float = 0.0
+    # rarer styles' training windows repeated (data.windows.balanced_windows): each style's
+    # windows times round((the largest style's / its own) ** style_balance); 0: as they are
+    style_balance: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
@@ -134,7 +143,8 @@ class TrainConfig:
             "val_fraction": FRACTION, "checkpoint_every": count, "val_every": count,
             "log_every": count, "val_batches": size(),
             "val_samples": Range(0, MAX_SIZE, integer=True),
-            "val_seconds": Range(0, 1e4, lo_open=True), "drop_end": Range(0, 1e4)})
+            "val_seconds": Range(0, 1e4, lo_open=True), "drop_end": Range(0, 1e4),
+            "style_balance": Range(0, 1)})
         if not isinstance(self.exclude, list) or not all(
                 isinstance(x, str) and x for x in self.exclude) or len(self.exclude) > 100_000:
             raise ParameterError("train config exclude must be a list of name patterns, got "
@@ -258,7 +268,9 @@ class Trainer:
                             for k, v in self.model.state_dict().items()}
         m_len, a_len = model.window_lengths()
         self.m_len, self.a_len = m_len, a_len
-        self.windows = make_windows(train, max(m_len, a_len), config.window_stride)
+        self.windows = balanced_windows(
+            train, make_windows(train, max(m_len, a_len), config.window_stride),
+            config.style_balance)
         self.val_windows = (make_windows(val, max(m_len, a_len), config.window_stride)
                             if val else None)
         self.styles = list(model.config.styles)
