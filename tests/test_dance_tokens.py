@@ -399,6 +399,65 @@ def test_top_p_draws_only_from_the_nucleus_and_old_checkpoints_draw_from_all(tok
 
 
 
+
+def test_planted_slide_reads_the_decoded_feet_on_the_floor(ballroom_dir):
+    """``MotionVQ.planted_slide`` of code windows from a real dance is the mean squared
+    horizontal speed of the foot joints the tokenizer decodes for the last code, weighted by
+    how near the floor they are at both ends of each frame step: the same number from the
+    decoded motion's own joint positions."""
+    from dancekit.data.sources import smpl_with_rotations
+    from dancekit.io import load_ballroom
+    from dancekit.models import load_model
+    from dancekit.models.representation import motion_to_features
+    from dancekit.motion import resample
+
+    vq = load_model("dance-tokens-ballroom").tokenizer
+    motion = resample(smpl_with_rotations(load_ballroom(ballroom_dir / "DANCE_R_8")), 30.0)
+    codes = vq.tokenize(vq.features(motion_to_features(motion)))
+    rows = torch.stack([codes[a:a + 6] for a in range(0, 120, 6)])
+    got = vq.planted_slide(rows).numpy()
+    k = vq.config.frames_per_code
+    left, right = motion.skeleton.feet
+    for row, value in zip(rows, got, strict=True):
+        feet = vq.to_motion(row).positions[:, left + right]  # (T, 4, 3)
+        tail = feet[-k - 1:]
+        near = 1 / (1 + np.exp(-(0.05 - (tail[..., 1] - feet[..., 1].min())) / 0.01))
+        speed = np.linalg.norm(np.diff(tail[..., [0, 2]], axis=0), axis=-1) * 30.0
+        assert value == pytest.approx((near[1:] * near[:-1] * speed ** 2).mean(), rel=1e-3,
+                                      abs=1e-5)
+    assert got.min() < 0.05 < got.max()  # standing and sliding windows both in a rumba
+
+
+def test_foot_guidance_draws_away_from_codes_whose_feet_slide(tokenizer_path):
+    """With ``foot_guidance`` each candidate's odds shrink by exp(-g * its extra slide): a
+    code the network favours but whose decoded feet slide is drawn less and less often as g
+    grows; 0 (and checkpoints from before the key) draw as before; same seed, same dance."""
+    model = tiny_tokens(tokenizer_path, temperature=1.0)
+    with torch.no_grad():
+        model.head.weight.zero_()
+        logits = torch.full((model.head.bias.numel(),), -30.0)
+        logits[3], logits[5] = 1.0, 0.0  # code 3 twice as likely as code 5
+        model.head.bias.copy_(logits)
+
+    def slide(codes: torch.Tensor) -> torch.Tensor:  # code 3's feet slide, 5's stand
+        return (codes[:, -1] == 3).float()
+
+    model.foot_slide = slide
+    music = torch.randn(300, 2 * model.per_code * 37)
+    shares = []
+    for g in (0.0, 1.0, 5.0):
+        model.config = dataclasses.replace(model.config, foot_guidance=g)
+        codes = model.generate_codes(music, 0, torch.Generator().manual_seed(0))
+        again = model.generate_codes(music, 0, torch.Generator().manual_seed(0))
+        assert torch.equal(codes, again) and set(codes.tolist()) == {3, 5}
+        shares.append(float((codes == 3).float().mean()))
+    # expected shares of code 3: e / (e + 1) = 0.73, then 1 / 2, then e^-4 / (e^-4 + 1) = 0.02
+    assert shares[0] > 0.65 and 0.4 < shares[1] < 0.6 and shares[2] < 0.06
+    old = {k: v for k, v in model.config.to_dict().items() if k != "foot_guidance"}
+    assert DanceTokensConfig.from_dict(old).foot_guidance == 0.0
+    with pytest.raises(ParameterError):
+        DanceTokensConfig.from_dict({**old, "foot_guidance": -1.0})
+
 @pytest.mark.slow
 def test_checkpoint_stands_alone_and_resume_is_exact(tokenizer_path, tmp_path):
     """Trained with the Trainer, the checkpoint rebuilds the model without the tokenizer

@@ -71,6 +71,9 @@ ROOT_CHANNELS = slice(0, 9)  # the root's position (or steps) and the pelvis rot
 # 13x larger (a trained tokenizer on real capture: 0.079 against 0.0062), so this keeps the two
 # terms of one order
 SPEED_SHARE = 0.1
+# metres above the lowest foot within which a foot counts as on the floor (the foot skating
+# metric's band, dancekit.metrics.physics.foot_skating_ratio)
+FLOOR_BAND = 0.05
 MAX_LEVELS = 10  # a code per 2**levels frames: 1024 frames (34 s at 30 fps) at most
 # what the tokenizer encodes: "travel" (world axes, root x/z as steps: travel_features) or
 # "heading-free" (steps and pelvis in the dancer's own heading: heading_free_features)
@@ -254,6 +257,20 @@ class MotionVQ(nn.Module):
                                                  mode="nearest"))
         x = self.world(x)
         return x[0] if single else x
+
+    @torch.no_grad()
+    def planted_slide(self, codes: torch.Tensor) -> torch.Tensor:
+        """Codes (B, N) -> (B,): how fast the feet decoded for each row's last code move over
+        the floor while on it (mean over its frames and the foot joints of squared horizontal
+        speed, m/s, weighted by how near the floor, within about 5 cm of the row's lowest foot,
+        the joint is at both ends of the frame step)."""
+        left, right = get_skeleton(SKELETON).feet
+        feet = joint_positions(self.detokenize(codes))[..., left + right, :]  # (B, T, F, 3)
+        tail = feet[:, -self.config.frames_per_code - 1:]
+        floor = feet[..., 1].amin(dim=(1, 2))[:, None, None]
+        near = torch.sigmoid((FLOOR_BAND - (tail[..., 1] - floor)) / 0.01)
+        speed = (tail[:, 1:, :, [0, 2]] - tail[:, :-1, :, [0, 2]]).norm(dim=-1) * self.config.fps
+        return (near[:, 1:] * near[:, :-1] * speed ** 2).mean(dim=(1, 2))
 
     def to_motion(self, codes: torch.Tensor, meta: dict[str, Any] | None = None) -> Motion:
         return features_to_motion(self.detokenize(codes).numpy(), self.config.fps, meta)

@@ -59,10 +59,16 @@ class DanceTokensConfig(ModelConfig):
     # data (kept in the checkpoint). A still code that follows itself is always the likeliest
     # next code, so a sampler can stand on it for seconds where no real dancer stood
     cap_runs: bool = False
+    # generation: each candidate code's odds times exp(-foot_guidance * slide), slide being
+    # how fast the feet the tokenizer decodes for it move while on the floor (m/s squared,
+    # MotionVQ.planted_slide): a code model strings together codes from different dances,
+    # and where they meet the decoded feet slide more than any real dancer's. 0: off
+    foot_guidance: float = 0.0
     fps: float = 30.0
     styles: list[str] = field(default_factory=list)
 
-    added = {"phases": 1, "trim_still": False, "cap_runs": False, "top_p": 1.0}
+    added = {"phases": 1, "trim_still": False, "cap_runs": False, "top_p": 1.0,
+             "foot_guidance": 0.0}
 
     def validate(self) -> None:
         check_fields(self, "dance-tokens", {
@@ -70,7 +76,7 @@ class DanceTokensConfig(ModelConfig):
             "heads": size(), "ff": size(), "phases": size(), "dropout": FRACTION,
             "style_dropout": Range(0, 1),
             "temperature": Range(0, 1e6, lo_open=True), "top_p": Range(0, 1, lo_open=True),
-            "fps": FPS},
+            "foot_guidance": Range(0, 1e6), "fps": FPS},
             flags=("trim_still", "cap_runs"))
         if self.hidden % self.heads:
             raise ParameterError(f"dance-tokens hidden ({self.hidden}) must be divisible by "

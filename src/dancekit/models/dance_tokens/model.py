@@ -241,6 +241,11 @@ class DanceTokens(TrainedModel, nn.Module):
         """:func:`dancekit.models.dance_tokens.sampling.draw_codes` with this network."""
         return draw_codes(self, music, style, generator, prompt, temperature)
 
+    def foot_slide(self, codes: torch.Tensor) -> torch.Tensor:
+        """The tokenizer's :meth:`~dancekit.models.motion_vq.MotionVQ.planted_slide` (foot
+        guidance in :func:`dancekit.models.dance_tokens.sampling.draw_codes`)."""
+        return self.tokenizer.planted_slide(codes)
+
     @single_threaded(torch=True)
     def generate(self, audio: Any, *, seconds: float | None = None, seed: int = 0,
                  style: str | None = None, seed_motion: Motion | None = None,

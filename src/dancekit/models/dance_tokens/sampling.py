@@ -16,8 +16,9 @@ class CodeNetwork(Protocol):
     """What the loop needs of the network (:class:`~dancekit.models.dance_tokens.model.
     DanceTokens`): its config, the start code, the music/style read-in, the code embedding,
     the causal transformer (with ``extend``) and the head; with ``config.cap_runs``, also a
-    ``longest_run`` per code (:func:`longest_runs`). A protocol, so the sampler does not
-    import the model that calls it."""
+    ``longest_run`` per code (:func:`longest_runs`); with ``config.foot_guidance``, its
+    ``foot_slide`` (codes (B, N) -> (B,), the tokenizer's ``planted_slide``). A protocol,
+    so the sampler does not import the model that calls it."""
 
     config: DanceTokensConfig
     bos: int
@@ -29,6 +30,8 @@ class CodeNetwork(Protocol):
     def hear(self, music: torch.Tensor, style: int | None) -> torch.Tensor: ...
 
     def eval(self) -> Any: ...
+
+    def foot_slide(self, codes: torch.Tensor) -> torch.Tensor: ...
 
     def train(self, mode: bool = True) -> Any: ...
 
@@ -59,6 +62,32 @@ def nucleus(odds: torch.Tensor, share: float) -> torch.Tensor:
     return kept
 
 
+#: codes before a candidate decoded with it for foot guidance (the decoder's reach back)
+GUIDE_CODES = 8
+#: most candidates scored per step (the likeliest; the others are left out of the draw)
+GUIDE_CANDIDATES = 32
+
+
+def foot_guided(net: CodeNetwork, odds: torch.Tensor, history: list[int],
+                strength: float) -> torch.Tensor:
+    """``odds`` with each candidate code's weight times exp(-strength * (slide - the least
+    slide)), slide being how fast the feet decoded for it after the last GUIDE_CODES codes of
+    ``history`` slide on the floor; only the GUIDE_CANDIDATES likeliest candidates stay in
+    the draw."""
+    recent = history[1:][-GUIDE_CODES:]
+    candidates = odds.nonzero().flatten()
+    if not recent or len(candidates) < 2:
+        return odds
+    candidates = candidates[odds[candidates].argsort(descending=True)[:GUIDE_CANDIDATES]]
+    rows = torch.cat([torch.tensor(recent).expand(len(candidates), -1), candidates[:, None]],
+                     dim=1)
+    guided = torch.zeros_like(odds)
+    slide = net.foot_slide(rows)
+    # against the least sliding candidate, so that one always keeps its odds
+    guided[candidates] = odds[candidates] * torch.exp(-strength * (slide - slide.min()))
+    return guided
+
+
 @torch.no_grad()
 @single_threaded(torch=True)  # tiny steps: one thread is faster (benchmarks/generate.py)
 def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | None,
@@ -75,7 +104,8 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
     ``context_codes - context_codes // 6`` (40 of 48) codes, recomputed once. With
     ``config.cap_runs``, a code drawn as many times in a row as the training data ever held
     it is not drawn again next. With ``config.top_p`` below 1, each code is drawn from the
-    fewest likeliest codes whose odds reach that share (nucleus sampling)."""
+    fewest likeliest codes whose odds reach that share (nucleus sampling); with
+    ``config.foot_guidance``, away from codes whose decoded feet slide (:func:`foot_guided`)."""
     was_training = net.training
     net.eval()
     c = net.config
@@ -116,6 +146,8 @@ def draw_codes(net: CodeNetwork, music: np.ndarray | torch.Tensor, style: int | 
                 odds = (logits / temperature).softmax(dim=0)
                 if c.top_p < 1.0:
                     odds = nucleus(odds, c.top_p)
+                if c.foot_guidance > 0:
+                    odds = foot_guided(net, odds, history, c.foot_guidance)
                 code = int(torch.multinomial(odds, 1, generator=generator))
             run = run + 1 if run and code == history[-1] else 1
             history.append(code)
