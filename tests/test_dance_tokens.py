@@ -115,6 +115,20 @@ def test_tokenizer_learns_to_reconstruct():
     assert parts["pose"] < 0.2 * first
 
 
+def loss_beside_plain(vq: MotionVQ, feats: np.ndarray,
+                      **off: float) -> tuple[float, dict[str, float], dict[str, float]]:
+    """The tokenizer's loss on one crop less that of the same weights with the ``off``
+    config terms at 0, and both losses' parts; checks that the loss reaches the encoder."""
+    batch = {"motion": torch.from_numpy(feats)[None]}
+    loss, parts = vq.loss(batch)
+    plain = MotionVQ(dataclasses.replace(vq.config, **off)).eval()
+    plain.load_state_dict(vq.state_dict())
+    base, base_parts = plain.loss(batch)
+    loss.backward()
+    assert vq.encoder[0].weight.grad.abs().sum() > 0
+    return float((loss - base).detach()), parts, base_parts
+
+
 def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
     """position_weight adds the joints' places and speeds (forward kinematics of the decoded
     features, root's horizontal place at 0) to the loss, and nothing else changes."""
@@ -133,17 +147,10 @@ def test_position_loss_sees_the_real_body_in_metres(ballroom_dir):
     x = (torch.from_numpy(feats)[None] - vq.mean) / vq.std
     body = motion.positions[:64] - motion.root[:64, None] * np.array([1.0, 0.0, 1.0])
     assert np.allclose(vq._body_joints(x)[0].detach().numpy(), body, atol=1e-3)
-    batch = {"motion": torch.from_numpy(feats)[None]}
-    loss, parts = vq.loss(batch)
-    plain = MotionVQ(dataclasses.replace(vq.config, position_weight=0.0)).eval()
-    plain.load_state_dict(vq.state_dict())
-    base, base_parts = plain.loss(batch)
+    added, parts, base_parts = loss_beside_plain(vq, feats, position_weight=0.0)
     assert "joint_place" not in base_parts and parts["joint_place"] > 0
     extra = 5.0 * (parts["joint_place"] + SPEED_SHARE * parts["joint_speed"])
-    assert float((loss - base).detach()) == pytest.approx(extra, rel=1e-4)
-    loss.backward()
-    assert vq.encoder[0].weight.grad.abs().sum() > 0
-
+    assert added == pytest.approx(extra, rel=1e-4)
 
 
 @pytest.mark.parametrize("representation", ["travel", "heading-free"])
@@ -170,15 +177,10 @@ def test_foot_loss_sees_the_feet_travel_over_the_floor(ballroom_dir, representat
     speed = lambda p: np.linalg.norm(np.diff(p, axis=0), axis=-1) * 30.0  # noqa: E731
     assert real.shape == ours.shape and speed(real).mean() > 0.1
     assert np.abs(speed(ours) - speed(real)).max() < 1e-3
-    batch = {"motion": torch.from_numpy(feats)[None]}
-    loss, parts = vq.loss(batch)
-    plain = MotionVQ(dataclasses.replace(vq.config, foot_weight=0.0)).eval()
-    plain.load_state_dict(vq.state_dict())
-    base, base_parts = plain.loss(batch)
+    added, parts, base_parts = loss_beside_plain(vq, feats, foot_weight=0.0)
     assert "foot_speed" not in base_parts and parts["foot_speed"] > 0
-    assert float((loss - base).detach()) == pytest.approx(0.5 * parts["foot_speed"], rel=1e-4)
-    loss.backward()
-    assert vq.encoder[0].weight.grad.abs().sum() > 0
+    assert added == pytest.approx(0.5 * parts["foot_speed"], rel=1e-4)
+
 
 def test_tokenizer_config_is_checked():
     with pytest.raises(ParameterError, match="multiple of 8"):
@@ -398,8 +400,6 @@ def test_top_p_draws_only_from_the_nucleus_and_old_checkpoints_draw_from_all(tok
         DanceTokensConfig.from_dict({**old, "top_p": 0.0})
 
 
-
-
 def test_planted_slide_reads_the_decoded_feet_on_the_floor(ballroom_dir):
     """``MotionVQ.planted_slide`` of code windows from a real dance is the mean squared
     horizontal speed of the foot joints the tokenizer decodes for the last code, weighted by
@@ -457,6 +457,7 @@ def test_foot_guidance_draws_away_from_codes_whose_feet_slide(tokenizer_path):
     assert DanceTokensConfig.from_dict(old).foot_guidance == 0.0
     with pytest.raises(ParameterError):
         DanceTokensConfig.from_dict({**old, "foot_guidance": -1.0})
+
 
 @pytest.mark.slow
 def test_checkpoint_stands_alone_and_resume_is_exact(tokenizer_path, tmp_path):

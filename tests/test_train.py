@@ -91,7 +91,6 @@ def test_windows_cover_each_epoch_once():
         make_windows(seqs, 41, 5)
 
 
-
 def test_style_balance_repeats_the_rarer_styles_windows(tmp_path):
     """``style_balance`` repeats each style's windows round((largest / its own) ** a) times:
     a style with a ninth of the data is seen 3x as often at a = 0.5, 9x at a = 1, and the
@@ -117,6 +116,7 @@ def test_style_balance_repeats_the_rarer_styles_windows(tmp_path):
     assert len(trainer.windows) > len(plain)
     with pytest.raises(ParameterError, match="style_balance"):
         TrainConfig.from_dict({"style_balance": 1.5})
+
 
 def test_short_run_writes_checkpoint_log_and_validation(tmp_path):
     seqs = make_sequences()

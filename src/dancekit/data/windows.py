@@ -82,7 +82,6 @@ def make_windows(sequences: list[Sequence], length: int, stride: int) -> np.ndar
     return np.asarray(rows, dtype=np.int64)
 
 
-
 def balanced_windows(sequences: list[Sequence], windows: np.ndarray,
                      power: float) -> np.ndarray:
     """``windows`` with those of each style repeated round((largest style's windows / this
@@ -93,9 +92,10 @@ def balanced_windows(sequences: list[Sequence], windows: np.ndarray,
     if power == 0:
         return windows
     styles = np.array([str(sequences[i].style) for i in windows[:, 0]])
-    names, inverse, counts = np.unique(styles, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(styles, return_inverse=True, return_counts=True)
     repeat = np.maximum(1, np.rint((counts.max() / counts) ** power)).astype(np.int64)
     return np.repeat(windows, repeat[inverse], axis=0)
+
 
 def window_order(n: int, position: int, count: int, seed: int) -> np.ndarray:
     """Indices of windows ``position .. position + count - 1`` of an endless stream that

@@ -173,6 +173,13 @@ def travel_features(feats: np.ndarray) -> np.ndarray:
     return out
 
 
+def _foot_joints(feats: torch.Tensor) -> torch.Tensor:
+    """(..., T, 147) FACT features -> (..., T, F, 3) the skeleton's foot joints, left then
+    right (differentiable)."""
+    left, right = get_skeleton(SKELETON).feet
+    return joint_positions(feats)[..., left + right, :]
+
+
 @register_model("motion-vq")
 class MotionVQ(nn.Module):
     """Motion tokenizer: ``tokenize`` (T, 147) tokenizer features (:meth:`features` of FACT
@@ -264,8 +271,7 @@ class MotionVQ(nn.Module):
         the floor while on it (mean over its frames and the foot joints of squared horizontal
         speed, m/s, weighted by how near the floor, within about 5 cm of the row's lowest foot,
         the joint is at both ends of the frame step)."""
-        left, right = get_skeleton(SKELETON).feet
-        feet = joint_positions(self.detokenize(codes))[..., left + right, :]  # (B, T, F, 3)
+        feet = _foot_joints(self.detokenize(codes))  # (B, T, F, 3)
         tail = feet[:, -self.config.frames_per_code - 1:]
         floor = feet[..., 1].amin(dim=(1, 2))[:, None, None]
         near = torch.sigmoid((FLOOR_BAND - (tail[..., 1] - floor)) / 0.01)
@@ -355,8 +361,7 @@ class MotionVQ(nn.Module):
         """(B, T, 147) normalised tokenizer features -> (B, T, F, 3) the foot joints' places
         on the floor, the crop's travel and turns integrated from its first frame
         (differentiable)."""
-        left, right = get_skeleton(SKELETON).feet
-        return joint_positions(self.world(x * self.std + self.mean))[..., left + right, :]
+        return _foot_joints(self.world(x * self.std + self.mean))
 
     def _body_joints(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, 147) normalised tokenizer features -> (B, T, 24, 3) joint positions with the
